@@ -1,0 +1,2 @@
+import LTCore
+print("lt-bench: not yet")

@@ -1,0 +1,2 @@
+import LTPaperExchange
+print("lt-paper-exchange: not yet")
