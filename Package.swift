@@ -70,10 +70,18 @@ let package = Package(
 
         .testTarget(name: "LTCoreTests", dependencies: ["LTCore"]),
         .testTarget(name: "LTPostgresTests", dependencies: ["LTCore", "LTPostgres"]),
-        .testTarget(name: "LTHTTPTests", dependencies: ["LTCore", "LTHTTP", "LTPaperExchange"]),
+        .testTarget(
+            name: "LTHTTPTests",
+            dependencies: ["LTCore", "LTHTTP", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "LTChainTests", dependencies: ["LTChain"]),
         .testTarget(name: "LTPolymarketTests", dependencies: ["LTChain", "LTPolymarket"]),
-        .testTarget(name: "LTPaperExchangeTests", dependencies: ["LTPaperExchange", "LTPolymarket", "LTChain"]),
+        .testTarget(
+            name: "LTPaperExchangeTests",
+            dependencies: [
+                "LTPaperExchange", "LTPolymarket", "LTChain", "LTHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "LTJobsTests",
             dependencies: ["LTCore", "LTPostgres", "LTHTTP", "LTChain", "LTPolymarket", "LTPaperExchange"]),
