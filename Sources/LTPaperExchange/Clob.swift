@@ -1,0 +1,351 @@
+import Foundation
+import LTCore
+
+/// The venue's error texts (polymarket-protocol.md §3.5; the others are this exchange's choice,
+/// documented in docs/paper-exchange.md).
+public enum PaperErrors {
+    public static let fokNotFilled = "order couldn't be fully filled. FOK orders are fully filled or killed."
+    public static let fakNotFilled =
+        "no orders found to match with FAK order. FAK orders are partially filled or killed if no match is found."
+    public static let notEnoughBalance = "not enough balance / allowance"
+    public static let unauthorized = "Unauthorized/Invalid api key"
+    public static let invalidSignature = "invalid signature"
+    public static let duplicated = "order already exists"
+    public static let ownerMismatch = "the order owner has to be the owner of the API KEY"
+    public static let signerMismatch = "the order signer address has to be the address of the API KEY"
+}
+
+extension ExchangeState {
+    // MARK: L2 authentication
+
+    /// Checks the POLY_* headers and the HMAC; answers the API key and its EOA.
+    func authenticate(_ req: PaperRequest) -> Result<(apiKey: String, eoa: String), PaperResponseError> {
+        guard let address = req.headers["poly_address"], let signature = req.headers["poly_signature"],
+            let timestamp = req.headers["poly_timestamp"], let apiKey = req.headers["poly_api_key"],
+            let passphrase = req.headers["poly_passphrase"]
+        else { return .failure(.init(.error(401, PaperErrors.unauthorized))) }
+        guard let (creds, eoa) = credentials(apiKey: apiKey),
+            Verify.constantTimeEqual(creds.passphrase, passphrase),
+            addressKey(eoa) == addressKey(address)
+        else { return .failure(.init(.error(401, PaperErrors.unauthorized))) }
+        let body = req.bodyText
+        // [v1]/[v2] replace ' by " in the signed message only; accept either form.
+        let candidates = Set([body, body.replacingOccurrences(of: "'", with: "\"")])
+        for b in candidates {
+            if let expected = Verify.l2Signature(
+                secret: creds.secret, timestamp: timestamp, method: req.method, path: req.path, body: b),
+                Verify.constantTimeEqual(expected, signature)
+            {
+                return .success((apiKey, eoa))
+            }
+        }
+        return .failure(.init(.error(401, PaperErrors.unauthorized)))
+    }
+
+    // MARK: POST /order
+
+    struct Outcome {
+        var response: PaperResponse
+        var orderId: String?
+    }
+
+    mutating func postOrder(body: JSON, apiKey: String, eoa: String, now: Int64) -> Outcome {
+        let parsed: (WireOrder, String, OrderType, Bool)
+        do { parsed = try ExchangeState.parseOrderBody(body) } catch {
+            return Outcome(response: .error(400, "Invalid order payload: \(error.message)"), orderId: nil)
+        }
+        let (order, owner, orderType, postOnly) = parsed
+        guard let market = market(forToken: order.tokenId) else {
+            return Outcome(response: .error(400, "market not found for token id \(order.tokenId)"), orderId: nil)
+        }
+        let orderId: String
+        do { orderId = try Verify.orderID(order, negRisk: market.negRisk) } catch {
+            return Outcome(response: .error(400, PaperErrors.invalidSignature), orderId: nil)
+        }
+        func reject(_ message: String) -> Outcome { Outcome(response: .error(400, message), orderId: orderId) }
+
+        guard owner == apiKey else { return reject(PaperErrors.ownerMismatch) }
+        if orders[orderId] != nil { return reject("\(PaperErrors.duplicated): \(orderId)") }
+        if market.closed { return reject("the market is closed: \(market.conditionId)") }
+
+        // Signature and the maker / signer / funder rules of protocol §2.
+        let recovered: String
+        do { recovered = try Verify.recoverOrderEOA(order, negRisk: market.negRisk) } catch {
+            return reject(PaperErrors.invalidSignature)
+        }
+        switch order.signatureType {
+        case 0:
+            guard addressKey(order.signer) == addressKey(order.maker) else {
+                return reject("invalid order: for signature type 0 the maker must be the signer")
+            }
+            guard addressKey(recovered) == addressKey(order.signer) else { return reject(PaperErrors.invalidSignature) }
+            guard addressKey(order.signer) == addressKey(eoa) else { return reject(PaperErrors.signerMismatch) }
+        case 1, 2:
+            guard addressKey(recovered) == addressKey(order.signer) else { return reject(PaperErrors.invalidSignature) }
+            guard addressKey(order.signer) == addressKey(eoa) else { return reject(PaperErrors.signerMismatch) }
+            if let derived = Verify.derivedWallet(owner: eoa, signatureType: order.signatureType),
+                addressKey(derived) != addressKey(order.maker)
+            {
+                return reject("invalid order: the maker is not the signer's \(order.signatureType == 1 ? "proxy" : "safe") wallet")
+            }
+        case 3:
+            guard addressKey(order.signer) == addressKey(order.maker) else {
+                return reject("invalid order: for signature type 3 the signer must be the deposit wallet")
+            }
+            guard addressKey(recovered) == addressKey(eoa) else { return reject(PaperErrors.invalidSignature) }
+            if let derived = Verify.derivedWallet(owner: eoa, signatureType: 3),
+                addressKey(derived) != addressKey(order.maker)
+            {
+                return reject("invalid order: the maker is not the signer's deposit wallet")
+            }
+        default:
+            return reject("invalid order: unknown signature type \(order.signatureType)")
+        }
+        let walletKey = addressKey(order.maker)
+        guard let wallet = wallets[walletKey], addressKey(wallet.owner) == addressKey(eoa),
+            wallet.signatureType == order.signatureType
+        else { return reject(PaperErrors.notEnoughBalance) }
+
+        // Amounts: integers in base units, on the market's precision grid.
+        guard let makerMicros = Int64(order.makerAmount), let takerMicros = Int64(order.takerAmount),
+            makerMicros > 0, takerMicros > 0
+        else { return reject("invalid order amounts: makerAmount and takerAmount must be positive integers") }
+        let makerAmount = Fixed6(micros: makerMicros)
+        let takerAmount = Fixed6(micros: takerMicros)
+        let amountDecimals = ExchangeState.amountDecimals(tick: market.tickSize)
+        let isMarketOrder = orderType == .fok || orderType == .fak
+        if postOnly && isMarketOrder { return reject("invalid post-only order: only GTC and GTD orders can be post-only") }
+        let sizeFirst = order.side == .buy ? takerAmount : makerAmount  // shares
+        let valueSide = order.side == .buy ? makerAmount : takerAmount  // collateral
+        let limitShaped = sizeFirst.fractionalDigits <= 2 && valueSide.fractionalDigits <= amountDecimals
+        let marketShaped = order.side == .buy && makerAmount.fractionalDigits <= 2
+            && takerAmount.fractionalDigits <= amountDecimals
+        if !(limitShaped || (isMarketOrder && marketShaped)) {
+            let which = order.side == .buy ? "buy" : "sell"
+            return reject(
+                "invalid amounts, the \(isMarketOrder ? "market " : "")\(which) orders maker amount supports a max "
+                    + "accuracy of \(order.side == .buy && isMarketOrder ? 2 : (order.side == .buy ? amountDecimals : 2)) "
+                    + "decimals, taker amount a max of \(order.side == .buy && !isMarketOrder ? 2 : amountDecimals) decimals")
+        }
+
+        // Price: the ratio of the signed amounts; limit orders must sit on the tick grid.
+        let priceNum = Int128(order.side == .buy ? makerMicros : takerMicros) * Int128(Fixed6.scale)
+        let priceDen = Int128(order.side == .buy ? takerMicros : makerMicros)
+        let exactPrice = priceNum % priceDen == 0
+        let price = Fixed6(micros: Int64(priceNum / priceDen))
+        let maxPrice = Fixed6.one - market.tickSize
+        if !isMarketOrder {
+            guard exactPrice, price.isMultiple(of: market.tickSize) else {
+                return reject(
+                    "invalid price (\(ExchangeState.ratioText(priceNum, priceDen))), the market's tick size is "
+                        + "\(market.tickSize.plainText)")
+            }
+        }
+        if !isMarketOrder || order.side == .sell {
+            guard price >= market.tickSize, price <= maxPrice else {
+                return reject(
+                    "invalid price (\(ExchangeState.ratioText(priceNum, priceDen))), min: \(market.tickSize.plainText) - "
+                        + "max: \(maxPrice.plainText)")
+            }
+        } else {
+            guard price.isPositive, price < Fixed6.one else {
+                return reject("invalid price (\(ExchangeState.ratioText(priceNum, priceDen))), min: 0 - max: 1")
+            }
+        }
+        if sizeFirst < market.minOrderSize {
+            return reject(
+                "invalid order size (\(sizeFirst.plainText)), the market's minimum order size is "
+                    + "\(market.minOrderSize.plainText)")
+        }
+
+        // Balance and allowance, net of what resting orders already hold.
+        switch order.side {
+        case .buy:
+            let available = wallet.collateral - reservedCollateral(walletKey)
+            guard available >= makerAmount, wallet.allowance >= makerAmount + reservedCollateral(walletKey) else {
+                return reject(PaperErrors.notEnoughBalance)
+            }
+        case .sell:
+            let held = wallet.tokens[order.tokenId] ?? .zero
+            guard held - reservedShares(walletKey, token: order.tokenId) >= makerAmount else {
+                return reject(PaperErrors.notEnoughBalance)
+            }
+        }
+
+        // Match.
+        let book = books[order.tokenId] ?? PaperBook(tokenId: order.tokenId, bids: [], asks: [], timestampMs: now)
+        let opposite = order.side == .buy ? book.asks : book.bids
+        let crosses = opposite.first.map {
+            Matching.acceptable($0.price, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount)
+        } ?? false
+        if postOnly && crosses { return reject("invalid post-only order: order crosses book") }
+        let (fills, rest) = Matching.take(
+            levels: opposite, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount,
+            targetShares: sizeFirst)
+        let filledShares = fills.reduce(Fixed6.zero) { $0 + $1.shares }
+        switch orderType {
+        case .fok where filledShares < sizeFirst: return reject(PaperErrors.fokNotFilled)
+        case .fak where filledShares.isZero: return reject(PaperErrors.fakNotFilled)
+        default: break
+        }
+
+        var record = OrderRecord(
+            id: orderId, owner: apiKey, maker: order.maker, signer: order.signer, tokenId: order.tokenId,
+            conditionId: market.conditionId, outcome: outcome(ofToken: order.tokenId), side: order.side,
+            orderType: orderType, makerAmount: makerAmount, takerAmount: takerAmount, price: price,
+            originalSize: sizeFirst, status: "LIVE", createdAtMs: now, expiration: order.expiration)
+        var updated = book
+        if order.side == .buy { updated.asks = rest } else { updated.bids = rest }
+        if !fills.isEmpty {
+            updated.lastTradePrice = fills.last?.price
+            updated.timestampMs = now
+        }
+        books[order.tokenId] = updated
+        let tradeIds = settle(fills: fills, order: &record, traderSide: "TAKER", now: now)
+        let isLive = (orderType == .gtc || orderType == .gtd) && record.remaining.isPositive
+        record.status = isLive ? "LIVE" : (filledShares.isPositive ? "MATCHED" : "CANCELED")
+        orders[orderId] = record
+        orderIds.append(orderId)
+
+        let status = filledShares.isPositive ? "matched" : "live"
+        let making = order.side == .buy ? record.collateralMatched : record.sizeMatched
+        let taking = order.side == .buy ? record.sizeMatched : record.collateralMatched
+        let response = JSON.object([
+            ("success", true), ("errorMsg", ""), ("orderID", .string(orderId)), ("status", .string(status)),
+            ("makingAmount", .string(making.plainText)), ("takingAmount", .string(taking.plainText)),
+            ("tradeIDs", .array(tradeIds.map { .string($0) })),
+            ("transactionsHashes", .array(tradeIds.compactMap { id in
+                trades.first(where: { $0.id == id }).map { .string($0.transactionHash) }
+            })),
+        ])
+        return Outcome(response: .json(response), orderId: orderId)
+    }
+
+    /// Applies fills to the order, the wallet and the trade list; answers the new trade ids.
+    mutating func settle(fills: [Fill], order: inout OrderRecord, traderSide: String, now: Int64) -> [String] {
+        let walletKey = addressKey(order.maker)
+        var ids: [String] = []
+        for fill in fills {
+            let tradeId = nextTradeId()
+            ids.append(tradeId)
+            order.sizeMatched += fill.shares
+            order.collateralMatched += fill.collateral
+            if var w = wallets[walletKey] {
+                switch order.side {
+                case .buy:
+                    w.collateral -= fill.collateral
+                    if w.allowance < PaperScenario.unlimitedAllowance { w.allowance -= fill.collateral }
+                    w.tokens[order.tokenId, default: .zero] += fill.shares
+                    adjustCost(wallet: walletKey, token: order.tokenId, by: fill.collateral)
+                case .sell:
+                    let held = w.tokens[order.tokenId] ?? .zero
+                    let cost = costs[walletKey]?[order.tokenId] ?? .zero
+                    // Cost basis leaves in proportion to the shares sold.
+                    if held.isPositive {
+                        let share = Fixed6(
+                            micros: Int64(Int128(cost.micros) * Int128(fill.shares.micros) / Int128(held.micros)))
+                        adjustCost(wallet: walletKey, token: order.tokenId, by: -share)
+                    }
+                    w.tokens[order.tokenId] = held - fill.shares
+                    w.collateral += fill.collateral
+                }
+                wallets[walletKey] = w
+            }
+            let n = trades.count + 1
+            let hex = String(n, radix: 16)
+            trades.append(
+                TradeRecord(
+                    id: tradeId, orderId: order.id, owner: order.owner, maker: order.maker,
+                    conditionId: order.conditionId, tokenId: order.tokenId, outcome: order.outcome, side: order.side,
+                    size: fill.shares, price: fill.price, collateral: fill.collateral, traderSide: traderSide,
+                    matchTimeMs: now,
+                    transactionHash: "0x" + String(repeating: "0", count: 64 - hex.count - 4) + "7ade" + hex,
+                    forcedStatus: nil))
+        }
+        order.tradeIds += ids
+        return ids
+    }
+
+    /// Resting orders on `token` that the (new) book crosses fill as makers at their own price.
+    mutating func crossRestingOrders(token: String, now: Int64) {
+        for id in orderIds {
+            guard var o = orders[id], o.tokenId == token, o.status == "LIVE", var book = books[token] else {
+                continue
+            }
+            let levels = o.side == .buy ? book.asks : book.bids
+            let (fills, rest) = Matching.makerFills(levels: levels, order: o)
+            guard !fills.isEmpty else { continue }
+            if o.side == .buy { book.asks = rest } else { book.bids = rest }
+            book.lastTradePrice = o.price
+            book.timestampMs = now
+            books[token] = book
+            _ = settle(fills: fills, order: &o, traderSide: "MAKER", now: now)
+            if o.remaining.isZero { o.status = "MATCHED" }
+            orders[id] = o
+        }
+    }
+
+    static func parseOrderBody(_ body: JSON) throws(PaperInputError) -> (WireOrder, String, OrderType, Bool) {
+        let f = try Fields(body, "body")
+        guard let of = try f.object("order") else { throw PaperInputError("missing \"order\"") }
+        if of.has("nonce") || of.has("feeRateBps") || of.has("taker") {
+            throw PaperInputError("order_version_mismatch: this exchange accepts V2 orders only")
+        }
+        guard let side = Side(rawValue: try of.string("side")) else {
+            throw PaperInputError("order.side must be BUY or SELL")
+        }
+        guard let typeText = try f.optString("orderType") ?? Optional("GTC"), let type = OrderType(rawValue: typeText)
+        else { throw PaperInputError("orderType must be GTC, GTD, FOK or FAK") }
+        let zero32 = "0x" + String(repeating: "0", count: 64)
+        let o = WireOrder(
+            salt: try of.string("salt"), maker: try of.string("maker"), signer: try of.string("signer"),
+            tokenId: try of.string("tokenId"), makerAmount: try of.string("makerAmount"),
+            takerAmount: try of.string("takerAmount"), side: side,
+            signatureType: Int(try of.optInt("signatureType") ?? 0),
+            timestamp: try of.string("timestamp"), metadata: try of.optString("metadata") ?? zero32,
+            builder: try of.optString("builder") ?? zero32, expiration: try of.optString("expiration") ?? "0",
+            signature: try of.string("signature"))
+        return (o, try f.optString("owner") ?? "", type, try f.optBool("postOnly") ?? false)
+    }
+
+    /// Decimals allowed in the collateral amount for a tick (protocol §5.1 "amount dp").
+    static func amountDecimals(tick: Fixed6) -> Int {
+        switch tick.micros {
+        case 100_000: return 3
+        case 10_000: return 4
+        case 1_000, 5_000: return 5
+        default: return 6
+        }
+    }
+
+    static func ratioText(_ n: Int128, _ d: Int128) -> String {
+        Fixed6(micros: Int64(n / d)).plainText
+    }
+
+    // MARK: DELETE /order
+
+    mutating func cancel(ids: [String], apiKey: String) -> JSON {
+        var canceled: [JSON] = []
+        var notCanceled: [(String, JSON)] = []
+        for id in ids {
+            guard var o = orders[id], o.owner == apiKey else {
+                notCanceled.append((id, "order not found"))
+                continue
+            }
+            guard o.status == "LIVE" else {
+                notCanceled.append((id, .string(o.status == "MATCHED" ? "order already matched" : "order already canceled")))
+                continue
+            }
+            o.status = "CANCELED"
+            orders[id] = o
+            canceled.append(.string(id))
+        }
+        return .object([("canceled", .array(canceled)), ("not_canceled", .object(notCanceled))])
+    }
+}
+
+/// A prepared error answer (lets `authenticate` return a Result).
+struct PaperResponseError: Error {
+    let response: PaperResponse
+    init(_ response: PaperResponse) { self.response = response }
+}

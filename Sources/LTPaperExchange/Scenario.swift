@@ -1,0 +1,259 @@
+import Foundation
+import LTCore
+
+/// One outcome of a market: its label and its CLOB token id (ERC-1155 position id, decimal).
+public struct PaperOutcome: Sendable, Equatable {
+    public var outcome: String
+    public var tokenId: String
+}
+
+public struct PaperMarket: Sendable {
+    public var conditionId: String
+    public var questionId: String
+    public var question: String
+    public var slug: String
+    public var outcomes: [PaperOutcome]
+    public var tickSize: Fixed6
+    public var minOrderSize: Fixed6
+    public var negRisk: Bool
+    public var endDate: String
+    public var closed: Bool
+    /// Token id of the winning outcome once resolved.
+    public var winnerTokenId: String?
+}
+
+public struct PaperLevel: Sendable, Equatable {
+    public var price: Fixed6
+    public var size: Fixed6
+}
+
+/// A token's book. Internally best-first on both sides (bids descending, asks ascending); the
+/// venue's JSON lists them the other way round (best last).
+public struct PaperBook: Sendable {
+    public var tokenId: String
+    public var bids: [PaperLevel]
+    public var asks: [PaperLevel]
+    public var lastTradePrice: Fixed6?
+    public var timestampMs: Int64
+
+    mutating func normalise() {
+        bids = PaperBook.merge(bids).sorted { $0.price > $1.price }
+        asks = PaperBook.merge(asks).sorted { $0.price < $1.price }
+    }
+
+    /// Adds up duplicate price levels and drops empty ones.
+    static func merge(_ levels: [PaperLevel]) -> [PaperLevel] {
+        var byPrice: [Fixed6: Fixed6] = [:]
+        for l in levels { byPrice[l.price, default: .zero] += l.size }
+        return byPrice.filter { $0.value.isPositive }.map { PaperLevel(price: $0.key, size: $0.value) }
+    }
+}
+
+public struct PaperCredentials: Sendable, Equatable {
+    public var apiKey: String
+    public var secret: String
+    public var passphrase: String
+}
+
+/// A trading wallet: the address that holds funds (the order's `maker`, the client's funder),
+/// the EOA that owns it and signs, and its balances.
+public struct PaperWallet: Sendable {
+    public var address: String
+    public var owner: String
+    public var signatureType: Int
+    public var credentials: PaperCredentials?
+    public var collateral: Fixed6
+    public var allowance: Fixed6
+    /// token id → shares held.
+    public var tokens: [String: Fixed6]
+    /// token id → cost of the shares held (size × avg_price), for the Data API's avgPrice.
+    public var costs: [String: Fixed6] = [:]
+}
+
+public struct PaperLeaderPosition: Sendable {
+    public var tokenId: String
+    public var size: Fixed6
+    public var avgPrice: Fixed6
+}
+
+/// A timed change: `at` seconds after the scenario starts, the same body the control API takes.
+public struct PaperEvent: Sendable {
+    public var atMs: Int64
+    public var kind: String
+    public var body: JSON
+}
+
+/// The parsed scenario file (docs/paper-exchange.md documents the format).
+public struct PaperScenario: Sendable {
+    public var description: String
+    /// Fixed start time (ms) for a deterministic clock; nil = real time.
+    public var clockStartMs: Int64?
+    public var minedAfterMs: Int64
+    public var confirmedAfterMs: Int64
+    public var chainId: Int64
+    public var markets: [PaperMarket]
+    public var books: [PaperBook]
+    public var wallets: [PaperWallet]
+    public var leaders: [String: [PaperLeaderPosition]]
+    public var leaderDisplay: [String: String]
+    public var events: [PaperEvent]
+    public var source: JSON
+
+    /// Effectively unlimited allowance (the venue reports uint256 max; Int64 micros is enough here).
+    public static let unlimitedAllowance = Fixed6(micros: 1_000_000_000_000_000)
+
+    public static func load(path: String) throws -> PaperScenario {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try parse(data)
+    }
+
+    public static func parse(_ data: Data) throws -> PaperScenario {
+        let json: JSON
+        do { json = try JSON.parse(data) } catch { throw PaperInputError("scenario: \(error)") }
+        return try parse(json)
+    }
+
+    public static func parse(_ json: JSON) throws(PaperInputError) -> PaperScenario {
+        let f = try Fields(json, "scenario")
+        let clock = try f.object("clock")
+        var s = PaperScenario(
+            description: try f.optString("description") ?? "",
+            clockStartMs: try clock?.optInt("start").map { $0 * 1000 },
+            minedAfterMs: (try clock?.optInt("mined_after_seconds") ?? 2) * 1000,
+            confirmedAfterMs: (try clock?.optInt("confirmed_after_seconds") ?? 5) * 1000,
+            chainId: try f.optInt("chain_id") ?? 137,
+            markets: [], books: [], wallets: [], leaders: [:], leaderDisplay: [:], events: [],
+            source: json)
+        for (i, m) in try f.array("markets").enumerated() {
+            s.markets.append(try parseMarket(Fields(m, "markets[\(i)]")))
+        }
+        for (i, b) in try f.array("books").enumerated() {
+            s.books.append(try parseBook(Fields(b, "books[\(i)]"), timestampMs: s.clockStartMs ?? 0))
+        }
+        for (i, w) in try f.array("wallets").enumerated() {
+            s.wallets.append(try parseWallet(Fields(w, "wallets[\(i)]")))
+        }
+        for (i, l) in try f.array("leaders").enumerated() {
+            let lf = try Fields(l, "leaders[\(i)]")
+            let address = try lf.string("address")
+            var positions: [PaperLeaderPosition] = []
+            for (j, p) in try lf.array("positions").enumerated() {
+                positions.append(try parseLeaderPosition(Fields(p, "leaders[\(i)].positions[\(j)]")))
+            }
+            s.leaders[addressKey(address)] = positions
+            s.leaderDisplay[addressKey(address)] = address
+        }
+        for (i, e) in try f.array("events").enumerated() {
+            let ef = try Fields(e, "events[\(i)]")
+            let kind = try ef.string("kind")
+            guard ["book", "leader_position", "resolve"].contains(kind) else {
+                throw PaperInputError("events[\(i)]: unknown kind \"\(kind)\" (book, leader_position, resolve)")
+            }
+            let at = try ef.fixed("at")
+            s.events.append(PaperEvent(atMs: at.micros / 1000, kind: kind, body: e))
+        }
+        s.events.sort { $0.atMs < $1.atMs }
+        try s.validate()
+        return s
+    }
+
+    func validate() throws(PaperInputError) {
+        var tokens = Set<String>()
+        for m in markets {
+            for o in m.outcomes {
+                guard tokens.insert(o.tokenId).inserted else {
+                    throw PaperInputError("token id \(o.tokenId) appears in more than one market")
+                }
+            }
+        }
+        for b in books where !tokens.contains(b.tokenId) {
+            throw PaperInputError("book for unknown token id \(b.tokenId)")
+        }
+    }
+
+    static func parseMarket(_ f: Fields) throws(PaperInputError) -> PaperMarket {
+        var outcomes: [PaperOutcome] = []
+        for (i, o) in try f.array("outcomes").enumerated() {
+            let of = try Fields(o, "\(f.context).outcomes[\(i)]")
+            outcomes.append(PaperOutcome(outcome: try of.string("outcome"), tokenId: try of.string("token_id")))
+        }
+        guard outcomes.count >= 2 else { throw PaperInputError("\(f.context): a market needs at least 2 outcomes") }
+        let tick = try f.optFixed("tick_size") ?? Fixed6(micros: 10_000)
+        guard [100_000, 10_000, 1_000, 100, 5_000, 2_500].contains(tick.micros) else {
+            throw PaperInputError("\(f.context): tick_size must be 0.1, 0.01, 0.001, 0.0001, 0.005 or 0.0025")
+        }
+        let cid = try f.string("condition_id")
+        return PaperMarket(
+            conditionId: cid,
+            questionId: try f.optString("question_id") ?? cid,
+            question: try f.optString("question") ?? "",
+            slug: try f.optString("slug") ?? "",
+            outcomes: outcomes,
+            tickSize: tick,
+            minOrderSize: try f.optFixed("min_order_size") ?? Fixed6(5),
+            negRisk: try f.optBool("neg_risk") ?? false,
+            endDate: try f.optString("end_date") ?? "2030-01-01T00:00:00Z",
+            closed: try f.optBool("closed") ?? false,
+            winnerTokenId: try f.optString("winner_token_id"))
+    }
+
+    static func parseLevels(_ items: [JSON], _ context: String) throws(PaperInputError) -> [PaperLevel] {
+        var out: [PaperLevel] = []
+        for (i, l) in items.enumerated() {
+            let lf = try Fields(l, "\(context)[\(i)]")
+            let price = try lf.fixed("price")
+            let size = try lf.fixed("size")
+            guard price.isPositive, price < Fixed6.one, !size.isNegative else {
+                throw PaperInputError("\(context)[\(i)]: price must be in (0,1) and size ≥ 0")
+            }
+            out.append(PaperLevel(price: price, size: size))
+        }
+        return out
+    }
+
+    static func parseBook(_ f: Fields, timestampMs: Int64) throws(PaperInputError) -> PaperBook {
+        var b = PaperBook(
+            tokenId: try f.string("token_id"),
+            bids: try parseLevels(f.array("bids"), "\(f.context).bids"),
+            asks: try parseLevels(f.array("asks"), "\(f.context).asks"),
+            lastTradePrice: try f.optFixed("last_trade_price"),
+            timestampMs: timestampMs)
+        b.normalise()
+        return b
+    }
+
+    static func parseWallet(_ f: Fields) throws(PaperInputError) -> PaperWallet {
+        let address = try f.string("address")
+        var creds: PaperCredentials?
+        if let c = try f.object("credentials") {
+            creds = PaperCredentials(
+                apiKey: try c.string("api_key"), secret: try c.string("secret"),
+                passphrase: try c.string("passphrase"))
+        }
+        var tokens: [String: Fixed6] = [:]
+        var costs: [String: Fixed6] = [:]
+        for (i, p) in try f.array("positions").enumerated() {
+            let pf = try Fields(p, "\(f.context).positions[\(i)]")
+            let token = try pf.string("token_id")
+            let size = try pf.fixed("size")
+            tokens[token, default: .zero] += size
+            costs[token, default: .zero] += size.multiplied(by: try pf.optFixed("avg_price") ?? .zero, rounding: .halfEven)
+        }
+        let sigType = Int(try f.optInt("signature_type") ?? 0)
+        guard (0...3).contains(sigType) else { throw PaperInputError("\(f.context): signature_type must be 0…3") }
+        return PaperWallet(
+            address: address,
+            owner: try f.optString("owner") ?? address,
+            signatureType: sigType,
+            credentials: creds,
+            collateral: try f.optFixed("collateral") ?? .zero,
+            allowance: try f.optFixed("allowance") ?? unlimitedAllowance,
+            tokens: tokens, costs: costs)
+    }
+
+    static func parseLeaderPosition(_ f: Fields) throws(PaperInputError) -> PaperLeaderPosition {
+        PaperLeaderPosition(
+            tokenId: try f.string("token_id"), size: try f.fixed("size"),
+            avgPrice: try f.optFixed("avg_price") ?? .zero)
+    }
+}

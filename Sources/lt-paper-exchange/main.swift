@@ -1,2 +1,0 @@
-import LTPaperExchange
-print("lt-paper-exchange: not yet")
