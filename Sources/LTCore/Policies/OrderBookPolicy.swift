@@ -1,0 +1,158 @@
+/// One price level of an order book.
+public struct BookLevel: Sendable, Hashable, Codable {
+    public var price: Fixed6
+    public var size: Fixed6
+
+    public init(price: Fixed6, size: Fixed6) {
+        self.price = price
+        self.size = size
+    }
+}
+
+/// The result of walking a book: what a taker order would get. Exact in micro-units: each level's
+/// cost is `shares × price` rounded up to a micro (the taker pays at least the exact product), and a
+/// partly taken level takes the most whole micro-shares whose cost fits the remaining budget.
+public struct BookFill: Sendable, Hashable {
+    public var shares: Fixed6
+    public var usd: Fixed6
+    /// `usd / shares`, half-even to a micro; nil when nothing filled.
+    public var vwap: Fixed6?
+
+    public static let empty = BookFill(shares: .zero, usd: .zero, vwap: nil)
+}
+
+/// Book walking for BUYs (shadow fills and depth checks).
+public enum BookWalk {
+    /// Asks sorted best (lowest) first with empty or nonsensical levels dropped. The venue sends asks
+    /// descending (best last, polymarket-protocol.md §6); sorting here makes the policy independent
+    /// of the adapter's order.
+    public static func normalizedAsks(_ asks: [BookLevel]) -> [BookLevel] {
+        asks.filter { $0.price > .zero && $0.size > .zero }.sorted { $0.price < $1.price }
+    }
+
+    /// Walks `asks` best-first, taking levels priced at or below `limitPrice`, until `maxUsd` is spent.
+    public static func buy(asks: [BookLevel], limitPrice: Fixed6, maxUsd: Fixed6) -> BookFill {
+        var shares = Fixed6.zero
+        var usd = Fixed6.zero
+        for level in normalizedAsks(asks) {
+            guard level.price <= limitPrice else { break }
+            let remaining = maxUsd - usd
+            guard remaining > .zero else { break }
+            let levelCost = level.size.multiplied(by: level.price, rounding: .ceiling)
+            if levelCost <= remaining {
+                shares += level.size
+                usd += levelCost
+            } else {
+                // floor(remaining / price) shares cost at most `remaining` even after rounding up.
+                let take = remaining.divided(by: level.price, rounding: .floor)
+                guard take > .zero else { break }
+                shares += take
+                usd += take.multiplied(by: level.price, rounding: .ceiling)
+                break
+            }
+        }
+        guard shares > .zero else { return .empty }
+        return BookFill(shares: shares, usd: usd, vwap: usd.divided(by: shares, rounding: .halfEven))
+    }
+
+    /// USD cost of all asks at or below `limitPrice`.
+    public static func depthUsd(asks: [BookLevel], limitPrice: Fixed6) -> Fixed6 {
+        var total = Fixed6.zero
+        for level in normalizedAsks(asks) where level.price <= limitPrice {
+            total += level.size.multiplied(by: level.price, rounding: .ceiling)
+        }
+        return total
+    }
+}
+
+/// FOK or FAK (design §4): fill-or-kill up to `fak_threshold_usd` (default $100), where a partial
+/// fill is not worth its fees and noise; fill-and-kill above, where all-or-nothing would miss too
+/// often on thin books.
+public enum OrderTypePolicy {
+    public static let defaultFakThresholdUsd = Fixed6(100)
+
+    public static func choose(amountUsd: Fixed6, fakThresholdUsd: Fixed6?) -> OrderType {
+        amountUsd <= (fakThresholdUsd ?? defaultFakThresholdUsd) ? .fok : .fak
+    }
+}
+
+/// The market's trading rules as the venue reports them with the book.
+public struct VenueRules: Sendable, Hashable {
+    public var tickSize: Fixed6
+    /// Minimum order size in shares.
+    public var minOrderSize: Fixed6
+
+    public init(tickSize: Fixed6, minOrderSize: Fixed6) {
+        self.tickSize = tickSize
+        self.minOrderSize = minOrderSize
+    }
+}
+
+/// A BUY that passed price protection and the venue rules: the numbers to sign.
+public struct ProtectedBuy: Sendable, Hashable {
+    /// On the tick grid, in [tick, 1 − tick]. The worst price the order accepts.
+    public let limitPrice: Fixed6
+    /// Whole cents: the collateral the market order offers (its maker amount).
+    public let amountUsd: Fixed6
+    /// Shares the order asks for at the limit price (its minimum), two decimals, rounded down.
+    public let minShares: Fixed6
+    public let bestAsk: Fixed6
+    /// USD available at or below the limit price.
+    public let depthUsd: Fixed6
+    /// What walking the current book would fill (the shadow fill; an estimate for live orders).
+    public let expectedFill: BookFill
+}
+
+/// Price protection against the signal price, venue rules and depth (design §4).
+public enum PriceProtection {
+    /// Share quantities carry two decimals on the venue (polymarket-protocol.md §5.1).
+    public static let shareStep = Fixed6(micros: 10_000)
+
+    /// The protected BUY limit: `signal × (1 + bps/10 000)`, rounded DOWN to the tick so slippage
+    /// never exceeds the strategy's limit, capped at `1 − tick` (the venue's maximum price).
+    public static func limitPrice(signalPrice: Fixed6, maxSlippageBps: Int, tickSize: Fixed6) -> Fixed6 {
+        let factor = Fixed6(micros: Fixed6.scale + Int64(Swift.max(0, maxSlippageBps)) * 100)
+        let raw = signalPrice.multiplied(by: factor, rounding: .down)
+        let onTick = raw.rounded(toMultipleOf: tickSize, .floor)
+        return Swift.min(onTick, Fixed6.one - tickSize)
+    }
+
+    /// - Parameters:
+    ///   - asks: the book's asks in any order (normalized best-first here).
+    ///   - maxSlippageBps: nil means 0: the order may not pay more than the signal price.
+    public static func protect(
+        asks: [BookLevel], signalPrice: Fixed6, maxSlippageBps: Int?, rules: VenueRules, amountUsd: Fixed6,
+        orderType: OrderType
+    ) -> Result<ProtectedBuy, Skip> {
+        let tick = rules.tickSize
+        guard tick > .zero, tick < .one else {
+            return .failure(Skip(.priceOutOfRange, "market tick size \(tick) is not usable"))
+        }
+        let limit = limitPrice(signalPrice: signalPrice, maxSlippageBps: maxSlippageBps ?? 0, tickSize: tick)
+        guard limit >= tick else {
+            return .failure(
+                Skip(.priceOutOfRange, "limit \(limit) for signal \(signalPrice) is below tick \(tick)"))
+        }
+        let book = BookWalk.normalizedAsks(asks)
+        guard let best = book.first?.price else { return .failure(Skip(.emptyBook, "no asks")) }
+        guard best <= limit else {
+            let why = "best ask \(best) > limit \(limit) (signal \(signalPrice), \(maxSlippageBps ?? 0) bps)"
+            return .failure(Skip(.priceMoved, why))
+        }
+        let amount = amountUsd.rounded(toMultipleOf: Sizing.cent, .floor)
+        let minShares = amount.divided(by: limit, rounding: .floor).rounded(toMultipleOf: shareStep, .floor)
+        guard minShares >= rules.minOrderSize, minShares > .zero else {
+            return .failure(
+                Skip(.belowMinSize, "\(minShares) shares at \(limit) < market minimum \(rules.minOrderSize)"))
+        }
+        let depth = BookWalk.depthUsd(asks: book, limitPrice: limit)
+        if orderType == .fok, depth < amount {
+            return .failure(Skip(.insufficientDepth, "FOK \(amount) but only \(depth) offered at ≤ \(limit)"))
+        }
+        let fill = BookWalk.buy(asks: book, limitPrice: limit, maxUsd: amount)
+        return .success(
+            ProtectedBuy(
+                limitPrice: limit, amountUsd: amount, minShares: minShares, bestAsk: best, depthUsd: depth,
+                expectedFill: fill))
+    }
+}

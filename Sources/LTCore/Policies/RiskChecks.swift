@@ -1,0 +1,89 @@
+/// The risk-rule columns of a strategy (design §2). A nil limit is not enforced.
+public struct RiskLimits: Sendable, Hashable {
+    public var maxPositionSizeUsd: Fixed6?
+    public var maxTotalExposureUsd: Fixed6?
+    public var dailyBudgetUsd: Fixed6?
+    public var maxDailyLossUsd: Fixed6?
+    /// Percent (20 means 20 %).
+    public var circuitBreakerLossPct: Fixed6?
+
+    public init(
+        maxPositionSizeUsd: Fixed6? = nil, maxTotalExposureUsd: Fixed6? = nil, dailyBudgetUsd: Fixed6? = nil,
+        maxDailyLossUsd: Fixed6? = nil, circuitBreakerLossPct: Fixed6? = nil
+    ) {
+        self.maxPositionSizeUsd = maxPositionSizeUsd
+        self.maxTotalExposureUsd = maxTotalExposureUsd
+        self.dailyBudgetUsd = dailyBudgetUsd
+        self.maxDailyLossUsd = maxDailyLossUsd
+        self.circuitBreakerLossPct = circuitBreakerLossPct
+    }
+}
+
+/// The cash and risk-state columns the checks read. Deliberately no `equity`: the seed's bug was a
+/// check against equity; the rules here are against available cash and locked capital only.
+public struct RiskState: Sendable, Hashable {
+    public var availableCash: Fixed6
+    public var lockedCapital: Fixed6
+    public var dailySpentUsd: Fixed6
+    /// Positive number: dollars lost today.
+    public var dailyLossUsd: Fixed6
+    /// Percent below peak equity.
+    public var currentDrawdownPct: Fixed6
+    public var circuitBreakerActive: Bool
+    public var tradingState: TradingState
+
+    public init(
+        availableCash: Fixed6, lockedCapital: Fixed6 = .zero, dailySpentUsd: Fixed6 = .zero,
+        dailyLossUsd: Fixed6 = .zero, currentDrawdownPct: Fixed6 = .zero, circuitBreakerActive: Bool = false,
+        tradingState: TradingState = .active
+    ) {
+        self.availableCash = availableCash
+        self.lockedCapital = lockedCapital
+        self.dailySpentUsd = dailySpentUsd
+        self.dailyLossUsd = dailyLossUsd
+        self.currentDrawdownPct = currentDrawdownPct
+        self.circuitBreakerActive = circuitBreakerActive
+        self.tradingState = tradingState
+    }
+}
+
+/// Risk checks for a BUY of `orderUsd`, in the design's order (§4): available cash, position size,
+/// total exposure, daily budget, daily loss, drawdown breaker, trading state. The first failing
+/// rule decides the skip reason, so one signal always gets one, reproducible reason.
+public enum RiskChecks {
+    /// - Parameter existingPositionUsd: cost basis still open in the same token for this strategy
+    ///   (sizing already capped the order alone at `max_position_size_usd`; this rule stops a
+    ///   position from growing past it through repeated signals).
+    public static func evaluate(
+        orderUsd: Fixed6, existingPositionUsd: Fixed6 = .zero, limits: RiskLimits, state: RiskState
+    ) -> Skip? {
+        if orderUsd > state.availableCash {
+            return Skip(.insufficientCash, "order \(orderUsd) > available cash \(state.availableCash)")
+        }
+        if let maxPos = limits.maxPositionSizeUsd, existingPositionUsd + orderUsd > maxPos {
+            return Skip(
+                .positionLimit, "position \(existingPositionUsd) + order \(orderUsd) > max position \(maxPos)")
+        }
+        if let maxExp = limits.maxTotalExposureUsd, state.lockedCapital + orderUsd > maxExp {
+            return Skip(
+                .exposureLimit, "locked \(state.lockedCapital) + order \(orderUsd) > max exposure \(maxExp)")
+        }
+        if let budget = limits.dailyBudgetUsd, state.dailySpentUsd + orderUsd > budget {
+            return Skip(.dailyBudget, "spent today \(state.dailySpentUsd) + order \(orderUsd) > budget \(budget)")
+        }
+        if let maxLoss = limits.maxDailyLossUsd, state.dailyLossUsd >= maxLoss {
+            return Skip(.dailyLossLimit, "lost today \(state.dailyLossUsd) ≥ limit \(maxLoss)")
+        }
+        if state.circuitBreakerActive {
+            return Skip(.circuitBreaker, "circuit breaker active")
+        }
+        if let pct = limits.circuitBreakerLossPct, state.currentDrawdownPct >= pct {
+            return Skip(.circuitBreaker, "drawdown \(state.currentDrawdownPct)% ≥ breaker \(pct)%")
+        }
+        switch state.tradingState {
+        case .active: return nil
+        case .halted: return Skip(.halted, "strategy is HALTED")
+        case .reduceOnly: return Skip(.reduceOnly, "strategy is REDUCE_ONLY: no new entries")
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Testing
+
+@testable import LTCore
+
+@Suite struct PoliciesOrderBookTests {
+    static func book(_ levels: [(String, String)]) -> [BookLevel] {
+        levels.map { BookLevel(price: fx($0.0), size: fx($0.1)) }
+    }
+
+    @Test(arguments: [
+        // signal, bps, tick, expected limit
+        ("0.55", 0, "0.01", "0.55"),
+        ("0.55", 100, "0.01", "0.55"),  // 0.5555 rounds DOWN to the tick
+        ("0.55", 200, "0.01", "0.56"),  // 0.561
+        ("0.555", 0, "0.01", "0.55"),  // off-grid signal: never above it
+        ("0.555", 0, "0.001", "0.555"),
+        ("0.98", 500, "0.01", "0.99"),  // 1.029 capped at 1 − tick
+        ("0.9", 2000, "0.1", "0.9"),  // 1.08 capped at 0.9
+        ("0.42", 50, "0.0025", "0.4200"),  // 0.4221 → 0.42 on a 0.0025 grid
+        ("0.42", 100, "0.005", "0.42"),  // 0.4242 → 0.420
+        ("0.42", 150, "0.005", "0.425"),  // 0.4263 → 0.425
+    ] as [(String, Int, String, String)])
+    func limitPrice(signal: String, bps: Int, tick: String, expected: String) {
+        let limit = PriceProtection.limitPrice(signalPrice: fx(signal), maxSlippageBps: bps, tickSize: fx(tick))
+        #expect(limit == fx(expected))
+    }
+
+    static let rules = VenueRules(tickSize: fx("0.01"), minOrderSize: fx("5"))
+
+    @Test func bookWalkIsExactAndStopsAtTheLimit() {
+        // Given worst-first as the venue sends it; the policy sorts.
+        let asks = Self.book([("0.60", "100"), ("0.52", "10"), ("0.50", "10")])
+        // $10 fills 10 @0.50 ($5) + 9.615384 @0.52 ($5.000000 rounded up from 4.99999968).
+        let f = BookWalk.buy(asks: asks, limitPrice: fx("0.55"), maxUsd: fx("10"))
+        #expect(f.shares == fx("19.615384"))
+        #expect(f.usd == fx("10"))
+        #expect(f.vwap == fx("0.509804"))
+        // The 0.60 level is beyond the limit: the walk stops at $10.20 of depth.
+        let g = BookWalk.buy(asks: asks, limitPrice: fx("0.55"), maxUsd: fx("100"))
+        #expect(g.shares == fx("20"))
+        #expect(g.usd == fx("10.2"))
+        #expect(g.vwap == fx("0.51"))
+        #expect(BookWalk.depthUsd(asks: asks, limitPrice: fx("0.55")) == fx("10.2"))
+        #expect(BookWalk.buy(asks: asks, limitPrice: fx("0.49"), maxUsd: fx("10")) == .empty)
+        #expect(BookWalk.buy(asks: [], limitPrice: fx("0.99"), maxUsd: fx("10")) == .empty)
+    }
+
+    @Test func bookWalkNeverSpendsMoreThanTheBudget() {
+        let asks = Self.book([("0.33", "1000"), ("0.37", "1000")])
+        for cents in [1, 7, 33, 100, 1234, 33_000, 60_000] {
+            let budget = Fixed6(micros: Int64(cents) * 10_000)
+            let f = BookWalk.buy(asks: asks, limitPrice: fx("0.37"), maxUsd: budget)
+            #expect(f.usd <= budget)
+            // Within one micro-share's cost of the budget whenever depth allows.
+            #expect(budget - f.usd < fx("0.000001").multiplied(by: fx("0.37"), rounding: .ceiling) + fx("0.000001"))
+        }
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let asks: [BookLevel]
+        let signal: String
+        let bps: Int?
+        let amount: String
+        let type: OrderType
+        var rules: VenueRules = PoliciesOrderBookTests.rules
+        let reason: SkipReason?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "fills at signal price", asks: book([("0.55", "100")]), signal: "0.55", bps: 0, amount: "15",
+             type: .fok, reason: nil),
+        Case(name: "slippage guard: best ask above signal", asks: book([("0.56", "100")]), signal: "0.55", bps: 0,
+             amount: "15", type: .fok, reason: .priceMoved),
+        Case(name: "slippage allowance admits the ask", asks: book([("0.56", "100")]), signal: "0.55", bps: 200,
+             amount: "15", type: .fok, reason: nil),
+        Case(name: "no slippage setting means zero", asks: book([("0.56", "100")]), signal: "0.55", bps: nil,
+             amount: "15", type: .fok, reason: .priceMoved),
+        Case(name: "empty book", asks: [], signal: "0.55", bps: 100, amount: "15", type: .fok, reason: .emptyBook),
+        Case(name: "only empty levels", asks: book([("0.5", "0")]), signal: "0.55", bps: 100, amount: "15",
+             type: .fok, reason: .emptyBook),
+        Case(name: "FOK needs full depth at ≤ limit", asks: book([("0.55", "20"), ("0.70", "1000")]),
+             signal: "0.55", bps: 0, amount: "15", type: .fok, reason: .insufficientDepth),
+        Case(name: "FAK takes partial depth", asks: book([("0.55", "20"), ("0.70", "1000")]),
+             signal: "0.55", bps: 0, amount: "150", type: .fak, reason: nil),
+        Case(name: "below market minimum shares", asks: book([("0.55", "100")]), signal: "0.55", bps: 0,
+             amount: "2.5", type: .fok, reason: .belowMinSize),
+        Case(name: "at market minimum shares", asks: book([("0.50", "100")]), signal: "0.50", bps: 0,
+             amount: "2.5", type: .fok, reason: nil),
+        Case(name: "signal below the tick", asks: book([("0.01", "1000")]), signal: "0.004", bps: 0,
+             amount: "5", type: .fok, reason: .priceOutOfRange),
+    ]
+
+    @Test(arguments: cases)
+    func protection(c: Case) {
+        let r = PriceProtection.protect(
+            asks: c.asks, signalPrice: fx(c.signal), maxSlippageBps: c.bps, rules: c.rules, amountUsd: fx(c.amount),
+            orderType: c.type)
+        switch r {
+        case .success(let p):
+            #expect(c.reason == nil)
+            #expect(p.limitPrice.isMultiple(of: c.rules.tickSize))
+            #expect(p.bestAsk <= p.limitPrice)
+            #expect(p.expectedFill.usd <= p.amountUsd)
+            if c.type == .fok { #expect(p.expectedFill.usd == p.amountUsd) }
+        case .failure(let skip):
+            #expect(skip.reason == c.reason, "\(skip)")
+        }
+    }
+
+    @Test func fakPartialDepthReportsWhatTheBookOffers() throws {
+        let p = try PriceProtection.protect(
+            asks: Self.book([("0.55", "20"), ("0.70", "1000")]), signalPrice: fx("0.55"), maxSlippageBps: 0,
+            rules: Self.rules, amountUsd: fx("150"), orderType: .fak
+        ).get()
+        #expect(p.depthUsd == fx("11"))
+        #expect(p.expectedFill == BookFill(shares: fx("20"), usd: fx("11"), vwap: fx("0.55")))
+        #expect(p.minShares == fx("272.72"))
+    }
+
+    @Test(arguments: [
+        ("99.99", nil, OrderType.fok), ("100", nil, .fok), ("100.01", nil, .fak),
+        ("20", "25", .fok), ("25.01", "25", .fak), ("0.01", "0", .fak),
+    ] as [(String, String?, OrderType)])
+    func orderType(amount: String, threshold: String?, expected: OrderType) {
+        #expect(OrderTypePolicy.choose(amountUsd: fx(amount), fakThresholdUsd: threshold.map(fx)) == expected)
+    }
+}
+
+@Suite struct PoliciesCapitalTests {
+    static let start = try! CashBuckets(initial: fx("1000"))
+
+    @Test func fullLifecyclePreservesTheInvariant() throws {
+        var b = Self.start
+        b = try b.applying(.lockForBuy(fx("15")))
+        #expect((b.available, b.locked) == (fx("985"), fx("15")))
+        // FAK filled $11 of $15: $4 back, $11 stays locked as cost basis.
+        b = try b.applying(.fill(requested: fx("15"), executed: fx("11")))
+        #expect((b.available, b.locked) == (fx("989"), fx("11")))
+        // Won: 20 shares pay $20, cost $11.
+        b = try b.applying(.resolvedWon(costBasis: fx("11"), payout: fx("20")))
+        #expect((b.locked, b.cooldown, b.realizedPnl) == (.zero, fx("20"), fx("9")))
+        b = try b.applying(.cooldownMatured(fx("20")))
+        #expect((b.available, b.cooldown) == (fx("1009"), .zero))
+        // Another: lock, fill fully, lose.
+        b = try b.applying(.lockForBuy(fx("30")))
+        b = try b.applying(.fill(requested: fx("30"), executed: fx("30")))
+        b = try b.applying(.resolvedLost(costBasis: fx("30")))
+        #expect((b.available, b.locked, b.realizedPnl) == (fx("979"), .zero, fx("-21")))
+        // Another: lock, sell half at a profit.
+        b = try b.applying(.lockForBuy(fx("40")))
+        b = try b.applying(.sellFilled(costBasisSold: fx("20"), netProceeds: fx("26.5")))
+        #expect((b.locked, b.cooldown, b.realizedPnl) == (fx("20"), fx("26.5"), fx("-14.5")))
+        #expect(b.invariantHolds)
+        #expect(b.available + b.locked + b.cooldown == b.initial + b.realizedPnl)
+    }
+
+    @Test(arguments: [
+        (CapitalEvent.lockForBuy(fx("1000.000001")), CapitalError.negativeBucket(.available)),
+        (.lockForBuy(.zero), .nonPositiveAmount),
+        (.lockForBuy(fx("-1")), .nonPositiveAmount),
+        (.releaseUnused(fx("0.01")), .negativeBucket(.locked)),
+        (.fill(requested: fx("10"), executed: fx("10.01")), .overfill),
+        (.resolvedLost(costBasis: fx("1")), .negativeBucket(.locked)),
+        (.sellFilled(costBasisSold: fx("1"), netProceeds: fx("2")), .negativeBucket(.locked)),
+        (.cooldownMatured(fx("1")), .negativeBucket(.cooldown)),
+    ] as [(CapitalEvent, CapitalError)])
+    func refusedTransitionsLeaveNoChange(event: CapitalEvent, error: CapitalError) {
+        #expect(throws: error) { try Self.start.applying(event) }
+    }
+
+    @Test func constructionChecksTheInvariant() {
+        #expect(throws: CapitalError.invariantBroken) {
+            try CashBuckets(
+                available: fx("10"), locked: fx("1"), cooldown: .zero, realizedPnl: .zero, initial: fx("10"))
+        }
+        #expect(throws: CapitalError.negativeBucket(.cooldown)) {
+            try CashBuckets(
+                available: fx("11"), locked: .zero, cooldown: fx("-1"), realizedPnl: .zero, initial: fx("10"))
+        }
+    }
+
+    @Test func deltasMatchTheDesignTable() {
+        #expect(CapitalEvent.lockForBuy(fx("5")).delta == CashDelta(available: fx("-5"), locked: fx("5")))
+        #expect(CapitalEvent.fill(requested: fx("5"), executed: fx("5")).delta == CashDelta())
+        #expect(CapitalEvent.resolvedWon(costBasis: fx("3"), payout: fx("5")).delta
+            == CashDelta(locked: fx("-3"), cooldown: fx("5"), realizedPnl: fx("2")))
+    }
+}
