@@ -121,3 +121,39 @@ extension [HTTPHeader] {
         first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 }
+
+/// Builds request URLs: `base` (trailing slashes ignored) + `path` + percent-encoded query.
+public enum URLBuilder {
+    /// `URLBuilder.url("https://h/", "/book", query: [("token_id", "1")])` → `https://h/book?token_id=1`.
+    public static func url(_ base: String, _ path: String, query: [(String, String)] = []) -> String {
+        var b = Substring(base)
+        while b.hasSuffix("/") { b = b.dropLast() }
+        var url = String(b) + (path.hasPrefix("/") ? path : "/" + path)
+        if !query.isEmpty {
+            url += "?" + query.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+        }
+        return url
+    }
+
+    /// Percent-encodes everything except RFC 3986 unreserved characters.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -290,3 +290,14 @@ struct RetryPolicyTests {
         #expect(date.retryAfter == nil)
     }
 }
+
+@Suite("URL building")
+struct URLBuilderTests {
+    @Test func joinsBaseAndPathAndEscapesQueryValues() {
+        #expect(URLBuilder.url("https://clob.example/", "/book", query: [("token_id", "123")])
+            == "https://clob.example/book?token_id=123")
+        #expect(URLBuilder.url("http://h", "data/trades", query: [("next_cursor", "MA=="), ("a b", "x&y/é")])
+            == "http://h/data/trades?next_cursor=MA%3D%3D&a%20b=x%26y%2F%C3%A9")
+        #expect(URLBuilder.url("http://h//", "/markets") == "http://h/markets")
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import LTChain
+import LTCore
+import LTHTTP
+
+/// Why an authenticated CLOB call failed: the exchange itself (`http`), or building the request
+/// (`signing`, e.g. an L1 signature). Messages never contain keys, secrets or passphrases.
+public enum ClobClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    case http(HTTPError)
+    case signing(String)
+
+    public var description: String {
+        switch self {
+        case .http(let e): return e.description
+        case .signing(let m): return "signing failed: \(m)"
+        }
+    }
+}
+
+/// The Polymarket CLOB (protocol §6). Blocking, one `HTTPClient` per client; not Sendable.
+///
+/// Reads (`book`, `books`, `market`, `order`, `trades`) retry per `readPolicy`; `postOrder` and
+/// `cancel` are sent exactly once — a POST /order is never repeated by this client.
+public final class ClobClient {
+    public let baseURL: String
+    public let http: HTTPClient
+    public var readPolicy: RetryPolicy
+    /// Unix seconds for L1/L2 timestamps.
+    public let now: () -> Int64
+    /// The chain id signed into L1 headers.
+    public let chainId: Int
+
+    public init(
+        baseURL: String, http: HTTPClient, readPolicy: RetryPolicy = .default, chainId: Int = 137,
+        now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        self.baseURL = baseURL
+        self.http = http
+        self.readPolicy = readPolicy
+        self.chainId = chainId
+        self.now = now
+    }
+
+    // MARK: Public market data
+
+    /// `GET /book?token_id=`.
+    public func book(tokenID: String) throws(HTTPError) -> OrderBook {
+        try http.fetchJSON(.get(url("/book", [("token_id", tokenID)])), as: OrderBook.self, policy: readPolicy)
+    }
+
+    /// `POST /books` with `[{"token_id": …}]` (a read: retried like a GET). Books come back in the
+    /// venue's order; tokens without a book are absent.
+    public func books(tokenIDs: [String]) throws(HTTPError) -> [OrderBook] {
+        guard !tokenIDs.isEmpty else { return [] }
+        let body = "[" + tokenIDs.map { #"{"token_id":"# + JSONText.quoted($0) + "}" }.joined(separator: ",") + "]"
+        return try http.fetchJSON(.json(.post, url("/books"), body: body), as: [OrderBook].self, policy: readPolicy)
+    }
+
+    /// `GET /markets/{condition_id}`.
+    public func market(conditionID: String) throws(HTTPError) -> ClobMarket {
+        let path = "/markets/" + URLBuilder.escape(conditionID)
+        return try http.fetchJSON(.get(url(path)), as: ClobMarket.self, policy: readPolicy)
+    }
+
+    // MARK: Trading (L2)
+
+    /// `POST /order` with `body` (the exact JSON text from `SignedOrder.postBody`, which is also
+    /// what the HMAC signs). Sent once; every answer, including transport failures, becomes a
+    /// `PostOrderOutcome` — this never throws.
+    public func postOrder(body: String, credentials: ApiCredentials, address: Address) -> PostOrderOutcome {
+        let request = postOrderRequest(body: body, credentials: credentials, address: address)
+        do {
+            return PostOrderOutcome.classify(.success(try http.send(request)))
+        } catch {
+            return PostOrderOutcome.classify(.failure(error))
+        }
+    }
+
+    /// `GET /data/order/{id}`; nil when the venue does not know the order (404, or an empty or
+    /// `null` body — filled orders can drop out of this endpoint: check `trades` too).
+    public func order(id: String, credentials: ApiCredentials, address: Address) throws(HTTPError) -> OpenOrder? {
+        let request = orderRequest(id: id, credentials: credentials, address: address)
+        let response = try http.sendIdempotent(request, policy: readPolicy)
+        if response.status == 404 { return nil }
+        let ok = try response.requireSuccess(for: request)
+        let text = ok.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty || text == "null" || text == "{}" || text == "\"\"" { return nil }
+        let order = try ok.decode(OpenOrder.self, for: request)
+        return order.id.isEmpty ? nil : order
+    }
+
+    /// `GET /data/trades`, following `next_cursor` from "MA==" until "LTE=" (or `maxPages`).
+    public func trades(
+        _ query: TradeQuery = TradeQuery(), credentials: ApiCredentials, address: Address, maxPages: Int = 100
+    ) throws(HTTPError) -> [Trade] {
+        var cursor = Self.firstCursor
+        var all: [Trade] = []
+        for _ in 0..<max(1, maxPages) {
+            // Fresh headers per page: the timestamp must be current.
+            let request = tradesRequest(query, cursor: cursor, credentials: credentials, address: address)
+            let page = try http.fetchJSON(request, as: TradePage.self, policy: readPolicy)
+            all += page.data
+            guard let next = page.nextCursor, !next.isEmpty, next != Self.endCursor, next != cursor else { break }
+            cursor = next
+        }
+        return all
+    }
+
+    /// `DELETE /order` with `{"orderID": …}`. Not retried (the caller re-checks with `order`).
+    public func cancel(orderID: String, credentials: ApiCredentials, address: Address) throws(HTTPError)
+        -> CancelResult
+    {
+        let request = cancelRequest(orderID: orderID, credentials: credentials, address: address)
+        return try http.send(request).requireSuccess(for: request).decode(CancelResult.self, for: request)
+    }
+
+    // MARK: API credentials (L1)
+
+    /// Creates API credentials (`POST /auth/api-key`) or, when that fails (the key exists),
+    /// derives the existing ones (`GET /auth/derive-api-key`). The answer's secret is never quoted
+    /// in an error.
+    public func deriveApiKey(key: PrivateKey, nonce: UInt64 = 0) throws(ClobClientError) -> ApiCredentials {
+        func attempt(_ method: HTTPMethod, _ path: String) throws(ClobClientError) -> HTTPResponse {
+            let headers: [(String, String)]
+            do {
+                headers = try L1Auth.headers(key: key, timestamp: now(), nonce: nonce, chainId: chainId)
+            } catch {
+                throw .signing(String(describing: error))
+            }
+            // No body on either call (as the official clients send them).
+            let request = HTTPRequest(
+                method: method, url: url(path), headers: headers.map { HTTPHeader($0.0, $0.1) },
+                sensitiveResponse: true)
+            do {
+                // Creating is a state change but idempotent per (key, nonce); still, send once.
+                return try method == .get ? http.sendIdempotent(request, policy: readPolicy) : http.send(request)
+            } catch {
+                throw .http(error)
+            }
+        }
+        func credentials(_ response: HTTPResponse, _ path: String) throws(ClobClientError) -> ApiCredentials {
+            let request = HTTPRequest(method: .get, url: url(path), sensitiveResponse: true)
+            do {
+                return try response.requireSuccess(for: request).decode(ApiCredentials.self, for: request)
+            } catch {
+                throw .http(error)
+            }
+        }
+        let created = try attempt(.post, "/auth/api-key")
+        if created.isSuccess, let creds = try? credentials(created, "/auth/api-key") { return creds }
+        return try credentials(attempt(.get, "/auth/derive-api-key"), "/auth/derive-api-key")
+    }
+
+    // MARK: Requests (built separately so tests can pin them to the official clients' vectors)
+
+    func postOrderRequest(body: String, credentials: ApiCredentials, address: Address) -> HTTPRequest {
+        let headers = l2Headers(credentials, address, method: .post, path: "/order", body: body)
+        return HTTPRequest.json(.post, url("/order"), body: body, headers: headers)
+    }
+
+    func orderRequest(id: String, credentials: ApiCredentials, address: Address) -> HTTPRequest {
+        let path = "/data/order/" + URLBuilder.escape(id)
+        return HTTPRequest.get(url(path), headers: l2Headers(credentials, address, method: .get, path: path))
+    }
+
+    /// The L2 signature covers the path without the query string.
+    func tradesRequest(_ query: TradeQuery, cursor: String, credentials: ApiCredentials, address: Address)
+        -> HTTPRequest
+    {
+        let path = "/data/trades"
+        return HTTPRequest.get(
+            url(path, query.queryItems + [("next_cursor", cursor)]),
+            headers: l2Headers(credentials, address, method: .get, path: path))
+    }
+
+    func cancelRequest(orderID: String, credentials: ApiCredentials, address: Address) -> HTTPRequest {
+        let body = #"{"orderID":"# + JSONText.quoted(orderID) + "}"
+        let headers = l2Headers(credentials, address, method: .delete, path: "/order", body: body)
+        return HTTPRequest.json(.delete, url("/order"), body: body, headers: headers)
+    }
+
+    // MARK: Helpers
+
+    static let firstCursor = "MA=="
+    static let endCursor = "LTE="
+
+    func url(_ path: String, _ query: [(String, String)] = []) -> String {
+        URLBuilder.url(baseURL, path, query: query)
+    }
+
+    func l2Headers(
+        _ credentials: ApiCredentials, _ address: Address, method: HTTPMethod, path: String, body: String? = nil
+    ) -> [HTTPHeader] {
+        L2Auth.headers(
+            credentials: credentials, address: address, timestamp: now(), method: method.rawValue,
+            requestPath: path, body: body
+        ).map { HTTPHeader($0.0, $0.1) }
+    }
+}
+
+/// One page of `/data/trades`.
+struct TradePage: Decodable {
+    var data: [Trade]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey { case data, next_cursor }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([Trade].self, forKey: .data) ?? []
+        nextCursor = try c.looseString(.next_cursor)
+    }
+}
