@@ -1,20 +1,393 @@
+import BigInt
 import Foundation
 import LTCore
 
-/// JSON-RPC (`POST /rpc`): the chain calls `redeem` makes.
+/// Reads ABI-encoded calldata (after the selector): 32-byte words, dynamic `bytes` and arrays.
+struct ABIReader {
+    let data: [UInt8]
+
+    struct Malformed: Error {}
+
+    func word(_ offset: Int) throws(Malformed) -> [UInt8] {
+        guard offset >= 0, offset + 32 <= data.count else { throw Malformed() }
+        return Array(data[offset..<offset + 32])
+    }
+
+    func uint(_ offset: Int) throws(Malformed) -> BigUInt { BigUInt(Data(try word(offset))) }
+
+    func int(_ offset: Int) throws(Malformed) -> Int {
+        let v = try uint(offset)
+        guard v < BigUInt(1) << 40 else { throw Malformed() }
+        return Int(v)
+    }
+
+    func address(_ offset: Int) throws(Malformed) -> String {
+        "0x" + (try word(offset))[12...].map { String(format: "%02x", $0) }.joined()
+    }
+
+    func hex32(_ offset: Int) throws(Malformed) -> String {
+        "0x" + (try word(offset)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `bytes` whose head word (at `offset`) points, relative to `base`, to length + data.
+    func bytes(head offset: Int, base: Int = 0) throws(Malformed) -> [UInt8] {
+        let start = base + (try int(offset))
+        let length = try int(start)
+        guard start + 32 + length <= data.count else { throw Malformed() }
+        return Array(data[start + 32..<start + 32 + length])
+    }
+
+    func uintArray(head offset: Int, base: Int = 0) throws(Malformed) -> [BigUInt] {
+        let start = base + (try int(offset))
+        let count = try int(start)
+        guard count <= 256 else { throw Malformed() }
+        var out: [BigUInt] = []
+        for i in 0..<count { out.append(try uint(start + 32 + 32 * i)) }
+        return out
+    }
+
+    func sub(_ from: Int) -> ABIReader { ABIReader(data: from < data.count ? Array(data[from...]) : []) }
+}
+
+/// A decoded, signature-checked EIP-1559 transaction.
+struct DecodedTransaction {
+    var chainId: Int64
+    var nonce: Int64
+    var to: String
+    var data: [UInt8]
+    var sender: String
+    var hash: String
+}
+
+enum Selector {
+    static let redeemCTF = "01b7037c"  // redeemPositions(address,bytes32,bytes32,uint256[])
+    static let redeemNegRisk = "dbeccb23"  // redeemPositions(bytes32,uint256[])
+    static let proxy = "34ee9791"  // proxy((uint8,address,uint256,bytes)[])
+    static let multiSend = "8d80ff0a"
+    static let execTransaction = "6a761202"
+    static let setApprovalForAll = "a22cb465"
+    static let approve = "095ea7b3"
+    static let balanceOf = "70a08231"  // ERC-20 balanceOf(address)
+    static let balanceOf1155 = "00fdd58e"  // balanceOf(address,uint256)
+    static let payoutDenominator = "dd34de67"
+    static let payoutNumerators = "0504c814"
+    static let outcomeSlotCount = "d42dc0c2"
+    static let isApprovedForAll = "e985e9c5"
+    static let allowance = "dd62ed3e"
+    static let safeNonce = "affed0e0"
+}
+
+/// JSON-RPC (`POST /rpc`): the chain calls `redeem` makes, over the same balances the CLOB moves.
 extension ExchangeState {
+    static let gasPriceWei = "0x6fc23ac00"  // 30 gwei
+
     mutating func rpc(_ req: PaperRequest, now: Int64) -> PaperResponse {
-        guard let body = try? JSON.parse(req.body), let method = body["method"]?.stringValue else {
-            return .json(.object([("jsonrpc", "2.0"), ("id", .null),
-                ("error", .object([("code", .int(-32700)), ("message", "parse error")]))]))
-        }
-        let id = body["id"] ?? .null
+        guard let body = try? JSON.parse(req.body) else { return .json(rpcError(.null, -32700, "parse error")) }
+        if let batch = body.arrayValue { return .json(.array(batch.map { rpcCall($0, now: now) })) }
+        return .json(rpcCall(body, now: now))
+    }
+
+    func rpcError(_ id: JSON, _ code: Int, _ message: String) -> JSON {
+        .object([("jsonrpc", "2.0"), ("id", id), ("error", .object([("code", .int(code)), ("message", .string(message))]))])
+    }
+
+    func rpcResult(_ id: JSON, _ result: JSON) -> JSON { .object([("jsonrpc", "2.0"), ("id", id), ("result", result)]) }
+
+    static func hexQuantity(_ v: Int64) -> JSON { .string("0x" + String(v, radix: 16)) }
+
+    static func hexWord(_ v: BigUInt) -> String {
+        let hex = String(v, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, 64 - hex.count)) + hex
+    }
+
+    mutating func rpcCall(_ call: JSON, now: Int64) -> JSON {
+        let id = call["id"] ?? .null
+        guard let method = call["method"]?.stringValue else { return rpcError(id, -32600, "invalid request") }
+        let params = call["params"]?.arrayValue ?? []
         switch method {
-        case "eth_chainId":
-            return .json(.object([("jsonrpc", "2.0"), ("id", id), ("result", .string("0x" + String(scenario.chainId, radix: 16)))]))
+        case "eth_chainId": return rpcResult(id, Self.hexQuantity(scenario.chainId))
+        case "net_version": return rpcResult(id, .string(String(scenario.chainId)))
+        case "eth_blockNumber": return rpcResult(id, Self.hexQuantity(blockNumber))
+        case "eth_gasPrice", "eth_maxPriorityFeePerGas": return rpcResult(id, .string(Self.gasPriceWei))
+        case "eth_estimateGas": return rpcResult(id, "0x493e0")  // 300000
+        case "eth_getBalance": return rpcResult(id, "0x56bc75e2d63100000")  // 100 POL for gas
+        case "eth_feeHistory":
+            let blocks = max(1, min(Int(params.first?.textValue.flatMap { Self.parseQuantity($0) } ?? 1), 16))
+            return rpcResult(id, .object([
+                ("oldestBlock", Self.hexQuantity(blockNumber - Int64(blocks) + 1)),
+                ("baseFeePerGas", .array(Array(repeating: .string(Self.gasPriceWei), count: blocks + 1))),
+                ("gasUsedRatio", .array(Array(repeating: .number("0.5"), count: blocks))),
+                ("reward", .array(Array(repeating: .array([.string(Self.gasPriceWei)]), count: blocks))),
+            ]))
+        case "eth_getTransactionCount":
+            guard let a = params.first?.stringValue else { return rpcError(id, -32602, "missing address") }
+            return rpcResult(id, Self.hexQuantity(chainNonces[addressKey(a)] ?? 0))
+        case "eth_call":
+            guard let tx = params.first, let to = tx["to"]?.stringValue,
+                let data = (tx["data"] ?? tx["input"])?.stringValue
+            else { return rpcError(id, -32602, "eth_call needs to and data") }
+            do { return rpcResult(id, .string(try ethCall(to: to, data: Self.hexBytes(data)))) } catch {
+                return rpcError(id, 3, "execution reverted")
+            }
+        case "eth_sendRawTransaction":
+            guard let raw = params.first?.stringValue, let bytes = try? Self.hexBytes(raw) else {
+                return rpcError(id, -32602, "invalid raw transaction")
+            }
+            return sendRawTransaction(bytes, id: id)
+        case "eth_getTransactionReceipt":
+            guard let h = params.first?.stringValue else { return rpcError(id, -32602, "missing hash") }
+            guard let r = receipts[h.lowercased()] else { return rpcResult(id, .null) }
+            return rpcResult(id, receiptJSON(r))
+        case "eth_getTransactionByHash":
+            guard let h = params.first?.stringValue, let r = receipts[h.lowercased()] else { return rpcResult(id, .null) }
+            return rpcResult(id, .object([
+                ("hash", .string(r.hash)), ("from", .string(r.from)), ("to", .string(r.to)),
+                ("nonce", Self.hexQuantity(r.nonce)), ("blockNumber", Self.hexQuantity(r.blockNumber)),
+            ]))
         default:
-            return .json(.object([("jsonrpc", "2.0"), ("id", id),
-                ("error", .object([("code", .int(-32601)), ("message", .string("method not found: \(method)"))]))]))
+            return rpcError(id, -32601, "method not found: \(method)")
         }
+    }
+
+    static func parseQuantity(_ s: String) -> Int64? {
+        s.hasPrefix("0x") ? Int64(s.dropFirst(2), radix: 16) : Int64(s)
+    }
+
+    static func hexBytes(_ s: String) throws(ABIReader.Malformed) -> [UInt8] {
+        var t = Substring(s)
+        if t.hasPrefix("0x") || t.hasPrefix("0X") { t = t.dropFirst(2) }
+        guard t.count % 2 == 0 else { throw ABIReader.Malformed() }
+        var out: [UInt8] = []
+        out.reserveCapacity(t.count / 2)
+        var i = t.startIndex
+        while i < t.endIndex {
+            let j = t.index(i, offsetBy: 2)
+            guard let b = UInt8(t[i..<j], radix: 16) else { throw ABIReader.Malformed() }
+            out.append(b)
+            i = j
+        }
+        return out
+    }
+
+    static func selector(_ data: [UInt8]) -> String {
+        data.prefix(4).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func receiptJSON(_ r: ChainReceipt) -> JSON {
+        .object([
+            ("transactionHash", .string(r.hash)), ("transactionIndex", "0x0"),
+            ("blockHash", .string(Self.hexWord(BigUInt(r.blockNumber)))), ("blockNumber", Self.hexQuantity(r.blockNumber)),
+            ("from", .string(r.from)), ("to", .string(r.to)), ("cumulativeGasUsed", Self.hexQuantity(r.gasUsed)),
+            ("gasUsed", Self.hexQuantity(r.gasUsed)), ("effectiveGasPrice", .string(Self.gasPriceWei)),
+            ("contractAddress", .null), ("logs", .array([])), ("logsBloom", .string("0x" + String(repeating: "0", count: 512))),
+            ("type", "0x2"), ("status", .string(r.status ? "0x1" : "0x0")),
+            // Not part of Ethereum's receipt: what the redemption paid, for tests and the demo.
+            ("paperPayout", .string(r.payout.plainText)),
+        ])
+    }
+
+    // MARK: eth_call
+
+    func ethCall(to: String, data: [UInt8]) throws(ABIReader.Malformed) -> String {
+        let args = ABIReader(data: Array(data.dropFirst(4)))
+        let target = addressKey(to)
+        switch Self.selector(data) {
+        case Selector.balanceOf:
+            let holder = try args.address(0)
+            guard target == addressKey(Contracts.collateral) || target == addressKey(Contracts.usdce) else {
+                return Self.hexWord(0)
+            }
+            // pUSD and USDC.e are one balance here: the wallet's collateral.
+            return Self.hexWord(BigUInt(max(0, wallets[holder]?.collateral.micros ?? 0)))
+        case Selector.balanceOf1155:
+            let holder = try args.address(0)
+            let token = String(try args.uint(32))
+            return Self.hexWord(BigUInt(max(0, wallets[holder]?.tokens[token]?.micros ?? 0)))
+        case Selector.payoutDenominator:
+            let cid = try args.hex32(0)
+            return Self.hexWord(market(cid)?.winnerTokenId != nil ? 1 : 0)
+        case Selector.payoutNumerators:
+            let cid = try args.hex32(0)
+            let index = try args.int(32)
+            guard let m = market(cid), let w = m.winnerTokenId, index < m.outcomes.count else { return Self.hexWord(0) }
+            return Self.hexWord(m.outcomes[index].tokenId == w ? 1 : 0)
+        case Selector.outcomeSlotCount:
+            return Self.hexWord(BigUInt(market(try args.hex32(0))?.outcomes.count ?? 0))
+        case Selector.isApprovedForAll:
+            return Self.hexWord(1)
+        case Selector.allowance:
+            let owner = try args.address(0)
+            let a = wallets[owner]?.allowance ?? .zero
+            return Self.hexWord(a >= PaperScenario.unlimitedAllowance ? (BigUInt(1) << 256) - 1 : BigUInt(max(0, a.micros)))
+        case Selector.safeNonce:
+            return Self.hexWord(BigUInt(safeNonces[target] ?? 0))
+        default:
+            return "0x"
+        }
+    }
+
+    // MARK: eth_sendRawTransaction
+
+    mutating func sendRawTransaction(_ raw: [UInt8], id: JSON) -> JSON {
+        let tx: DecodedTransaction
+        do { tx = try Verify.decodeTransaction(raw) } catch {
+            return rpcError(id, -32000, "invalid transaction: \(error.reason)")
+        }
+        guard tx.chainId == scenario.chainId else {
+            return rpcError(id, -32000, "invalid chain id \(tx.chainId), expected \(scenario.chainId)")
+        }
+        if receipts[tx.hash.lowercased()] != nil { return rpcError(id, -32000, "already known") }
+        let sender = addressKey(tx.sender)
+        let expected = chainNonces[sender] ?? 0
+        guard tx.nonce == expected else {
+            return rpcError(id, -32000, tx.nonce < expected
+                ? "nonce too low: next nonce \(expected), tx nonce \(tx.nonce)"
+                : "nonce too high: next nonce \(expected), tx nonce \(tx.nonce)")
+        }
+        chainNonces[sender] = expected + 1
+        blockNumber += 1
+        // Execute on a copy: a reverted transaction changes nothing but the nonce.
+        var trial = self
+        var payout = Fixed6.zero
+        var ok = true
+        do { payout = try trial.execute(from: sender, to: addressKey(tx.to), data: tx.data) } catch { ok = false }
+        if ok { self = trial }
+        receipts[tx.hash.lowercased()] = ChainReceipt(
+            hash: tx.hash.lowercased(), from: tx.sender, to: tx.to, nonce: tx.nonce, blockNumber: blockNumber,
+            status: ok, gasUsed: 150_000, payout: payout)
+        return rpcResult(id, .string(tx.hash.lowercased()))
+    }
+
+    struct Revert: Error { let reason: String }
+
+    /// Runs one call as `from`; answers the collateral paid out by redemptions.
+    mutating func execute(from: String, to: String, data: [UInt8]) throws(Revert) -> Fixed6 {
+        let args = ABIReader(data: Array(data.dropFirst(4)))
+        do {
+            switch (Self.selector(data), to) {
+            case (Selector.redeemCTF, addressKey(Contracts.ctf)), (Selector.redeemCTF, addressKey(Contracts.collateralAdapter)),
+                (Selector.redeemCTF, addressKey(Contracts.negRiskCollateralAdapter)):
+                let cid = try args.hex32(64)
+                let indexSets = try args.uintArray(head: 96)
+                guard let m = market(cid) else { throw Revert(reason: "unknown condition") }
+                if to == addressKey(Contracts.negRiskCollateralAdapter) && !m.negRisk {
+                    throw Revert(reason: "not a neg-risk market")
+                }
+                if to != addressKey(Contracts.negRiskCollateralAdapter) && m.negRisk {
+                    throw Revert(reason: "neg-risk positions redeem through the neg-risk adapter")
+                }
+                var amounts: [Fixed6?] = Array(repeating: nil, count: m.outcomes.count)
+                for set in indexSets {
+                    for i in 0..<m.outcomes.count where set & (BigUInt(1) << i) != 0 { amounts[i] = .max }
+                }
+                return try redeem(holder: from, market: m, amounts: amounts)
+            case (Selector.redeemNegRisk, addressKey(Contracts.negRiskAdapter)):
+                let cid = try args.hex32(0)
+                let raw = try args.uintArray(head: 32)
+                guard let m = market(cid), m.negRisk else { throw Revert(reason: "not a neg-risk condition") }
+                var amounts: [Fixed6?] = Array(repeating: nil, count: m.outcomes.count)
+                for (i, a) in raw.enumerated() where i < amounts.count {
+                    guard a < BigUInt(Int64.max) else { throw Revert(reason: "amount too large") }
+                    amounts[i] = Fixed6(micros: Int64(a))
+                }
+                return try redeem(holder: from, market: m, amounts: amounts)
+            case (Selector.setApprovalForAll, _), (Selector.approve, _):
+                return .zero
+            case (Selector.proxy, addressKey(Contracts.proxyFactory)):
+                // The factory forwards each call from the sender's proxy wallet.
+                guard let proxyWallet = proxyWallet(of: from) else { throw Revert(reason: "no proxy wallet") }
+                let start = try args.int(0)
+                let count = try args.int(start)
+                let base = start + 32
+                var paid = Fixed6.zero
+                for i in 0..<count {
+                    let t = base + (try args.int(base + 32 * i))
+                    let target = try args.address(t + 32)
+                    let inner = try args.bytes(head: t + 96, base: t)
+                    paid += try execute(from: proxyWallet, to: target, data: inner)
+                }
+                return paid
+            case (Selector.execTransaction, _):
+                return try execSafe(safe: to, args: args)
+            default:
+                throw Revert(reason: "unsupported call")
+            }
+        } catch let e as ABIReader.Malformed {
+            _ = e
+            throw Revert(reason: "malformed calldata")
+        } catch let r as Revert {
+            throw r
+        } catch {
+            throw Revert(reason: "\(error)")
+        }
+    }
+
+    /// Burns the holder's positions in the condition and pays the winning ones 1:1 in collateral.
+    /// `amounts[i]` nil = leave outcome i alone, `.max` = all of it.
+    mutating func redeem(holder: String, market m: PaperMarket, amounts: [Fixed6?]) throws(Revert) -> Fixed6 {
+        guard let winner = m.winnerTokenId else { throw Revert(reason: "result for condition not received yet") }
+        var w = wallets[holder] ?? PaperWallet(
+            address: holder, owner: holder, signatureType: 0, credentials: nil, collateral: .zero,
+            allowance: PaperScenario.unlimitedAllowance, tokens: [:])
+        var payout = Fixed6.zero
+        for (i, o) in m.outcomes.enumerated() {
+            guard let want = amounts[i] else { continue }
+            let held = w.tokens[o.tokenId] ?? .zero
+            let burn = want == .max ? held : want
+            guard burn <= held else { throw Revert(reason: "insufficient balance") }
+            w.tokens[o.tokenId] = held - burn
+            costs[holder]?[o.tokenId] = .zero
+            if o.tokenId == winner { payout += burn }
+        }
+        w.collateral += payout
+        if wallets[holder] == nil { walletIds.append(holder) }
+        wallets[holder] = w
+        return payout
+    }
+
+    func proxyWallet(of eoa: String) -> String? {
+        if let w = walletIds.compactMap({ wallets[$0] }).first(where: {
+            $0.signatureType == 1 && addressKey($0.owner) == eoa
+        }) { return addressKey(w.address) }
+        return Verify.derivedWallet(owner: eoa, signatureType: 1).map(addressKey)
+    }
+
+    /// Safe `execTransaction`: checks the owner's signature over the SafeTx hash and the Safe's
+    /// nonce, then runs the call (or a MultiSend batch) as the Safe.
+    mutating func execSafe(safe: String, args: ABIReader) throws -> Fixed6 {
+        guard let wallet = wallets[safe], wallet.signatureType == 2 else { throw Revert(reason: "not a Safe") }
+        let target = try args.address(0)
+        let value = try args.uint(32)
+        let inner = try args.bytes(head: 64)
+        let operation = try args.int(96)
+        let words = try (4..<8).map { i throws(ABIReader.Malformed) in try args.word(32 * i) }
+        let gasToken = try args.word(32 * 7)
+        let refundReceiver = try args.word(32 * 8)
+        let signatures = try args.bytes(head: 32 * 9)
+        let nonce = safeNonces[safe] ?? 0
+        let safeTxHash = Verify.safeTxHash(
+            chainId: scenario.chainId, safe: safe, to: target, value: value, data: inner, operation: operation,
+            safeTxGas: words[0], baseGas: words[1], gasPrice: words[2], gasToken: gasToken,
+            refundReceiver: refundReceiver, nonce: nonce)
+        guard signatures.count >= 65, let signer = Verify.recoverSafeSigner(hash: safeTxHash, signature: Array(signatures.prefix(65))),
+            addressKey(signer) == addressKey(wallet.owner)
+        else { throw Revert(reason: "GS026") }
+        safeNonces[safe] = nonce + 1
+        if operation == 0 { return try execute(from: safe, to: target, data: inner) }
+        guard addressKey(target) == addressKey(Contracts.multiSend), Self.selector(inner) == Selector.multiSend else {
+            throw Revert(reason: "delegatecall only to MultiSend")
+        }
+        let packed = try ABIReader(data: Array(inner.dropFirst(4))).bytes(head: 0)
+        var paid = Fixed6.zero
+        var i = 0
+        // Each packed call: uint8 operation ‖ address to ‖ uint256 value ‖ uint256 length ‖ data.
+        while i + 85 <= packed.count {
+            let to = "0x" + packed[i + 1..<i + 21].map { String(format: "%02x", $0) }.joined()
+            let length = Int(BigUInt(Data(packed[i + 53..<i + 85])))
+            guard i + 85 + length <= packed.count else { throw Revert(reason: "malformed multiSend") }
+            paid += try execute(from: safe, to: addressKey(to), data: Array(packed[i + 85..<i + 85 + length]))
+            i += 85 + length
+        }
+        return paid
     }
 }

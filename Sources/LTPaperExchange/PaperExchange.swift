@@ -328,6 +328,7 @@ enum Contracts {
     static let collateralAdapter = "0xAdA100Db00Ca00073811820692005400218FcE1f"
     static let negRiskCollateralAdapter = "0xadA2005600Dec949baf300f4C6120000bDB6eAab"
     static let proxyFactory = "0xaB45c5A4B0c941a2F231C04C3f49182e1A254052"
+    static let multiSend = "0xA238CBeb142c10Ef7Ad8442C6D1f9E89e07e7761"
 
     static let allowanceSpenders = [exchange, negRiskExchange, negRiskAdapter]
 }

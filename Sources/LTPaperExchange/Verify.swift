@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 import LTCore
 
@@ -71,6 +72,24 @@ enum Verify {
 
     /// The wallet an EOA controls for a signature type (proxy, Safe, deposit wallet); nil for EOA.
     static func derivedWallet(owner: String, signatureType: Int) -> String? { nil }
+
+    /// Decodes a signed EIP-1559 transaction and recovers its sender.
+    static func decodeTransaction(_ raw: [UInt8]) throws(Failure) -> DecodedTransaction {
+        throw Failure(reason: "transaction decoding not wired yet")
+    }
+
+    /// The Safe's EIP-712 SafeTx hash (domain {chainId, verifyingContract: safe}).
+    static func safeTxHash(
+        chainId: Int64, safe: String, to: String, value: BigUInt, data: [UInt8], operation: Int,
+        safeTxGas: [UInt8], baseGas: [UInt8], gasPrice: [UInt8], gasToken: [UInt8], refundReceiver: [UInt8],
+        nonce: Int64
+    ) -> [UInt8] {
+        []
+    }
+
+    /// The owner that signed a SafeTx hash: v 27/28 signs the hash itself, v 31/32 (eth_sign)
+    /// signs it under the EIP-191 prefix.
+    static func recoverSafeSigner(hash: [UInt8], signature: [UInt8]) -> String? { nil }
 
     /// SHA-1 hex of the text (the book `hash`).
     static func sha1Hex(_ text: String) -> String {
