@@ -103,7 +103,8 @@ import Testing
             #expect(p.limitPrice.isMultiple(of: c.rules.tickSize))
             #expect(p.bestAsk <= p.limitPrice)
             #expect(p.expectedFill.usd <= p.amountUsd)
-            if c.type == .fok { #expect(p.expectedFill.usd == p.amountUsd) }
+            #expect(p.shares >= c.rules.minOrderSize)
+            if c.type == .fok { #expect(p.expectedFill.shares == p.shares) }
         case .failure(let skip):
             #expect(skip.reason == c.reason, "\(skip)")
         }
@@ -116,7 +117,25 @@ import Testing
         ).get()
         #expect(p.depthUsd == fx("11"))
         #expect(p.expectedFill == BookFill(shares: fx("20"), usd: fx("11"), vwap: fx("0.55")))
-        #expect(p.minShares == fx("272.72"))
+        #expect(p.shares == fx("272.7272"))  // 150 / 0.55 down to 4 decimals (tick 0.01)
+    }
+
+    @Test func fokPricesImprovementGoesToTheTaker() throws {
+        // $15 at limit 0.51 asks for 29.4117 shares; the book sells them at 0.50.
+        let p = try PriceProtection.protect(
+            asks: Self.book([("0.50", "100")]), signalPrice: fx("0.50"), maxSlippageBps: 300, rules: Self.rules,
+            amountUsd: fx("15"), orderType: .fok
+        ).get()
+        #expect(p.limitPrice == fx("0.51"))
+        #expect(p.shares == fx("29.4117"))
+        #expect(p.expectedFill == BookFill(shares: fx("29.4117"), usd: fx("14.70585"), vwap: fx("0.5")))
+        // Share depth, not dollar depth, decides FOK: 29.5 shares at 0.50 ($14.75) suffice.
+        #expect(throws: Never.self) {
+            try PriceProtection.protect(
+                asks: Self.book([("0.50", "29.5")]), signalPrice: fx("0.50"), maxSlippageBps: 300,
+                rules: Self.rules, amountUsd: fx("15"), orderType: .fok
+            ).get()
+        }
     }
 
     @Test(arguments: [

@@ -55,6 +55,26 @@ public enum BookWalk {
         return BookFill(shares: shares, usd: usd, vwap: usd.divided(by: shares, rounding: .halfEven))
     }
 
+    /// Walks `asks` best-first at or below `limitPrice` until `shares` are bought: how the venue
+    /// matches a marketable BUY (it asks for a number of shares, price improvement goes to the taker).
+    public static func buy(asks: [BookLevel], limitPrice: Fixed6, shares target: Fixed6) -> BookFill {
+        var shares = Fixed6.zero
+        var usd = Fixed6.zero
+        for level in normalizedAsks(asks) {
+            guard level.price <= limitPrice, shares < target else { break }
+            let take = Swift.min(level.size, target - shares)
+            shares += take
+            usd += take.multiplied(by: level.price, rounding: .ceiling)
+        }
+        guard shares > .zero else { return .empty }
+        return BookFill(shares: shares, usd: usd, vwap: usd.divided(by: shares, rounding: .halfEven))
+    }
+
+    /// Shares offered at or below `limitPrice`.
+    public static func depthShares(asks: [BookLevel], limitPrice: Fixed6) -> Fixed6 {
+        normalizedAsks(asks).filter { $0.price <= limitPrice }.reduce(Fixed6.zero) { $0 + $1.size }
+    }
+
     /// USD cost of all asks at or below `limitPrice`.
     public static func depthUsd(asks: [BookLevel], limitPrice: Fixed6) -> Fixed6 {
         var total = Fixed6.zero
@@ -94,8 +114,9 @@ public struct ProtectedBuy: Sendable, Hashable {
     public let limitPrice: Fixed6
     /// Whole cents: the collateral the market order offers (its maker amount).
     public let amountUsd: Fixed6
-    /// Shares the order asks for at the limit price (its minimum), two decimals, rounded down.
-    public let minShares: Fixed6
+    /// Shares the order asks for: amount ÷ limit, rounded down to the market's amount decimals
+    /// (polymarket-protocol.md §5.4, the taker amount of a market BUY).
+    public let shares: Fixed6
     public let bestAsk: Fixed6
     /// USD available at or below the limit price.
     public let depthUsd: Fixed6
@@ -105,8 +126,13 @@ public struct ProtectedBuy: Sendable, Hashable {
 
 /// Price protection against the signal price, venue rules and depth (design §4).
 public enum PriceProtection {
-    /// Share quantities carry two decimals on the venue (polymarket-protocol.md §5.1).
-    public static let shareStep = Fixed6(micros: 10_000)
+    /// Amount decimals for a tick (polymarket-protocol.md §5.1): the tick's price decimals + 2.
+    public static func amountDecimals(tick: Fixed6) -> Int { Swift.min(6, tick.fractionalDigits + 2) }
+
+    /// The shares a market BUY of `amountUsd` at `limitPrice` asks for (its taker amount).
+    public static func shares(amountUsd: Fixed6, limitPrice: Fixed6, tick: Fixed6) -> Fixed6 {
+        amountUsd.divided(by: limitPrice, rounding: .floor).rounded(toPlaces: amountDecimals(tick: tick), .floor)
+    }
 
     /// The protected BUY limit: `signal × (1 + bps/10 000)`, rounded DOWN to the tick so slippage
     /// never exceeds the strategy's limit, capped at `1 − tick` (the venue's maximum price).
@@ -140,19 +166,21 @@ public enum PriceProtection {
             return .failure(Skip(.priceMoved, why))
         }
         let amount = amountUsd.rounded(toMultipleOf: Sizing.cent, .floor)
-        let minShares = amount.divided(by: limit, rounding: .floor).rounded(toMultipleOf: shareStep, .floor)
-        guard minShares >= rules.minOrderSize, minShares > .zero else {
+        let shares = shares(amountUsd: amount, limitPrice: limit, tick: tick)
+        guard shares >= rules.minOrderSize, shares > .zero else {
             return .failure(
-                Skip(.belowMinSize, "\(minShares) shares at \(limit) < market minimum \(rules.minOrderSize)"))
+                Skip(.belowMinSize, "\(shares) shares at \(limit) < market minimum \(rules.minOrderSize)"))
         }
-        let depth = BookWalk.depthUsd(asks: book, limitPrice: limit)
-        if orderType == .fok, depth < amount {
-            return .failure(Skip(.insufficientDepth, "FOK \(amount) but only \(depth) offered at ≤ \(limit)"))
+        // The venue fills the order's share count at prices up to the limit: FOK needs that many.
+        let depth = BookWalk.depthShares(asks: book, limitPrice: limit)
+        if orderType == .fok, depth < shares {
+            return .failure(
+                Skip(.insufficientDepth, "FOK for \(shares) shares but only \(depth) offered at ≤ \(limit)"))
         }
-        let fill = BookWalk.buy(asks: book, limitPrice: limit, maxUsd: amount)
+        let fill = BookWalk.buy(asks: book, limitPrice: limit, shares: shares)
         return .success(
             ProtectedBuy(
-                limitPrice: limit, amountUsd: amount, minShares: minShares, bestAsk: best, depthUsd: depth,
-                expectedFill: fill))
+                limitPrice: limit, amountUsd: amount, shares: shares, bestAsk: best,
+                depthUsd: BookWalk.depthUsd(asks: book, limitPrice: limit), expectedFill: fill))
     }
 }
