@@ -67,6 +67,28 @@ struct ClientModelParsingTests {
         #expect(page.data[0].makerOrders[0].matchedAmount == 10)
     }
 
+    @Test func tradeSharesAreAttributedToTakerOrMakerOrders() throws {
+        let trade = try decode(Trade.self, """
+            {"id":"t","taker_order_id":"0xT","size":"12","price":"0.4","status":"MATCHED",
+             "maker_orders":[{"order_id":"0xm1","price":"0.4","matched_amount":"5"},
+                             {"order_id":"0xm2","price":"0.4","matched_amount":"7"}]}
+            """)
+        #expect(trade.matchedSize(forOrder: "0xt") == 12)
+        #expect(trade.matchedSize(forOrder: "0xM2") == 7)
+        #expect(trade.matchedSize(forOrder: "0xother") == nil)
+        #expect(!trade.isFinal)
+    }
+
+    @Test func balancesAreBaseUnitsAndOrderPagesCarryCursors() throws {
+        #expect(try decode(BalanceAnswer.self, #"{"balance":"1234567","allowances":{}}"#).balance
+            == Fixed6(micros: 1_234_567))
+        #expect(throws: (any Error).self) { try decode(BalanceAnswer.self, #"{"balance":"1.5"}"#) }
+        let page = try decode(OrderPage.self, """
+            {"data":[{"id":"0x1","status":"LIVE","original_size":"5","size_matched":"0"}],"next_cursor":"MQ=="}
+            """)
+        #expect(page.data.map(\.id) == ["0x1"] && page.nextCursor == "MQ==")
+    }
+
     @Test func gammaAcceptsEncodedAndRealArrays() throws {
         let encoded = try decode(GammaMarket.self, """
             {"id":"12","conditionId":"0xc1","outcomes":"[\\"Yes\\", \\"No\\"]","clobTokenIds":"[\\"1\\", \\"2\\"]",

@@ -204,6 +204,8 @@ struct PaperExchangeClientTests {
     func restingOrderCanBeCancelled() throws {
         try withExchange { _, clob in
             let key = try PrivateKey(hex: keyHex)
+            // The demo funds this EOA with 1000 collateral.
+            #expect(try clob.balance(signatureType: .eoa, credentials: credentials, address: key.address) == 1000)
             let order = OrderV2(
                 salt: 77, maker: key.address, signer: key.address, tokenId: BigUInt(yesToken)!,
                 makerAmount: 4_000_000, takerAmount: 10_000_000, side: .buy, signatureType: .eoa,
@@ -216,6 +218,8 @@ struct PaperExchangeClientTests {
                 Issue.record("expected a live order, got \(outcome)")
                 return
             }
+            let open = try clob.openOrders(assetID: yesToken, credentials: credentials, address: key.address)
+            #expect(open.map { $0.id.lowercased() } == [accepted.orderID.lowercased()])
             let result = try clob.cancel(orderID: accepted.orderID, credentials: credentials, address: key.address)
             #expect(result.canceled.map { $0.lowercased() } == [accepted.orderID.lowercased()])
             let after = try clob.order(id: accepted.orderID, credentials: credentials, address: key.address)

@@ -106,6 +106,44 @@ public final class ClobClient {
         return all
     }
 
+    /// `GET /data/orders`: this API key's open orders, following `next_cursor`.
+    public func openOrders(
+        market: String? = nil, assetID: String? = nil, credentials: ApiCredentials, address: Address,
+        maxPages: Int = 100
+    ) throws(HTTPError) -> [OpenOrder] {
+        let path = "/data/orders"
+        var query: [(String, String)] = []
+        if let market { query.append(("market", market)) }
+        if let assetID { query.append(("asset_id", assetID)) }
+        var cursor = Self.firstCursor
+        var all: [OpenOrder] = []
+        for _ in 0..<max(1, maxPages) {
+            let request = HTTPRequest.get(
+                url(path, query + [("next_cursor", cursor)]),
+                headers: l2Headers(credentials, address, method: .get, path: path))
+            let page = try http.fetchJSON(request, as: OrderPage.self, policy: readPolicy)
+            all += page.data
+            guard let next = page.nextCursor, !next.isEmpty, next != Self.endCursor, next != cursor else { break }
+            cursor = next
+        }
+        return all
+    }
+
+    /// `GET /balance-allowance`: collateral (no token) or a conditional token's balance for the
+    /// funds of `signatureType`, in whole units (the venue answers base units, 6 decimals).
+    public func balance(
+        tokenID: String? = nil, signatureType: SignatureType, credentials: ApiCredentials, address: Address
+    ) throws(HTTPError) -> Fixed6 {
+        let path = "/balance-allowance"
+        var query = [("asset_type", tokenID == nil ? "COLLATERAL" : "CONDITIONAL")]
+        if let tokenID { query.append(("token_id", tokenID)) }
+        query.append(("signature_type", String(signatureType.rawValue)))
+        let request = HTTPRequest.get(
+            url(path, query), headers: l2Headers(credentials, address, method: .get, path: path))
+        let answer = try http.fetchJSON(request, as: BalanceAnswer.self, policy: readPolicy)
+        return answer.balance
+    }
+
     /// `DELETE /order` with `{"orderID": …}`. Not retried (the caller re-checks with `order`).
     public func cancel(orderID: String, credentials: ApiCredentials, address: Address) throws(HTTPError)
         -> CancelResult
@@ -146,8 +184,12 @@ public final class ClobClient {
                 throw .http(error)
             }
         }
-        let created = try attempt(.post, "/auth/api-key")
-        if created.isSuccess, let creds = try? credentials(created, "/auth/api-key") { return creds }
+        // Any failure to create (the key exists, a transient error) falls through to deriving.
+        if let created = try? attempt(.post, "/auth/api-key"), created.isSuccess,
+            let creds = try? credentials(created, "/auth/api-key")
+        {
+            return creds
+        }
         return try credentials(attempt(.get, "/auth/derive-api-key"), "/auth/derive-api-key")
     }
 
@@ -209,5 +251,35 @@ struct TradePage: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         data = try c.decodeIfPresent([Trade].self, forKey: .data) ?? []
         nextCursor = try c.looseString(.next_cursor)
+    }
+}
+
+/// One page of `/data/orders`.
+struct OrderPage: Decodable {
+    var data: [OpenOrder]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey { case data, next_cursor }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([OpenOrder].self, forKey: .data) ?? []
+        nextCursor = try c.looseString(.next_cursor)
+    }
+}
+
+/// `{"balance": "<base units>", "allowances": {...}}`.
+struct BalanceAnswer: Decodable {
+    var balance: Fixed6
+
+    enum CodingKeys: String, CodingKey { case balance }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let text = try c.looseString(.balance), let units = Int64(text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: c.codingPath + [CodingKeys.balance], debugDescription: "expected integer base units"))
+        }
+        balance = Fixed6(micros: units)
     }
 }

@@ -312,6 +312,14 @@ public struct Trade: Sendable, Hashable, Decodable {
     /// CONFIRMED or FAILED: the trade's settlement will not change any more.
     public var isFinal: Bool { normalizedStatus == "CONFIRMED" || normalizedStatus == "FAILED" }
 
+    /// The shares of this trade that filled order `orderID`: the whole size when it was the taker,
+    /// the maker order's matched amount when it was a maker; nil when the order is not in it.
+    public func matchedSize(forOrder orderID: String) -> Fixed6? {
+        if takerOrderID.caseInsensitiveCompare(orderID) == .orderedSame { return size }
+        let makers = makerOrders.filter { $0.orderID.caseInsensitiveCompare(orderID) == .orderedSame }
+        return makers.isEmpty ? nil : makers.reduce(Fixed6.zero) { $0 + $1.matchedAmount }
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, taker_order_id, market, asset_id, side, size, price, fee_rate_bps, status, match_time
         case last_update, outcome, owner, maker_address, transaction_hash, trader_side, maker_orders
