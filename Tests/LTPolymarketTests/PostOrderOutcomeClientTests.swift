@@ -92,3 +92,39 @@ struct PostOrderOutcomeClientTests {
         }
     }
 }
+
+@Suite("Client models → LTCore ports")
+struct VenueMappingClientTests {
+    @Test func outcomesMapOntoVenuePostResults() {
+        let accepted = PostOrderOutcome.accepted(PostOrderAcceptance(
+            orderID: "0x1", status: .matched, makingAmount: 5, takingAmount: 10))
+        #expect(accepted.venuePostResult == .accepted(orderId: "0x1", matched: true, makingUsd: 5, takingShares: 10))
+        let live = PostOrderOutcome.accepted(PostOrderAcceptance(orderID: "0x2", status: .live))
+        #expect(live.venuePostResult == .accepted(orderId: "0x2", matched: false, makingUsd: nil, takingShares: nil))
+        #expect(PostOrderOutcome.unfilled(orderID: nil, reason: "k").venuePostResult == .unfilled(reason: "k"))
+        #expect(PostOrderOutcome.rejected(reason: "r", httpStatus: 400).venuePostResult == .rejected(reason: "r"))
+        #expect(PostOrderOutcome.retryable(reason: "t", retryAfter: nil).venuePostResult == .notPlaced(reason: "t"))
+        #expect(PostOrderOutcome.unknown(reason: "u").venuePostResult == .unknown(reason: "u"))
+    }
+
+    @Test func booksWithoutMarketRulesAreNotUsable() {
+        let rules = OrderBook(
+            market: "0xc", assetID: "1", bids: [], asks: [BookLevel(price: 1, size: 1)],
+            minOrderSize: 5, tickSize: Fixed6(micros: 10_000))
+        #expect(rules.venueBook?.tickSize == Fixed6(micros: 10_000))
+        #expect(rules.venueBook?.asks.count == 1)
+        var missing = rules
+        missing.tickSize = nil
+        #expect(missing.venueBook == nil)
+    }
+
+    @Test func closedMarketsDoNotAcceptOrders() {
+        var market = ClobMarket(conditionID: "0xc", tokens: [ClobToken(tokenID: "1", outcome: "Yes")])
+        #expect(market.venueMarket.acceptingOrders)
+        #expect(market.venueMarket.tokens == [TokenResolution.MarketToken(tokenId: "1", outcome: "Yes")])
+        market.closed = true
+        #expect(!market.venueMarket.acceptingOrders)
+        let malformed = HTTPError.malformedBody(request: "GET /book", status: 200, reason: "x", excerpt: nil)
+        #expect(malformed.venueError.kind == .malformed)
+    }
+}
