@@ -1,6 +1,8 @@
 import BigInt
 import Foundation
+import LTChain
 import LTCore
+import LTPolymarket
 
 /// Reads ABI-encoded calldata (after the selector): 32-byte words, dynamic `bytes` and arrays.
 struct ABIReader {
@@ -296,19 +298,13 @@ extension ExchangeState {
             case (Selector.proxy, addressKey(Contracts.proxyFactory)):
                 // The factory forwards each call from the sender's proxy wallet.
                 guard let proxyWallet = proxyWallet(of: from) else { throw Revert(reason: "no proxy wallet") }
-                let start = try args.int(0)
-                let count = try args.int(start)
-                let base = start + 32
                 var paid = Fixed6.zero
-                for i in 0..<count {
-                    let t = base + (try args.int(base + 32 * i))
-                    let target = try args.address(t + 32)
-                    let inner = try args.bytes(head: t + 96, base: t)
-                    paid += try execute(from: proxyWallet, to: target, data: inner)
+                for call in try ProxyWalletCalls.decode(data) {
+                    paid += try execute(from: proxyWallet, to: addressKey(call.to.checksummed), data: call.data)
                 }
                 return paid
             case (Selector.execTransaction, _):
-                return try execSafe(safe: to, args: args)
+                return try execSafe(safe: to, sender: from, data: data)
             default:
                 throw Revert(reason: "unsupported call")
             }
@@ -349,35 +345,27 @@ extension ExchangeState {
         if let w = walletIds.compactMap({ wallets[$0] }).first(where: {
             $0.signatureType == 1 && addressKey($0.owner) == eoa
         }) { return addressKey(w.address) }
-        return Verify.derivedWallet(owner: eoa, signatureType: 1).map(addressKey)
+        return Verify.derivedWallets(owner: eoa, signatureType: 1).first.map(addressKey)
     }
 
-    /// Safe `execTransaction`: checks the owner's signature over the SafeTx hash and the Safe's
-    /// nonce, then runs the call (or a MultiSend batch) as the Safe.
-    mutating func execSafe(safe: String, args: ABIReader) throws -> Fixed6 {
+    /// Safe `execTransaction`: checks the owner's signature over the SafeTx digest (with the
+    /// Safe's current nonce) and runs the call, or a MultiSend batch, as the Safe.
+    mutating func execSafe(safe: String, sender: String, data: [UInt8]) throws -> Fixed6 {
         guard let wallet = wallets[safe], wallet.signatureType == 2 else { throw Revert(reason: "not a Safe") }
-        let target = try args.address(0)
-        let value = try args.uint(32)
-        let inner = try args.bytes(head: 64)
-        let operation = try args.int(96)
-        let words = try (4..<8).map { i throws(ABIReader.Malformed) in try args.word(32 * i) }
-        let gasToken = try args.word(32 * 7)
-        let refundReceiver = try args.word(32 * 8)
-        let signatures = try args.bytes(head: 32 * 9)
+        var (tx, signatures) = try SafeTransaction.decodeExecTransaction(data)
         let nonce = safeNonces[safe] ?? 0
-        let safeTxHash = Verify.safeTxHash(
-            chainId: scenario.chainId, safe: safe, to: target, value: value, data: inner, operation: operation,
-            safeTxGas: words[0], baseGas: words[1], gasPrice: words[2], gasToken: gasToken,
-            refundReceiver: refundReceiver, nonce: nonce)
-        guard signatures.count >= 65, let signer = Verify.recoverSafeSigner(hash: safeTxHash, signature: Array(signatures.prefix(65))),
+        tx.nonce = BigUInt(nonce)
+        let digest = try tx.digest(safe: try Address(hex: safe), chainId: Int(scenario.chainId))
+        guard let signer = Verify.safeSigner(digest: digest, signature: signatures, sender: sender),
             addressKey(signer) == addressKey(wallet.owner)
         else { throw Revert(reason: "GS026") }
         safeNonces[safe] = nonce + 1
-        if operation == 0 { return try execute(from: safe, to: target, data: inner) }
-        guard addressKey(target) == addressKey(Contracts.multiSend), Self.selector(inner) == Selector.multiSend else {
+        let target = addressKey(tx.to.checksummed)
+        if tx.operation == .call { return try execute(from: safe, to: target, data: tx.data) }
+        guard target == addressKey(Contracts.multiSend), Self.selector(tx.data) == Selector.multiSend else {
             throw Revert(reason: "delegatecall only to MultiSend")
         }
-        let packed = try ABIReader(data: Array(inner.dropFirst(4))).bytes(head: 0)
+        let packed = try ABIReader(data: Array(tx.data.dropFirst(4))).bytes(head: 0)
         var paid = Fixed6.zero
         var i = 0
         // Each packed call: uint8 operation ‖ address to ‖ uint256 value ‖ uint256 length ‖ data.
@@ -385,7 +373,7 @@ extension ExchangeState {
             let to = "0x" + packed[i + 1..<i + 21].map { String(format: "%02x", $0) }.joined()
             let length = Int(BigUInt(Data(packed[i + 53..<i + 85])))
             guard i + 85 + length <= packed.count else { throw Revert(reason: "malformed multiSend") }
-            paid += try execute(from: safe, to: addressKey(to), data: Array(packed[i + 85..<i + 85 + length]))
+            paid += try execute(from: safe, to: to, data: Array(packed[i + 85..<i + 85 + length]))
             i += 85 + length
         }
         return paid

@@ -1,5 +1,6 @@
 import Foundation
 import LTCore
+import LTPolymarket
 
 /// The venue's error texts (polymarket-protocol.md §3.5; the others are this exchange's choice,
 /// documented in docs/paper-exchange.md).
@@ -29,11 +30,11 @@ extension ExchangeState {
             addressKey(eoa) == addressKey(address)
         else { return .failure(.init(.error(401, PaperErrors.unauthorized))) }
         let body = req.bodyText
-        // [v1]/[v2] replace ' by " in the signed message only; accept either form.
-        let candidates = Set([body, body.replacingOccurrences(of: "'", with: "\"")])
-        for b in candidates {
+        // [v1]/[v2] replace ' by " in the signed message only, [sdk] does not: accept either form.
+        for quirk in [true, false] {
             if let expected = Verify.l2Signature(
-                secret: creds.secret, timestamp: timestamp, method: req.method, path: req.path, body: b),
+                secret: creds.secret, timestamp: timestamp, method: req.method, path: req.path, body: body,
+                legacyQuoteQuirk: quirk),
                 Verify.constantTimeEqual(expected, signature)
             {
                 return .success((apiKey, eoa))
@@ -59,7 +60,7 @@ extension ExchangeState {
             return Outcome(response: .error(400, "market not found for token id \(order.tokenId)"), orderId: nil)
         }
         let orderId: String
-        do { orderId = try Verify.orderID(order, negRisk: market.negRisk) } catch {
+        do { orderId = try Verify.orderID(order, negRisk: market.negRisk, chainId: scenario.chainId) } catch {
             return Outcome(response: .error(400, PaperErrors.invalidSignature), orderId: nil)
         }
         func reject(_ message: String) -> Outcome { Outcome(response: .error(400, message), orderId: orderId) }
@@ -70,7 +71,7 @@ extension ExchangeState {
 
         // Signature and the maker / signer / funder rules of protocol §2.
         let recovered: String
-        do { recovered = try Verify.recoverOrderEOA(order, negRisk: market.negRisk) } catch {
+        do { recovered = try Verify.recoverOrderEOA(order, negRisk: market.negRisk, chainId: scenario.chainId) } catch {
             return reject(PaperErrors.invalidSignature)
         }
         switch order.signatureType {
@@ -83,8 +84,8 @@ extension ExchangeState {
         case 1, 2:
             guard addressKey(recovered) == addressKey(order.signer) else { return reject(PaperErrors.invalidSignature) }
             guard addressKey(order.signer) == addressKey(eoa) else { return reject(PaperErrors.signerMismatch) }
-            if let derived = Verify.derivedWallet(owner: eoa, signatureType: order.signatureType),
-                addressKey(derived) != addressKey(order.maker)
+            if !Verify.derivedWallets(owner: eoa, signatureType: order.signatureType).map(addressKey)
+                .contains(addressKey(order.maker))
             {
                 return reject("invalid order: the maker is not the signer's \(order.signatureType == 1 ? "proxy" : "safe") wallet")
             }
@@ -93,9 +94,7 @@ extension ExchangeState {
                 return reject("invalid order: for signature type 3 the signer must be the deposit wallet")
             }
             guard addressKey(recovered) == addressKey(eoa) else { return reject(PaperErrors.invalidSignature) }
-            if let derived = Verify.derivedWallet(owner: eoa, signatureType: 3),
-                addressKey(derived) != addressKey(order.maker)
-            {
+            if !Verify.derivedWallets(owner: eoa, signatureType: 3).map(addressKey).contains(addressKey(order.maker)) {
                 return reject("invalid order: the maker is not the signer's deposit wallet")
             }
         default:
@@ -291,21 +290,16 @@ extension ExchangeState {
         if of.has("nonce") || of.has("feeRateBps") || of.has("taker") {
             throw PaperInputError("order_version_mismatch: this exchange accepts V2 orders only")
         }
-        guard let side = Side(rawValue: try of.string("side")) else {
-            throw PaperInputError("order.side must be BUY or SELL")
+        let request: PostOrderRequest
+        do { request = try PostOrderRequest(postBodyJSON: Array(body.text.utf8)) } catch {
+            throw PaperInputError("\(error)")
         }
-        guard let typeText = try f.optString("orderType") ?? Optional("GTC"), let type = OrderType(rawValue: typeText)
-        else { throw PaperInputError("orderType must be GTC, GTD, FOK or FAK") }
-        let zero32 = "0x" + String(repeating: "0", count: 64)
-        let o = WireOrder(
-            salt: try of.string("salt"), maker: try of.string("maker"), signer: try of.string("signer"),
-            tokenId: try of.string("tokenId"), makerAmount: try of.string("makerAmount"),
-            takerAmount: try of.string("takerAmount"), side: side,
-            signatureType: Int(try of.optInt("signatureType") ?? 0),
-            timestamp: try of.string("timestamp"), metadata: try of.optString("metadata") ?? zero32,
-            builder: try of.optString("builder") ?? zero32, expiration: try of.optString("expiration") ?? "0",
-            signature: try of.string("signature"))
-        return (o, try f.optString("owner") ?? "", type, try f.optBool("postOnly") ?? false)
+        let o = request.order.order
+        let wire = WireOrder(
+            maker: o.maker.checksummed, signer: o.signer.checksummed, tokenId: o.tokenIdText,
+            makerAmount: String(o.makerAmount), takerAmount: String(o.takerAmount), side: o.side,
+            signatureType: o.signatureType.rawValue, expiration: String(o.expiration), signed: request.order)
+        return (wire, request.owner, request.orderType, request.postOnly)
     }
 
     /// Decimals allowed in the collateral amount for a tick (protocol §5.1 "amount dp").
