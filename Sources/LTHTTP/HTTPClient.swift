@@ -67,6 +67,8 @@ public final class HTTPClient {
 
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let timeout = request.timeout ?? configuration.totalTimeout
+        var status = 0
+        var newConnections = 0
         let code: CURLcode = request.url.withCString { url in
             configuration.userAgent.withCString { ua in
                 errorBuffer.withUnsafeMutableBufferPointer { errBuf in
@@ -99,17 +101,25 @@ public final class HTTPClient {
                             set(lt_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, bodyPtr))
                         } else if request.method == .post || request.method == .put {
                             set(lt_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, 0))
-                            set(lt_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, ""))
+                            // COPY: libcurl keeps its own copy (POSTFIELDS would keep our pointer).
+                            set(lt_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, ""))
                         }
-                        guard c == CURLE_OK else { return c }
-                        return curl_easy_perform(handle)
+                        guard c == CURLE_OK else {
+                            curl_easy_reset(handle)
+                            return c
+                        }
+                        let rc = curl_easy_perform(handle)
+                        _ = lt_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+                        _ = lt_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
+                        // Drop every pointer into this call's buffers (error buffer, header list,
+                        // sink, body) before they go away; reset keeps the connection cache.
+                        curl_easy_reset(handle)
+                        return rc
                     }
                 }
             }
         }
 
-        var newConnections = 0
-        _ = lt_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
         connectionsOpened += newConnections
         if code != CURLE_OK {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -120,8 +130,6 @@ public final class HTTPClient {
             }
             throw .transport(request: request.summary, kind: Self.classify(code), message: message)
         }
-        var status = 0
-        _ = lt_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
     }
 

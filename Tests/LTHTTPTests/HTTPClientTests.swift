@@ -67,6 +67,21 @@ struct HTTPClientTests {
         #expect(echoed["body"] == #"[{"token_id":"123"}]"#)
     }
 
+    @Test func postWithoutABodySendsAnEmptyOne() async throws {
+        let echoed = try await withTestServer(Counter()) { base in
+            try await runBlocking {
+                let client = HTTPClient()
+                let request = HTTPRequest(method: .post, url: base + "/echo")
+                // Twice on one handle: the second request must not inherit anything from the first.
+                _ = try client.send(HTTPRequest.json(.post, base + "/echo", body: "{\"a\":1}"))
+                return try client.send(request).decode([String: String].self, for: request)
+            }
+        }
+        #expect(echoed["method"] == "POST")
+        #expect(echoed["body"] == "")
+        #expect(echoed["contentType"] != "application/json")
+    }
+
     @Test func deleteCarriesABody() async throws {
         let echoed = try await withTestServer(Counter()) { base in
             try await runBlocking {
