@@ -1,6 +1,15 @@
-import LTChain
-import LTCore
-import LTHTTP
-import LTPostgres
+// The composition root: parse arguments, wire real adapters, map outcomes to exit statuses.
+// No business rules here (they live in LTCore).
+import ArgumentParser
+import Foundation
 
-print("lt: libpq \(libpqVersion()), \(libcurlVersion()), \(cryptoLinkCheck())")
+do {
+    var command = try LT.parseAsRoot()
+    if let job = command as? any JobCommand {
+        exit(job.runJob().rawValue)
+    }
+    try command.run()
+} catch {
+    // Usage errors exit 64 (EX_USAGE); --help and --version exit 0.
+    LT.exit(withError: error)
+}

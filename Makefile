@@ -1,0 +1,38 @@
+# lt — everything a fresh machine needs goes through these targets.
+#   make test   install missing Debian packages, start a throwaway Postgres, run every test, stop it
+#   make demo   build, throwaway Postgres, migrate, seed a demo strategy + FT signals, run jobs, status
+#   make check  warnings-as-errors build + swift format lint
+SWIFT ?= swift
+CLUSTER := scripts/pg-test-cluster.sh
+
+.PHONY: all build check test demo bench deps embed-sql lint
+
+all: build
+
+build:
+	$(SWIFT) build
+
+deps:
+	scripts/install-deps.sh
+
+# The schema lives in sql/; the binary carries a generated copy (a test fails when it is stale).
+embed-sql:
+	scripts/embed-sql.sh
+
+check:
+	$(SWIFT) build -Xswiftc -warnings-as-errors
+	$(SWIFT) format lint --strict --recursive Sources Tests
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests
+
+# Tests that run a job as a whole process find the built binary through LT_BIN.
+test: deps
+	$(SWIFT) build --build-tests
+	LT_BIN="$$($(SWIFT) build --show-bin-path)/lt" $(CLUSTER) run $(SWIFT) test --skip-build $(TEST_ARGS)
+
+demo: deps
+	scripts/demo.sh
+
+bench:
+	$(SWIFT) run -c release lt-bench

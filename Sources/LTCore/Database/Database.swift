@@ -1,0 +1,128 @@
+/// The database port. Jobs in LTCore talk to Postgres only through this protocol; `LTPostgres`
+/// implements it with libpq. Calls block (jobs are synchronous, design decision): one connection per
+/// run, used from one thread, so implementations are classes and not `Sendable`.
+public protocol Database: AnyObject {
+    /// Runs one statement and returns its rows (empty for statements without a result).
+    func query(_ sql: SQL) throws(DatabaseError) -> [Row]
+
+    /// Runs one statement and returns the number of rows it affected.
+    @discardableResult
+    func execute(_ sql: SQL) throws(DatabaseError) -> Int
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws (the error is
+    /// rethrown unchanged). Nested calls run inside the outer transaction.
+    @discardableResult
+    func transaction<T>(_ body: () throws -> T) throws -> T
+
+    /// Takes the session-level job lock for `job` if it is free (`pg_try_advisory_lock`). Returns
+    /// `.acquired`, or `.held(by:)` naming the backend that has it.
+    func tryJobLock(_ job: String) throws(DatabaseError) -> JobLockResult
+
+    /// Releases a job lock taken by `tryJobLock` (closing the connection releases it too).
+    func releaseJobLock(_ job: String) throws(DatabaseError)
+
+    /// Blocks until this transaction holds the per-strategy lock (`pg_advisory_xact_lock`); it is
+    /// released at COMMIT/ROLLBACK. Call it inside `transaction` before changing a strategy's cash.
+    func lockStrategy(_ strategyID: String) throws(DatabaseError)
+}
+
+extension Database {
+    /// The first row, or nil.
+    public func queryFirst(_ sql: SQL) throws(DatabaseError) -> Row? { try query(sql).first }
+
+    /// Decodes every row with `decode` (typed errors surface as `DatabaseError.decoding`).
+    public func query<T>(_ sql: SQL, _ decode: (Row) throws(RowDecodingError) -> T) throws(DatabaseError) -> [T] {
+        let rows = try query(sql)
+        var out: [T] = []
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            do {
+                out.append(try decode(row))
+            } catch {
+                throw DatabaseError(.decoding, "\(error) in: \(sql.description)")
+            }
+        }
+        return out
+    }
+}
+
+/// Outcome of `tryJobLock`.
+public enum JobLockResult: Sendable, Equatable {
+    case acquired
+    case held(by: LockHolder?)
+}
+
+/// The backend holding an advisory lock, from `pg_locks` joined with `pg_stat_activity`.
+public struct LockHolder: Sendable, Equatable, CustomStringConvertible {
+    public var pid: Int
+    public var applicationName: String?
+    public var clientAddress: String?
+    public var backendStart: String?
+
+    public init(pid: Int, applicationName: String? = nil, clientAddress: String? = nil, backendStart: String? = nil) {
+        self.pid = pid
+        self.applicationName = applicationName
+        self.clientAddress = clientAddress
+        self.backendStart = backendStart
+    }
+
+    public var description: String {
+        var s = "pid \(pid)"
+        if let a = applicationName, !a.isEmpty { s += " (\(a))" }
+        if let c = clientAddress, !c.isEmpty { s += " from \(c)" }
+        if let b = backendStart { s += " since \(b)" }
+        return s
+    }
+}
+
+/// Advisory-lock keys. A key is the FNV-1a 64-bit hash of a namespaced name, read as a signed
+/// bigint: `lt:job:<job>` for job locks, `lt:strategy:<strategy_id>` for per-strategy locks,
+/// `lt:migrate` for migrations. Stable across builds, processes and hosts (unlike `hashValue`), so
+/// every `lt` binary agrees on them; the prefix keeps them clear of other applications' locks.
+public enum AdvisoryLockKey {
+    public static func job(_ job: String) -> Int64 { fnv1a64("lt:job:" + job) }
+    public static func strategy(_ id: String) -> Int64 { fnv1a64("lt:strategy:" + id) }
+    public static let migrate: Int64 = fnv1a64("lt:migrate")
+
+    public static func fnv1a64(_ text: String) -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return Int64(bitPattern: h)
+    }
+}
+
+/// Errors from the database boundary. Messages name host, port and database, never the password.
+public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The server cannot be reached or the connection broke (exit 69).
+        case connection
+        /// The connection string is malformed (exit 78).
+        case configuration
+        /// The server rejected a statement (constraint violation, syntax, …).
+        case query
+        /// A row could not be decoded into the expected Swift type.
+        case decoding
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// The five-character SQLSTATE, when the server sent one (e.g. `23514` check_violation).
+    public var sqlState: String?
+    /// The violated constraint's name, when the server sent one.
+    public var constraint: String?
+
+    public init(_ kind: Kind, _ message: String, sqlState: String? = nil, constraint: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+        self.constraint = constraint
+    }
+
+    public var description: String { message }
+
+    public var isUniqueViolation: Bool { sqlState == "23505" }
+    public var isCheckViolation: Bool { sqlState == "23514" }
+}

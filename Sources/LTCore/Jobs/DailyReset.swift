@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+
+/// daily-reset (design §4): at the UTC day boundary zero each strategy's daily counters, clear a
+/// daily-loss circuit breaker and set `last_reset_date`. The day comes from the context's clock,
+/// in UTC. Idempotent: a strategy whose `last_reset_date` is already today is not touched, so a
+/// second run — or a run at 23:59:59 of the day already reset — changes nothing. Each strategy is
+/// reset in its own transaction under its per-strategy lock, so it never races a job that is
+/// changing the same strategy's counters.
+public enum DailyReset {
+    public struct Summary: JobSummary, Equatable {
+        public var day: UTCDay
+        /// Strategies reset by this run.
+        public var reset: [String]
+        /// Strategies whose daily-loss breaker this run cleared.
+        public var breakersCleared: [String]
+        /// Strategies that were already reset for `day`.
+        public var alreadyCurrent: Int
+
+        public var failedCount: Int { 0 }
+        public var textLines: [String] {
+            var lines = ["daily-reset for \(day): \(reset.count) reset, \(alreadyCurrent) already current"]
+            if !reset.isEmpty { lines.append("  reset: " + reset.joined(separator: ", ")) }
+            if !breakersCleared.isEmpty {
+                lines.append("  daily-loss breaker cleared: " + breakersCleared.joined(separator: ", "))
+            }
+            return lines
+        }
+    }
+
+    /// Resets every strategy whose last reset is before today (UTC, from `ctx.clock`). Other jobs call
+    /// this first too (without the daily-reset job lock), so a missed cron tick never blocks trading.
+    public static func run(_ ctx: JobContext) throws -> Summary {
+        let day = ctx.today
+        let db = ctx.database
+        let due = try db.query(
+            """
+            SELECT strategy_id FROM lt_strategies
+            WHERE last_reset_date IS NULL OR last_reset_date < \(day) ORDER BY strategy_id
+            """
+        ) { row throws(RowDecodingError) in try row.decode("strategy_id", as: String.self) }
+        let total = try db.queryFirst("SELECT count(*) AS n FROM lt_strategies")?.decodeInt("n") ?? 0
+
+        var summary = Summary(day: day, reset: [], breakersCleared: [], alreadyCurrent: total - due.count)
+        for id in due {
+            let row = try db.transaction { () throws -> Row? in
+                try db.lockStrategy(id)
+                // The WHERE repeats the date test: another run may have reset it since the SELECT.
+                return try db.queryFirst(
+                    """
+                    WITH before AS (
+                      SELECT strategy_id, circuit_breaker_active AND coalesce(circuit_breaker_reason, '')
+                        LIKE \(CircuitBreakerReason.dailyLoss.rawValue + "%") AS daily_breaker
+                      FROM lt_strategies
+                      WHERE strategy_id = \(id) AND (last_reset_date IS NULL OR last_reset_date < \(day))
+                    )
+                    UPDATE lt_strategies s SET
+                      daily_spent_usd = 0,
+                      daily_loss_usd = 0,
+                      circuit_breaker_active = CASE WHEN b.daily_breaker THEN false ELSE s.circuit_breaker_active END,
+                      circuit_breaker_reason = CASE WHEN b.daily_breaker THEN NULL ELSE s.circuit_breaker_reason END,
+                      last_reset_date = \(day),
+                      updated_at = now()
+                    FROM before b WHERE s.strategy_id = b.strategy_id
+                    RETURNING b.daily_breaker
+                    """)
+            }
+            guard let row else {
+                summary.alreadyCurrent += 1
+                continue
+            }
+            summary.reset.append(id)
+            let cleared = (try? row.decode("daily_breaker", as: Bool.self)) ?? false
+            if cleared { summary.breakersCleared.append(id) }
+            ctx.logger.info(
+                "daily counters reset",
+                metadata: [
+                    "strategy_id": .string(id), "day": .string(day.description),
+                    "breaker_cleared": .stringConvertible(cleared),
+                ])
+        }
+        return summary
+    }
+}
+
+extension Row {
+    /// An integer column, or nil when absent, NULL or not an integer (for counts).
+    public func decodeInt(_ column: String) -> Int? { (try? decode(column, as: Int?.self)) ?? nil }
+}

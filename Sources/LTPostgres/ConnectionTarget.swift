@@ -1,0 +1,106 @@
+import CLibPQ
+import Foundation
+import LTCore
+
+/// The parts of a connection string that may be shown: host, port, database and user. The password
+/// is kept only to scrub it out of libpq's own error text, and never printed.
+public struct ConnectionTarget: Sendable, CustomStringConvertible {
+    public var host: String?
+    public var port: String?
+    public var database: String?
+    public var user: String?
+    let password: String?
+
+    init(host: String?, port: String?, database: String?, user: String?, password: String?) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.user = user
+        self.password = password
+    }
+
+    /// Parses a URI or conninfo string with libpq's own parser. A string libpq cannot parse is a
+    /// configuration error whose message does not repeat the string (it may hold a password).
+    public init(parsing url: String) throws(DatabaseError) {
+        var err: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &err) else {
+            if let err { PQfreemem(err) }
+            throw DatabaseError(
+                .configuration,
+                "DATABASE_URL is not a valid libpq URI (postgresql://user@host:port/db) or conninfo string "
+                    + "(host=... dbname=...)")
+        }
+        defer { PQconninfoFree(options) }
+        var fields: [String: String] = [:]
+        var p = options
+        while let keyword = p.pointee.keyword {
+            if let v = p.pointee.val { fields[String(cString: keyword)] = String(cString: v) }
+            p += 1
+        }
+        self.init(
+            host: fields["host"] ?? fields["hostaddr"], port: fields["port"], database: fields["dbname"],
+            user: fields["user"], password: fields["password"])
+    }
+
+    /// `database "lt" on host "db.example" port 5432 as user "lt"`: what to say when something fails.
+    public var description: String {
+        var s = "database \"\(database ?? user ?? "?")\" on host \"\(host ?? "default socket")\""
+        if let port, !port.isEmpty { s += " port \(port)" }
+        if let user { s += " as user \"\(user)\"" }
+        return s
+    }
+
+    /// Removes the password from text that libpq produced (it can echo connection parameters).
+    func scrub(_ text: String) -> String {
+        guard let password, !password.isEmpty else { return text }
+        return text.replacingOccurrences(of: password, with: "***")
+    }
+}
+
+/// A connection string with any password replaced by `***`, for the rare place that must show it.
+/// Handles URIs (`postgresql://user:secret@host/db`, `?password=secret`) and conninfo
+/// (`password=secret`, `password='se cret'`).
+public func redactDatabaseURL(_ url: String) -> String {
+    var s = url
+    // URI userinfo: scheme://user:password@host
+    if let schemeEnd = s.range(of: "://") {
+        let rest = s[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        if let at = rest[..<authorityEnd].lastIndex(of: "@"),
+            let colon = rest[..<at].firstIndex(of: ":")
+        {
+            s.replaceSubrange(s.index(after: colon)..<at, with: "***")
+        }
+    }
+    // password=value in a URI query or conninfo (quoted or bare).
+    var out = ""
+    var i = s.startIndex
+    while i < s.endIndex {
+        let atBoundary = i == s.startIndex || " ?&\t".contains(s[s.index(before: i)])
+        if atBoundary, s[i...].hasPrefix("password") {
+            // Allow spaces around '=' as conninfo does.
+            var j = s.index(i, offsetBy: 8)
+            while j < s.endIndex, s[j] == " " { j = s.index(after: j) }
+            if j < s.endIndex, s[j] == "=" {
+                j = s.index(after: j)
+                while j < s.endIndex, s[j] == " " { j = s.index(after: j) }
+                out += "password=***"
+                if j < s.endIndex, s[j] == "'" {
+                    j = s.index(after: j)
+                    while j < s.endIndex, s[j] != "'" {
+                        if s[j] == "\\" { j = s.index(after: j) }
+                        if j < s.endIndex { j = s.index(after: j) }
+                    }
+                    if j < s.endIndex { j = s.index(after: j) }
+                } else {
+                    while j < s.endIndex, !" &\t".contains(s[j]) { j = s.index(after: j) }
+                }
+                i = j
+                continue
+            }
+        }
+        out.append(s[i])
+        i = s.index(after: i)
+    }
+    return out
+}

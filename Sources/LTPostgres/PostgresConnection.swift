@@ -1,0 +1,214 @@
+import CLibPQ
+import Foundation
+import Glibc
+import LTCore
+
+/// One libpq connection: the `Database` port over Postgres. Blocking calls, text-format parameters
+/// (`PQexecParams`), used from one thread; `deinit` closes it, which also releases session locks.
+public final class PostgresConnection: Database {
+    let conn: OpaquePointer
+    /// Where this connection goes, for messages: host, port and database, never the password.
+    public let target: ConnectionTarget
+    var savepointDepth = 0
+
+    /// Connects with `DATABASE_URL`, a libpq URI (`postgresql://user@host:5432/db?sslmode=require`)
+    /// or conninfo string (`host=/tmp/pg dbname=lt`). A malformed string is `.configuration` (exit
+    /// 78); a server that cannot be reached is `.connection` (exit 69). `connect_timeout` defaults
+    /// to 10 s unless the string sets it. The session runs in UTC with ISO dates, which the row
+    /// decoders rely on.
+    public init(url: String, applicationName: String = "lt") throws(DatabaseError) {
+        let parsed = try ConnectionTarget(parsing: url)
+        // Keywords are processed in order and `dbname` is expanded in place, so settings the URL
+        // makes itself override the defaults listed before it.
+        let keywords = ["connect_timeout", "fallback_application_name", "dbname"]
+        let values = ["10", applicationName, url]
+        let c: OpaquePointer? = withCStringArray(keywords) { k in
+            withCStringArray(values) { v in PQconnectdbParams(k, v, 1) }
+        }
+        guard let c else { throw DatabaseError(.connection, "out of memory creating a database connection") }
+        // Names from the connection object itself (what libpq resolved), no password among them.
+        let resolved = ConnectionTarget(
+            host: PQhost(c).map { String(cString: $0) } ?? parsed.host,
+            port: PQport(c).map { String(cString: $0) } ?? parsed.port,
+            database: PQdb(c).map { String(cString: $0) } ?? parsed.database,
+            user: PQuser(c).map { String(cString: $0) } ?? parsed.user,
+            password: parsed.password)
+        if PQstatus(c) != CONNECTION_OK {
+            let reason = resolved.scrub(Self.errorText(c))
+            PQfinish(c)
+            throw DatabaseError(.connection, "cannot connect to \(resolved): \(reason)")
+        }
+        conn = c
+        target = resolved
+        try runScript("SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'iso_8601'")
+    }
+
+    deinit { PQfinish(conn) }
+
+    /// The backend process id (appears in `pg_locks` and in lock-holder messages).
+    public var backendPID: Int { Int(PQbackendPID(conn)) }
+
+    // MARK: Database
+
+    public func query(_ sql: SQL) throws(DatabaseError) -> [Row] {
+        let (text, parameters) = sql.rendered
+        let result: OpaquePointer? = withOptionalCStringArray(parameters) { params in
+            PQexecParams(conn, text, Int32(parameters.count), nil, params, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        try check(result, statement: text)
+        return Self.rows(result!)
+    }
+
+    @discardableResult
+    public func execute(_ sql: SQL) throws(DatabaseError) -> Int {
+        let (text, parameters) = sql.rendered
+        let result: OpaquePointer? = withOptionalCStringArray(parameters) { params in
+            PQexecParams(conn, text, Int32(parameters.count), nil, params, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        try check(result, statement: text)
+        return Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    @discardableResult
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        let depth = savepointDepth
+        try runScript(depth == 0 ? "BEGIN" : "SAVEPOINT lt_sp_\(depth)")
+        savepointDepth += 1
+        defer { savepointDepth = depth }
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            // The original error matters more than a failed rollback (which a dead connection causes).
+            _ = try? runScript(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT lt_sp_\(depth)")
+            throw error
+        }
+        try runScript(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT lt_sp_\(depth)")
+        return value
+    }
+
+    public func tryJobLock(_ job: String) throws(DatabaseError) -> JobLockResult {
+        let key = AdvisoryLockKey.job(job)
+        let got = try queryFirst("SELECT pg_try_advisory_lock(\(key)) AS ok")?.decodeOrThrow("ok", as: Bool.self)
+        if got == true { return .acquired }
+        return .held(by: try lockHolder(key: key))
+    }
+
+    public func releaseJobLock(_ job: String) throws(DatabaseError) {
+        try execute("SELECT pg_advisory_unlock(\(AdvisoryLockKey.job(job)))")
+    }
+
+    public func lockStrategy(_ strategyID: String) throws(DatabaseError) {
+        try execute("SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.strategy(strategyID)))")
+    }
+
+    /// Who holds the session-level advisory lock `key` in this database (nil if it was just released).
+    /// A bigint key shows in `pg_locks` as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
+    public func lockHolder(key: Int64) throws(DatabaseError) -> LockHolder? {
+        let bits = UInt64(bitPattern: key)
+        let hi = String(bits >> 32)
+        let lo = String(bits & 0xffff_ffff)
+        let row = try queryFirst(
+            """
+            SELECT l.pid, a.application_name, a.client_addr::text AS client_addr, a.backend_start
+            FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND l.classid = \(hi)::oid AND l.objid = \(lo)::oid
+            LIMIT 1
+            """)
+        guard let row else { return nil }
+        do {
+            return LockHolder(
+                pid: try row.decode("pid", as: Int.self),
+                applicationName: try row.decode("application_name", as: String?.self),
+                clientAddress: try row.decode("client_addr", as: String?.self),
+                backendStart: try row.decode("backend_start", as: String?.self))
+        } catch {
+            throw DatabaseError(.decoding, "lock holder: \(error)")
+        }
+    }
+
+    // MARK: Scripts
+
+    /// Runs SQL text with no parameters, possibly several statements (`PQexec`): migrations and
+    /// session settings only. Nothing from outside the program may reach `script`.
+    public func runScript(_ script: String) throws(DatabaseError) {
+        let result = PQexec(conn, script)
+        defer { PQclear(result) }
+        try check(result, statement: String(script.prefix(80)))
+    }
+
+    // MARK: Internals
+
+    func check(_ result: OpaquePointer?, statement: String) throws(DatabaseError) {
+        let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
+        if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY { return }
+        if PQstatus(conn) != CONNECTION_OK {
+            throw DatabaseError(.connection, "lost connection to \(target): \(target.scrub(Self.errorText(conn)))")
+        }
+        func field(_ code: UInt8) -> String? {
+            guard let result, let p = PQresultErrorField(result, Int32(code)) else { return nil }
+            return String(cString: p)
+        }
+        let primary = field(UInt8(ascii: "M")) ?? target.scrub(Self.errorText(conn))
+        let state = field(UInt8(ascii: "C"))
+        let constraint = field(UInt8(ascii: "n"))
+        var message = primary
+        if let state { message += " (SQLSTATE \(state)" + (constraint.map { ", constraint \($0)" } ?? "") + ")" }
+        message += " in: " + statement.replacingOccurrences(of: "\n", with: " ")
+        throw DatabaseError(.query, message, sqlState: state, constraint: constraint)
+    }
+
+    static func errorText(_ c: OpaquePointer) -> String {
+        guard let p = PQerrorMessage(c) else { return "unknown error" }
+        let s = String(cString: p).trimmingCharacters(in: .whitespacesAndNewlines)
+        return s.replacingOccurrences(of: "\n", with: "; ")
+    }
+
+    static func rows(_ result: OpaquePointer) -> [Row] {
+        let n = Int(PQntuples(result))
+        let f = Int(PQnfields(result))
+        guard f > 0 else { return [] }
+        let columns = (0..<f).map { String(cString: PQfname(result, Int32($0))) }
+        let index = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var rows: [Row] = []
+        rows.reserveCapacity(n)
+        for r in 0..<Int32(n) {
+            var values: [String?] = []
+            values.reserveCapacity(f)
+            for c in 0..<Int32(f) {
+                values.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+            }
+            rows.append(Row(columns: columns, values: values, index: index))
+        }
+        return rows
+    }
+}
+
+extension Row {
+    func decodeOrThrow<T: SQLDecodable>(_ column: String, as type: T.Type) throws(DatabaseError) -> T {
+        do {
+            return try decode(column, as: type)
+        } catch {
+            throw DatabaseError(.decoding, error.description)
+        }
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings that live for the call.
+func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    withOptionalCStringArray(strings.map { Optional($0) }, body)
+}
+
+/// Calls `body` with an array of C strings (NULL entries for nil, one NULL after the last) that
+/// live for the call.
+func withOptionalCStringArray<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0)! } }
+    defer { copies.forEach { free($0) } }
+    var pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
+    pointers.append(nil)
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import LTCore
+import LTPostgres
+import Logging
+
+/// Exit statuses (design §6), decided only here.
+enum ExitStatus: Int32 {
+    case ok = 0
+    case someFailed = 1
+    case usage = 64
+    case unavailable = 69
+    case config = 78
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Options every job and operator command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Summary format on stdout: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    /// The instant the run believes it is (tests; replaying a missed day). ISO 8601 UTC.
+    @Option(help: .hidden)
+    var now: String?
+}
+
+/// A subcommand that runs as a job: `main` calls `runJob` and exits with its status.
+protocol JobCommand: ParsableCommand {
+    func runJob() -> ExitStatus
+}
+
+/// Everything a run does before and after its job: configuration, logging, connection, job lock,
+/// summary, exit status. A new job command is a few lines around `Runner.run`.
+enum Runner {
+    nonisolated(unsafe) static var loggingBootstrapped = false
+
+    /// - Parameters:
+    ///   - job: the job name (log field `job`, job-lock name).
+    ///   - takeJobLock: false for read-only operator commands (status).
+    ///   - body: the job itself; it returns its summary.
+    static func run(
+        job: String, options: CommonOptions, takeJobLock: Bool = true,
+        _ body: (JobContext, Config, PostgresConnection) throws -> any JobSummary
+    ) -> ExitStatus {
+        let env = ProcessInfo.processInfo.environment
+        let startedAt = Date()
+        let runID = RunID.make(at: startedAt)
+        // Logging first (from the raw variable), so even a configuration error is a proper log line.
+        let explicit = Config.LogFormat(rawValue: (env["LT_LOG_FORMAT"] ?? "").lowercased())
+        let level = Logger.Level(rawValue: options.logLevel.lowercased()) ?? .info
+        bootstrapLogging(format: LTLogHandler.defaultFormat(explicit: explicit), level: level)
+        var logger = Logger(label: "lt")
+        logger[metadataKey: "run_id"] = .string(runID)
+        logger[metadataKey: "job"] = .string(job)
+
+        if Logger.Level(rawValue: options.logLevel.lowercased()) == nil {
+            return fail(logger, .usage, "invalid --log-level \(options.logLevel)", format: options.format)
+        }
+        let clock: any WallClock
+        if let now = options.now {
+            guard let fixed = FixedClock(iso8601: now) else {
+                return fail(logger, .usage, "invalid --now \(now): expected ISO 8601 UTC", format: options.format)
+            }
+            clock = fixed
+        } else {
+            clock = SystemClock()
+        }
+
+        let config: Config
+        do {
+            config = try Config(environment: env)
+        } catch {
+            return fail(logger, .config, "configuration error: \(error)", format: options.format)
+        }
+
+        let db: PostgresConnection
+        do {
+            db = try PostgresConnection(url: config.databaseURL, applicationName: "lt \(job) \(runID)")
+        } catch {
+            return fail(logger, status(for: error), error.message, format: options.format)
+        }
+
+        let ctx = JobContext(job: job, runID: runID, database: db, clock: clock, logger: logger)
+        ctx.logger.debug("run started", metadata: ["db": .string(db.target.description)])
+        do {
+            let summary: any JobSummary
+            if takeJobLock {
+                switch try ctx.withJobLock({ try body(ctx, config, db) }) {
+                case .success(let s): summary = s
+                case .failure(let skipped): summary = LockSkippedSummary(job: job, holder: skipped.holder)
+                }
+            } else {
+                summary = try body(ctx, config, db)
+            }
+            let elapsed = Int(Date().timeIntervalSince(startedAt) * 1000)
+            let status: ExitStatus = summary.failedCount > 0 ? .someFailed : .ok
+            ctx.logger.info(
+                "run finished",
+                metadata: [
+                    "elapsed_ms": .stringConvertible(elapsed), "failed": .stringConvertible(summary.failedCount),
+                ])
+            printSummary(summary, job: job, runID: runID, status: status, format: options.format)
+            return status
+        } catch {
+            let status = status(for: error)
+            return fail(ctx.logger, status, "\(error)", format: options.format, runID: runID, job: job)
+        }
+    }
+
+    static func status(for error: any Error) -> ExitStatus {
+        switch error {
+        case let e as DatabaseError:
+            switch e.kind {
+            case .connection: return .unavailable
+            case .configuration: return .config
+            case .query, .decoding: return .someFailed
+            }
+        case is ConfigError: return .config
+        default: return .someFailed
+        }
+    }
+
+    /// Logs the failure and prints a one-line summary; returns `status`.
+    static func fail(
+        _ logger: Logger, _ status: ExitStatus, _ message: String, format: OutputFormat, runID: String? = nil,
+        job: String? = nil
+    ) -> ExitStatus {
+        logger.error("\(message)", metadata: ["exit_status": .stringConvertible(status.rawValue)])
+        switch format {
+        case .text:
+            print("error: \(message)")
+        case .json:
+            var fields: [(String, String)] = [("status", LTLogHandler.jsonString("error"))]
+            fields.append(("exit_status", String(status.rawValue)))
+            fields.append(("error", LTLogHandler.jsonString(message)))
+            if let job { fields.append(("job", LTLogHandler.jsonString(job))) }
+            if let runID { fields.append(("run_id", LTLogHandler.jsonString(runID))) }
+            print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
+        }
+        return status
+    }
+
+    static func printSummary(
+        _ summary: any JobSummary, job: String, runID: String, status: ExitStatus, format: OutputFormat
+    ) {
+        switch format {
+        case .text:
+            for line in summary.textLines { print(line) }
+        case .json:
+            let statusText = summary is LockSkippedSummary ? "skipped" : (status == .ok ? "ok" : "failed")
+            let envelope = Envelope(job: job, runID: runID, status: statusText, result: summary)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .custom { date, enc in
+                var c = enc.singleValueContainer()
+                try c.encode(UTCTimestamp.format(date))
+            }
+            do {
+                print(String(decoding: try encoder.encode(envelope), as: UTF8.self))
+            } catch {
+                print("{\"status\":\"error\",\"error\":\(LTLogHandler.jsonString("summary encoding: \(error)"))}")
+            }
+        }
+    }
+
+    struct Envelope: Encodable {
+        var job: String
+        var runID: String
+        var status: String
+        var result: any JobSummary
+
+        enum CodingKeys: String, CodingKey { case job, runID, status, result }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(job, forKey: .job)
+            try c.encode(runID, forKey: .runID)
+            try c.encode(status, forKey: .status)
+            try c.encode(result, forKey: .result)
+        }
+    }
+
+    static func bootstrapLogging(format: LTLogHandler.Format, level: Logger.Level) {
+        guard !loggingBootstrapped else { return }
+        loggingBootstrapped = true
+        LoggingSystem.bootstrap { _ in LTLogHandler(format: format, level: level) }
+    }
+}

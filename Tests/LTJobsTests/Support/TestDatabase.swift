@@ -1,0 +1,1 @@
+../../LTPostgresTests/Support/TestDatabase.swift
