@@ -17,6 +17,10 @@ extension PaperExchange {
                 let scenario: PaperScenario
                 if body.objectValue?.isEmpty ?? false {
                     scenario = initial.withLock { $0 }
+                } else if let path = body["path"]?.stringValue, body.objectValue?.count == 1 {
+                    do { scenario = try PaperScenario.load(path: path) } catch {
+                        throw PaperInputError("cannot load scenario file \(path): \(error)")
+                    }
                 } else {
                     scenario = try PaperScenario.parse(body)
                 }
@@ -47,7 +51,7 @@ extension PaperExchange {
                 }
             }
         } catch {
-            return .error(400, error.message)
+            return .error(400, (error as? PaperInputError)?.message ?? "\(error)")
         }
     }
 

@@ -163,6 +163,10 @@ import Testing
         #expect(ex.get("/markets/\(TestScenario.standardCid)").json?["closed"] == .bool(true))
         #expect(ex.handle(PaperRequest(method: "POST", target: "/_control/scenario")).status == 200)
         #expect(ex.get("/markets/\(TestScenario.standardCid)").json?["closed"] == .bool(false))
+        // Loading another file: the demo's wallets replace the test ones.
+        #expect(ex.control("scenario", .object([("path", .string(Paths.demo))])).status == 200)
+        #expect(ex.collateral(TestKey.proxy) == "500")
+        #expect(ex.control("scenario", .object([("path", "/nonexistent.json")])).status == 400)
     }
 
     @Test func faultsAreValidated() throws {
