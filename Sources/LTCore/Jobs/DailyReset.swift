@@ -8,7 +8,7 @@ import Logging
 /// reset in its own transaction under its per-strategy lock, so it never races a job that is
 /// changing the same strategy's counters.
 public enum DailyReset {
-    public struct Summary: JobSummary, Equatable {
+    public struct Summary: JobSummary, Codable, Sendable, Equatable {
         public var day: UTCDay
         /// Strategies reset by this run.
         public var reset: [String]
