@@ -90,10 +90,14 @@ extension ExchangeState {
     }
 
     func rpcError(_ id: JSON, _ code: Int, _ message: String) -> JSON {
-        .object([("jsonrpc", "2.0"), ("id", id), ("error", .object([("code", .int(code)), ("message", .string(message))]))])
+        .object([
+            ("jsonrpc", "2.0"), ("id", id), ("error", .object([("code", .int(code)), ("message", .string(message))])),
+        ])
     }
 
-    func rpcResult(_ id: JSON, _ result: JSON) -> JSON { .object([("jsonrpc", "2.0"), ("id", id), ("result", result)]) }
+    func rpcResult(_ id: JSON, _ result: JSON) -> JSON {
+        .object([("jsonrpc", "2.0"), ("id", id), ("result", result)])
+    }
 
     static func hexQuantity(_ v: Int64) -> JSON { .string("0x" + String(v, radix: 16)) }
 
@@ -115,12 +119,14 @@ extension ExchangeState {
         case "eth_getBalance": return rpcResult(id, "0x56bc75e2d63100000")  // 100 POL for gas
         case "eth_feeHistory":
             let blocks = max(1, min(Int(params.first?.textValue.flatMap { Self.parseQuantity($0) } ?? 1), 16))
-            return rpcResult(id, .object([
-                ("oldestBlock", Self.hexQuantity(blockNumber - Int64(blocks) + 1)),
-                ("baseFeePerGas", .array(Array(repeating: .string(Self.gasPriceWei), count: blocks + 1))),
-                ("gasUsedRatio", .array(Array(repeating: .number("0.5"), count: blocks))),
-                ("reward", .array(Array(repeating: .array([.string(Self.gasPriceWei)]), count: blocks))),
-            ]))
+            return rpcResult(
+                id,
+                .object([
+                    ("oldestBlock", Self.hexQuantity(blockNumber - Int64(blocks) + 1)),
+                    ("baseFeePerGas", .array(Array(repeating: .string(Self.gasPriceWei), count: blocks + 1))),
+                    ("gasUsedRatio", .array(Array(repeating: .number("0.5"), count: blocks))),
+                    ("reward", .array(Array(repeating: .array([.string(Self.gasPriceWei)]), count: blocks))),
+                ]))
         case "eth_getTransactionCount":
             guard let a = params.first?.stringValue else { return rpcError(id, -32602, "missing address") }
             return rpcResult(id, Self.hexQuantity(chainNonces[addressKey(a)] ?? 0))
@@ -141,11 +147,15 @@ extension ExchangeState {
             guard let r = receipts[h.lowercased()] else { return rpcResult(id, .null) }
             return rpcResult(id, receiptJSON(r))
         case "eth_getTransactionByHash":
-            guard let h = params.first?.stringValue, let r = receipts[h.lowercased()] else { return rpcResult(id, .null) }
-            return rpcResult(id, .object([
-                ("hash", .string(r.hash)), ("from", .string(r.from)), ("to", .string(r.to)),
-                ("nonce", Self.hexQuantity(r.nonce)), ("blockNumber", Self.hexQuantity(r.blockNumber)),
-            ]))
+            guard let h = params.first?.stringValue, let r = receipts[h.lowercased()] else {
+                return rpcResult(id, .null)
+            }
+            return rpcResult(
+                id,
+                .object([
+                    ("hash", .string(r.hash)), ("from", .string(r.from)), ("to", .string(r.to)),
+                    ("nonce", Self.hexQuantity(r.nonce)), ("blockNumber", Self.hexQuantity(r.blockNumber)),
+                ]))
         default:
             return rpcError(id, -32601, "method not found: \(method)")
         }
@@ -178,10 +188,12 @@ extension ExchangeState {
     func receiptJSON(_ r: ChainReceipt) -> JSON {
         .object([
             ("transactionHash", .string(r.hash)), ("transactionIndex", "0x0"),
-            ("blockHash", .string(Self.hexWord(BigUInt(r.blockNumber)))), ("blockNumber", Self.hexQuantity(r.blockNumber)),
+            ("blockHash", .string(Self.hexWord(BigUInt(r.blockNumber)))),
+            ("blockNumber", Self.hexQuantity(r.blockNumber)),
             ("from", .string(r.from)), ("to", .string(r.to)), ("cumulativeGasUsed", Self.hexQuantity(r.gasUsed)),
             ("gasUsed", Self.hexQuantity(r.gasUsed)), ("effectiveGasPrice", .string(Self.gasPriceWei)),
-            ("contractAddress", .null), ("logs", .array([])), ("logsBloom", .string("0x" + String(repeating: "0", count: 512))),
+            ("contractAddress", .null), ("logs", .array([])),
+            ("logsBloom", .string("0x" + String(repeating: "0", count: 512))),
             ("type", "0x2"), ("status", .string(r.status ? "0x1" : "0x0")),
             // Not part of Ethereum's receipt: what the redemption paid, for tests and the demo.
             ("paperPayout", .string(r.payout.plainText)),
@@ -220,7 +232,8 @@ extension ExchangeState {
         case Selector.allowance:
             let owner = try args.address(0)
             let a = wallets[owner]?.allowance ?? .zero
-            return Self.hexWord(a >= PaperScenario.unlimitedAllowance ? (BigUInt(1) << 256) - 1 : BigUInt(max(0, a.micros)))
+            return Self.hexWord(
+                a >= PaperScenario.unlimitedAllowance ? (BigUInt(1) << 256) - 1 : BigUInt(max(0, a.micros)))
         case Selector.safeNonce:
             return Self.hexWord(BigUInt(safeNonces[target] ?? 0))
         default:
@@ -242,9 +255,11 @@ extension ExchangeState {
         let sender = addressKey(tx.sender)
         let expected = chainNonces[sender] ?? 0
         guard tx.nonce == expected else {
-            return rpcError(id, -32000, tx.nonce < expected
-                ? "nonce too low: next nonce \(expected), tx nonce \(tx.nonce)"
-                : "nonce too high: next nonce \(expected), tx nonce \(tx.nonce)")
+            return rpcError(
+                id, -32000,
+                tx.nonce < expected
+                    ? "nonce too low: next nonce \(expected), tx nonce \(tx.nonce)"
+                    : "nonce too high: next nonce \(expected), tx nonce \(tx.nonce)")
         }
         chainNonces[sender] = expected + 1
         blockNumber += 1
@@ -267,7 +282,8 @@ extension ExchangeState {
         let args = ABIReader(data: Array(data.dropFirst(4)))
         do {
             switch (Self.selector(data), to) {
-            case (Selector.redeemCTF, addressKey(Contracts.ctf)), (Selector.redeemCTF, addressKey(Contracts.collateralAdapter)),
+            case (Selector.redeemCTF, addressKey(Contracts.ctf)),
+                (Selector.redeemCTF, addressKey(Contracts.collateralAdapter)),
                 (Selector.redeemCTF, addressKey(Contracts.negRiskCollateralAdapter)):
                 let cid = try args.hex32(64)
                 let indexSets = try args.uintArray(head: 96)
@@ -322,9 +338,11 @@ extension ExchangeState {
     /// `amounts[i]` nil = leave outcome i alone, `.max` = all of it.
     mutating func redeem(holder: String, market m: PaperMarket, amounts: [Fixed6?]) throws(Revert) -> Fixed6 {
         guard let winner = m.winnerTokenId else { throw Revert(reason: "result for condition not received yet") }
-        var w = wallets[holder] ?? PaperWallet(
-            address: holder, owner: holder, signatureType: 0, credentials: nil, collateral: .zero,
-            allowance: PaperScenario.unlimitedAllowance, tokens: [:])
+        var w =
+            wallets[holder]
+            ?? PaperWallet(
+                address: holder, owner: holder, signatureType: 0, credentials: nil, collateral: .zero,
+                allowance: PaperScenario.unlimitedAllowance, tokens: [:])
         var payout = Fixed6.zero
         for (i, o) in m.outcomes.enumerated() {
             guard let want = amounts[i] else { continue }
@@ -344,7 +362,9 @@ extension ExchangeState {
     func proxyWallet(of eoa: String) -> String? {
         if let w = walletIds.compactMap({ wallets[$0] }).first(where: {
             $0.signatureType == 1 && addressKey($0.owner) == eoa
-        }) { return addressKey(w.address) }
+        }) {
+            return addressKey(w.address)
+        }
         return Verify.derivedWallets(owner: eoa, signatureType: 1).first.map(addressKey)
     }
 

@@ -87,7 +87,9 @@ extension ExchangeState {
             if !Verify.derivedWallets(owner: eoa, signatureType: order.signatureType).map(addressKey)
                 .contains(addressKey(order.maker))
             {
-                return reject("invalid order: the maker is not the signer's \(order.signatureType == 1 ? "proxy" : "safe") wallet")
+                return reject(
+                    "invalid order: the maker is not the signer's \(order.signatureType == 1 ? "proxy" : "safe") wallet"
+                )
             }
         case 3:
             guard addressKey(order.signer) == addressKey(order.maker) else {
@@ -113,18 +115,23 @@ extension ExchangeState {
         let takerAmount = Fixed6(micros: takerMicros)
         let amountDecimals = ExchangeState.amountDecimals(tick: market.tickSize)
         let isMarketOrder = orderType == .fok || orderType == .fak
-        if postOnly && isMarketOrder { return reject("invalid post-only order: only GTC and GTD orders can be post-only") }
+        if postOnly && isMarketOrder {
+            return reject("invalid post-only order: only GTC and GTD orders can be post-only")
+        }
         let sizeFirst = order.side == .buy ? takerAmount : makerAmount  // shares
         let valueSide = order.side == .buy ? makerAmount : takerAmount  // collateral
         let limitShaped = sizeFirst.fractionalDigits <= 2 && valueSide.fractionalDigits <= amountDecimals
-        let marketShaped = order.side == .buy && makerAmount.fractionalDigits <= 2
+        let marketShaped =
+            order.side == .buy && makerAmount.fractionalDigits <= 2
             && takerAmount.fractionalDigits <= amountDecimals
         if !(limitShaped || (isMarketOrder && marketShaped)) {
-            let which = order.side == .buy ? "buy" : "sell"
+            // The venue's wording: which side of the order is the share amount decides the limits.
+            let which = (isMarketOrder ? "market " : "") + (order.side == .buy ? "buy" : "sell")
+            let makerLimit = order.side == .buy && !isMarketOrder ? amountDecimals : 2
+            let takerLimit = order.side == .buy && !isMarketOrder ? 2 : amountDecimals
             return reject(
-                "invalid amounts, the \(isMarketOrder ? "market " : "")\(which) orders maker amount supports a max "
-                    + "accuracy of \(order.side == .buy && isMarketOrder ? 2 : (order.side == .buy ? amountDecimals : 2)) "
-                    + "decimals, taker amount a max of \(order.side == .buy && !isMarketOrder ? 2 : amountDecimals) decimals")
+                "invalid amounts, the \(which) orders maker amount supports a max accuracy of \(makerLimit) "
+                    + "decimals, taker amount a max of \(takerLimit) decimals")
         }
 
         // Price: the ratio of the signed amounts; limit orders must sit on the tick grid.
@@ -133,22 +140,21 @@ extension ExchangeState {
         let exactPrice = priceNum % priceDen == 0
         let price = Fixed6(micros: Int64(priceNum / priceDen))
         let maxPrice = Fixed6.one - market.tickSize
+        let shown = ExchangeState.ratioText(priceNum, priceDen)
         if !isMarketOrder {
             guard exactPrice, price.isMultiple(of: market.tickSize) else {
                 return reject(
-                    "invalid price (\(ExchangeState.ratioText(priceNum, priceDen))), the market's tick size is "
-                        + "\(market.tickSize.plainText)")
+                    "invalid price (\(shown)), the market's tick size is \(market.tickSize.plainText)")
             }
         }
         if !isMarketOrder || order.side == .sell {
             guard price >= market.tickSize, price <= maxPrice else {
                 return reject(
-                    "invalid price (\(ExchangeState.ratioText(priceNum, priceDen))), min: \(market.tickSize.plainText) - "
-                        + "max: \(maxPrice.plainText)")
+                    "invalid price (\(shown)), min: \(market.tickSize.plainText) - max: \(maxPrice.plainText)")
             }
         } else {
             guard price.isPositive, price < Fixed6.one else {
-                return reject("invalid price (\(ExchangeState.ratioText(priceNum, priceDen))), min: 0 - max: 1")
+                return reject("invalid price (\(shown)), min: 0 - max: 1")
             }
         }
         if sizeFirst < market.minOrderSize {
@@ -174,9 +180,10 @@ extension ExchangeState {
         // Match.
         let book = books[order.tokenId] ?? PaperBook(tokenId: order.tokenId, bids: [], asks: [], timestampMs: now)
         let opposite = order.side == .buy ? book.asks : book.bids
-        let crosses = opposite.first.map {
-            Matching.acceptable($0.price, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount)
-        } ?? false
+        let crosses =
+            opposite.first.map {
+                Matching.acceptable($0.price, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount)
+            } ?? false
         if postOnly && crosses { return reject("invalid post-only order: order crosses book") }
         let (fills, rest) = Matching.take(
             levels: opposite, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount,
@@ -213,9 +220,13 @@ extension ExchangeState {
             ("success", true), ("errorMsg", ""), ("orderID", .string(orderId)), ("status", .string(status)),
             ("makingAmount", .string(making.plainText)), ("takingAmount", .string(taking.plainText)),
             ("tradeIDs", .array(tradeIds.map { .string($0) })),
-            ("transactionsHashes", .array(tradeIds.compactMap { id in
-                trades.first(where: { $0.id == id }).map { .string($0.transactionHash) }
-            })),
+            (
+                "transactionsHashes",
+                .array(
+                    tradeIds.compactMap { id in
+                        trades.first(where: { $0.id == id }).map { .string($0.transactionHash) }
+                    })
+            ),
         ])
         return Outcome(response: .json(response), orderId: orderId)
     }
@@ -327,7 +338,8 @@ extension ExchangeState {
                 continue
             }
             guard o.status == "LIVE" else {
-                notCanceled.append((id, .string(o.status == "MATCHED" ? "order already matched" : "order already canceled")))
+                notCanceled.append(
+                    (id, .string(o.status == "MATCHED" ? "order already matched" : "order already canceled")))
                 continue
             }
             o.status = "CANCELED"

@@ -71,7 +71,9 @@ extension ExchangeState {
         case ("POST", "/_control/clock"):
             if let set = try f.optFixed("set") {
                 let target = set.micros / 1000
-                if fixedNowMs != nil { fixedNowMs = target; offsetMs = 0 } else {
+                if fixedNowMs != nil {
+                    fixedNowMs = target; offsetMs = 0
+                } else {
                     offsetMs = target - PaperExchange.realNowMs()
                 }
             }
@@ -206,9 +208,13 @@ extension ExchangeState {
                 ("collateral", .string(w.collateral.plainText)),
                 ("allowance", .string(w.allowance.plainText)),
                 ("reserved_collateral", .string(reservedCollateral(addressKey(w.address)).plainText)),
-                ("positions", .array(w.tokens.sorted(by: { $0.key < $1.key }).map { token, size in
-                    .object([("token_id", .string(token)), ("size", .string(size.plainText))])
-                })),
+                (
+                    "positions",
+                    .array(
+                        w.tokens.sorted(by: { $0.key < $1.key }).map { token, size in
+                            .object([("token_id", .string(token)), ("size", .string(size.plainText))])
+                        })
+                ),
                 ("chain_nonce", .int(chainNonces[addressKey(w.address)] ?? 0)),
             ])
         }
@@ -221,10 +227,16 @@ extension ExchangeState {
         let ls: [JSON] = leaders.keys.sorted().map { k in
             .object([
                 ("address", .string(leaderDisplay[k] ?? k)),
-                ("positions", .array((leaders[k] ?? []).map { p in
-                    .object([("token_id", .string(p.tokenId)), ("size", .string(p.size.plainText)),
-                        ("avg_price", .string(p.avgPrice.plainText))])
-                })),
+                (
+                    "positions",
+                    .array(
+                        (leaders[k] ?? []).map { p in
+                            .object([
+                                ("token_id", .string(p.tokenId)), ("size", .string(p.size.plainText)),
+                                ("avg_price", .string(p.avgPrice.plainText)),
+                            ])
+                        })
+                ),
             ])
         }
         return .object([

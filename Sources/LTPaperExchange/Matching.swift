@@ -46,7 +46,10 @@ enum Matching {
                 break
             }
             let shares = Swift.min(level.size, remaining)
-            fills.append(Fill(price: level.price, shares: shares, collateral: value(shares: shares, price: level.price, side: side)))
+            fills.append(
+                Fill(
+                    price: level.price, shares: shares,
+                    collateral: value(shares: shares, price: level.price, side: side)))
             remaining -= shares
             rest[i].size -= shares
             if rest[i].size.isZero { rest.remove(at: i) } else { i += 1 }
@@ -75,7 +78,8 @@ enum Matching {
         while i < rest.count, remaining.isPositive {
             let level = rest[i]
             guard
-                acceptable(level.price, side: order.side, makerAmount: order.makerAmount, takerAmount: order.takerAmount)
+                acceptable(
+                    level.price, side: order.side, makerAmount: order.makerAmount, takerAmount: order.takerAmount)
             else { break }
             let shares = Swift.min(level.size, remaining)
             remaining -= shares

@@ -114,7 +114,8 @@ extension ExchangeState {
             "POST /order", "POST /orders", "DELETE /order", "DELETE /orders", "DELETE /cancel-all",
             "GET /data/orders", "GET /data/trades", "GET /balance-allowance", "GET /balance-allowance/update",
         ]
-        let isOrderLookup = req.method == "GET" && segments.count == 3 && segments[0] == "data" && segments[1] == "order"
+        let isOrderLookup =
+            req.method == "GET" && segments.count == 3 && segments[0] == "data" && segments[1] == "order"
         guard known.contains("\(req.method) \(path)") || isOrderLookup else {
             return .error(404, "not found: \(req.method) \(path)")
         }
@@ -122,7 +123,9 @@ extension ExchangeState {
         switch authenticate(req) {
         case .success(let a): auth = a
         case .failure(let e):
-            if path == "/order" && req.method == "POST" { logOrder(req, orderId: nil, response: e.response, now: now, fault: fault) }
+            if path == "/order" && req.method == "POST" {
+                logOrder(req, orderId: nil, response: e.response, now: now, fault: fault)
+            }
             return e.response
         }
         switch (req.method, path) {
@@ -142,7 +145,9 @@ extension ExchangeState {
             var answers: [JSON] = []
             for item in items {
                 let outcome = postOrder(body: item, apiKey: auth.apiKey, eoa: auth.eoa, now: now)
-                logOrder(req, orderId: outcome.orderId, response: outcome.response, now: now, fault: fault, itemBody: item.text)
+                logOrder(
+                    req, orderId: outcome.orderId, response: outcome.response, now: now, fault: fault,
+                    itemBody: item.text)
                 answers.append(outcome.response.json ?? .null)
             }
             return .json(.array(answers))
@@ -164,8 +169,11 @@ extension ExchangeState {
                     && (req.query("asset_id").map { $0 == o.tokenId } ?? true)
                     && (req.query("id").map { $0 == o.id } ?? true)
             }
-            return .json(.object([("data", .array(rows.map(orderJSON))), ("next_cursor", "LTE="),
-                ("limit", .int(rows.count)), ("count", .int(rows.count))]))
+            return .json(
+                .object([
+                    ("data", .array(rows.map(orderJSON))), ("next_cursor", "LTE="),
+                    ("limit", .int(rows.count)), ("count", .int(rows.count)),
+                ]))
         case ("GET", "/data/trades"):
             let owned = Set(wallets(ownedBy: auth.eoa).map { addressKey($0.address) })
             let before = req.query("before").flatMap { Int64($0) }
@@ -179,8 +187,11 @@ extension ExchangeState {
                     && (before.map { t.matchTimeMs / 1000 < $0 } ?? true)
                     && (after.map { t.matchTimeMs / 1000 > $0 } ?? true)
             }
-            return .json(.object([("data", .array(rows.map { tradeJSON($0, now: now) })), ("next_cursor", "LTE="),
-                ("limit", .int(rows.count)), ("count", .int(rows.count))]))
+            return .json(
+                .object([
+                    ("data", .array(rows.map { tradeJSON($0, now: now) })), ("next_cursor", "LTE="),
+                    ("limit", .int(rows.count)), ("count", .int(rows.count)),
+                ]))
         case ("GET", "/balance-allowance"), ("GET", "/balance-allowance/update"):
             return balanceAllowance(req, eoa: auth.eoa)
         default:
@@ -251,10 +262,14 @@ extension ExchangeState {
         let limit = Int(req.query("limit") ?? "") ?? (v2 ? 1000 : 500)
         let page = Array(rows.dropFirst(offset).prefix(limit))
         if v2 {
-            return .json(.object([
-                ("data", .array(page.map(v2PositionJSON))),
-                ("pagination", .object([("has_more", .bool(rows.count > offset + page.count)), ("next_cursor", .null)])),
-            ]))
+            return .json(
+                .object([
+                    ("data", .array(page.map(v2PositionJSON))),
+                    (
+                        "pagination",
+                        .object([("has_more", .bool(rows.count > offset + page.count)), ("next_cursor", .null)])
+                    ),
+                ]))
         }
         return .json(.array(page.map(classicPositionJSON)))
     }
@@ -276,13 +291,15 @@ extension ExchangeState {
             allowance = PaperScenario.unlimitedAllowance
         }
         let spenders = Contracts.allowanceSpenders
-        let allowanceText = allowance >= PaperScenario.unlimitedAllowance
+        let allowanceText =
+            allowance >= PaperScenario.unlimitedAllowance
             ? "115792089237316195423570985008687907853269984665640564039457584007913129639935"
             : String(allowance.micros)
-        return .json(.object([
-            ("balance", .string(String(balance.micros))),
-            ("allowances", .object(spenders.map { ($0, .string(allowanceText)) })),
-        ]))
+        return .json(
+            .object([
+                ("balance", .string(String(balance.micros))),
+                ("allowances", .object(spenders.map { ($0, .string(allowanceText)) })),
+            ]))
     }
 
     // MARK: L1 auth (API keys)
@@ -294,16 +311,19 @@ extension ExchangeState {
                 let timestamp = req.headers["poly_timestamp"]
             else { return .error(401, "Unauthorized: missing L1 headers") }
             let nonce = req.headers["poly_nonce"] ?? "0"
-            guard let signer = Verify.l1Recover(
-                address: address, timestamp: timestamp, nonce: nonce, signature: signature, chainId: scenario.chainId),
+            guard
+                let signer = Verify.l1Recover(
+                    address: address, timestamp: timestamp, nonce: nonce, signature: signature,
+                    chainId: scenario.chainId),
                 addressKey(signer) == addressKey(address)
             else { return .error(401, "Unauthorized: invalid L1 signature") }
             let creds = credentials(eoa: address) ?? Verify.derivedCredentials(eoa: address, nonce: nonce)
             if credentials(eoa: address) == nil { extraCredentials[addressKey(address)] = creds }
-            return .json(.object([
-                ("apiKey", .string(creds.apiKey)), ("secret", .string(creds.secret)),
-                ("passphrase", .string(creds.passphrase)),
-            ]))
+            return .json(
+                .object([
+                    ("apiKey", .string(creds.apiKey)), ("secret", .string(creds.secret)),
+                    ("passphrase", .string(creds.passphrase)),
+                ]))
         case ("GET", "/auth/api-keys"):
             switch authenticate(req) {
             case .failure(let e): return e.response

@@ -237,7 +237,8 @@ public struct PaperScenario: Sendable {
             let token = try pf.string("token_id")
             let size = try pf.fixed("size")
             tokens[token, default: .zero] += size
-            costs[token, default: .zero] += size.multiplied(by: try pf.optFixed("avg_price") ?? .zero, rounding: .halfEven)
+            costs[token, default: .zero] += size.multiplied(
+                by: try pf.optFixed("avg_price") ?? .zero, rounding: .halfEven)
         }
         let sigType = Int(try f.optInt("signature_type") ?? 0)
         guard (0...3).contains(sigType) else { throw PaperInputError("\(f.context): signature_type must be 0…3") }

@@ -38,9 +38,10 @@ struct PaperResponder: HTTPResponder {
             return Self.response(exchange.handle(req, fault: fault.kind))
         case "http_429":
             if fault.process { _ = exchange.handle(req, fault: fault.kind) }
-            var r = PaperResponse.json(.object([
-                ("error", "Too Many Requests"), ("retry_after_seconds", .int(fault.retryAfterSeconds)),
-            ]), status: 429)
+            var r = PaperResponse.json(
+                .object([
+                    ("error", "Too Many Requests"), ("retry_after_seconds", .int(fault.retryAfterSeconds)),
+                ]), status: 429)
             r.headers.append(("Retry-After", String(fault.retryAfterSeconds)))
             return Self.response(r)
         case "http_500", "http_5xx":

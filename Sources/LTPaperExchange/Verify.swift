@@ -35,7 +35,9 @@ enum Verify {
 
     /// The EOA whose key signed the order (for type 3, the EOA behind the deposit wallet).
     static func recoverOrderEOA(_ o: WireOrder, negRisk: Bool, chainId: Int64) throws(Failure) -> String {
-        do { return try o.signed.recoverSigningEOA(domain: domain(negRisk: negRisk, chainId: chainId)).checksummed } catch {
+        do {
+            return try o.signed.recoverSigningEOA(domain: domain(negRisk: negRisk, chainId: chainId)).checksummed
+        } catch {
             throw Failure(reason: "invalid signature")
         }
     }
@@ -59,7 +61,9 @@ enum Verify {
         -> String?
     {
         guard let a = try? Address(hex: address), let ts = Int64(timestamp), let n = UInt64(nonce) else { return nil }
-        return (try? L1Auth.recoverAddress(signature: signature, address: a, timestamp: ts, nonce: n, chainId: Int(chainId)))?
+        return
+            (try? L1Auth.recoverAddress(
+                signature: signature, address: a, timestamp: ts, nonce: n, chainId: Int(chainId)))?
             .checksummed
     }
 
@@ -69,9 +73,10 @@ enum Verify {
         switch signatureType {
         case 1: return [WalletDerivation.proxyWallet(owner: eoa).checksummed]
         case 2: return [WalletDerivation.safe(owner: eoa).checksummed]
-        case 3: return WalletDerivation.DepositWalletKind.allCases.map {
-            WalletDerivation.depositWallet(owner: eoa, kind: $0).checksummed
-        }
+        case 3:
+            return WalletDerivation.DepositWalletKind.allCases.map {
+                WalletDerivation.depositWallet(owner: eoa, kind: $0).checksummed
+            }
         default: return [eoa.checksummed]
         }
     }

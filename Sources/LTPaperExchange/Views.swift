@@ -8,7 +8,10 @@ extension ExchangeState {
         let b = books[token] ?? PaperBook(tokenId: token, bids: [], asks: [], timestampMs: startMs)
         func levels(_ ls: [PaperLevel]) -> JSON {
             // The venue lists the best level last on both sides.
-            .array(ls.reversed().map { .object([("price", .string($0.price.plainText)), ("size", .string($0.size.plainText))]) })
+            .array(
+                ls.reversed().map {
+                    .object([("price", .string($0.price.plainText)), ("size", .string($0.size.plainText))])
+                })
         }
         func shape(hash: String) -> JSON {
             .object([
@@ -66,13 +69,17 @@ extension ExchangeState {
         .object([
             ("condition_id", .string(m.conditionId)), ("question_id", .string(m.questionId)),
             ("question", .string(m.question)), ("market_slug", .string(m.slug)),
-            ("tokens", .array(m.outcomes.map { o in
-                .object([
-                    ("token_id", .string(o.tokenId)), ("outcome", .string(o.outcome)),
-                    ("price", .number(currentPrice(token: o.tokenId).plainText)),
-                    ("winner", .bool(m.winnerTokenId == o.tokenId)),
-                ])
-            })),
+            (
+                "tokens",
+                .array(
+                    m.outcomes.map { o in
+                        .object([
+                            ("token_id", .string(o.tokenId)), ("outcome", .string(o.outcome)),
+                            ("price", .number(currentPrice(token: o.tokenId).plainText)),
+                            ("winner", .bool(m.winnerTokenId == o.tokenId)),
+                        ])
+                    })
+            ),
             ("active", .bool(!m.closed)), ("closed", .bool(m.closed)), ("archived", false),
             ("accepting_orders", .bool(!m.closed)), ("accepting_order_timestamp", .null),
             ("enable_order_book", true), ("minimum_order_size", .number(m.minOrderSize.plainText)),
@@ -201,7 +208,8 @@ extension ExchangeState {
             ("entry_cost_usdc", .number(initial.plainText)), ("entry_fees_usdc", .number("0")),
             ("total_cost_usdc", .number(initial.plainText)), ("current_value", .number(current.plainText)),
             ("realized_pnl", .number("0")), ("unrealized_pnl", .number(pnl.plainText)),
-            ("total_pnl", .number(pnl.plainText)), ("percent_pnl", .number("0")), ("percent_realized_pnl", .number("0")),
+            ("total_pnl", .number(pnl.plainText)), ("percent_pnl", .number("0")),
+            ("percent_realized_pnl", .number("0")),
             ("status", .string(status)), ("redeemable", .bool(status == "REDEEMABLE")), ("mergeable", false),
             ("negative_risk", .bool(p.market.negRisk)), ("archived", false), ("verified", true),
             ("outcome", .string(p.market.outcomes[p.outcomeIndex].outcome)), ("outcome_index", .int(p.outcomeIndex)),

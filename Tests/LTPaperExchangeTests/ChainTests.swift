@@ -13,7 +13,9 @@ struct ChainCaller {
     let key: PrivateKey
 
     func rpc(_ method: String, _ params: [JSON]) -> JSON {
-        let body = JSON.object([("jsonrpc", "2.0"), ("id", .int(1)), ("method", .string(method)), ("params", .array(params))])
+        let body = JSON.object([
+            ("jsonrpc", "2.0"), ("id", .int(1)), ("method", .string(method)), ("params", .array(params)),
+        ])
         return ex.handle(PaperRequest(method: "POST", target: "/rpc", body: Array(body.text.utf8))).json ?? .null
     }
 
@@ -47,7 +49,12 @@ struct ChainCaller {
         // Not resolved yet: payoutDenominator is 0 and a redemption reverts (only the nonce moves).
         let denom = Redemption.payoutDenominatorCall(conditionId: cid)
         func denominator() -> String? {
-            chain.rpc("eth_call", [.object([("to", .string(denom.to.checksummed)), ("data", .string(Hex.encode(denom.data)))]), "latest"])["result"]?.stringValue
+            chain.rpc(
+                "eth_call",
+                [
+                    .object([("to", .string(denom.to.checksummed)), ("data", .string(Hex.encode(denom.data)))]),
+                    "latest",
+                ])["result"]?.stringValue
         }
         #expect(denominator() == "0x" + String(repeating: "0", count: 64))
         let early = try chain.send(call)
@@ -62,7 +69,9 @@ struct ChainCaller {
         #expect(r1["paperPayout"]?.stringValue == "50")
         #expect(ex.collateral(TestKey.address) == "1050")
         let balance = Redemption.balanceOfCall(owner: chain.key.address, tokenId: BigUInt(TestScenario.yes)!)
-        let b = chain.rpc("eth_call", [.object([("to", .string(balance.to.checksummed)), ("data", .string(Hex.encode(balance.data)))])])
+        let b = chain.rpc(
+            "eth_call",
+            [.object([("to", .string(balance.to.checksummed)), ("data", .string(Hex.encode(balance.data)))])])
         #expect(b["result"]?.stringValue == "0x" + String(repeating: "0", count: 64))
 
         let second = try chain.send(call)
@@ -71,7 +80,8 @@ struct ChainCaller {
         #expect(ex.collateral(TestKey.address) == "1050")
 
         // A used nonce is refused (a different transaction, so not merely "already known").
-        let replay = try chain.send(Redemption.setApprovalForAll(operator: PolymarketContracts.collateralAdapter), nonce: 0)
+        let replay = try chain.send(
+            Redemption.setApprovalForAll(operator: PolymarketContracts.collateralAdapter), nonce: 0)
         #expect(replay["error"]?["message"]?.stringValue?.contains("nonce too low") == true)
     }
 
@@ -83,7 +93,8 @@ struct ChainCaller {
         let call = Redemption.redeem(conditionId: cid, negRisk: false)
 
         let viaSafe = try #require(
-            WalletRouting.route(call, signatureType: .polyGnosisSafe, owner: key.address, safe: try Address(hex: TestKey.safe)))
+            WalletRouting.route(
+                call, signatureType: .polyGnosisSafe, owner: key.address, safe: try Address(hex: TestKey.safe)))
         #expect(chain.receipt(try chain.send(viaSafe))["paperPayout"]?.stringValue == "50")
         #expect(ex.collateral(TestKey.safe) == "1050")
         #expect(ex.collateral(TestKey.address) == "1000")
@@ -94,9 +105,12 @@ struct ChainCaller {
 
         // Another key cannot move the Safe's funds with a pre-validated signature for the owner.
         let stranger = ChainCaller(ex: ex, key: try PrivateKey(hex: "0x" + String(repeating: "22", count: 32)))
-        _ = ex.control("wallet", .object([
-            ("address", .string(TestKey.safe)), ("positions", .array([.object([("token_id", .string(TestScenario.yes)), ("size", "5")])])),
-        ]))
+        _ = ex.control(
+            "wallet",
+            .object([
+                ("address", .string(TestKey.safe)),
+                ("positions", .array([.object([("token_id", .string(TestScenario.yes)), ("size", "5")])])),
+            ]))
         #expect(stranger.receipt(try stranger.send(viaSafe))["status"]?.stringValue == "0x0")
         #expect(ex.collateral(TestKey.safe) == "1050")
     }

@@ -63,9 +63,15 @@ import Testing
     }
 
     @Test func badScenariosAreRejectedWithTheField() throws {
-        #expect(throws: PaperInputError.self) { try PaperScenario.parse(JSON.parse(#"{"markets":[{"question":"x"}]}"#)) }
+        #expect(throws: PaperInputError.self) {
+            try PaperScenario.parse(JSON.parse(#"{"markets":[{"question":"x"}]}"#))
+        }
         do {
-            _ = try PaperScenario.parse(JSON.parse(#"{"markets":[{"condition_id":"0x1","tick_size":"0.03","outcomes":[{"outcome":"a","token_id":"1"},{"outcome":"b","token_id":"2"}]}]}"#))
+            _ = try PaperScenario.parse(
+                JSON.parse(
+                    #"{"markets":[{"condition_id":"0x1","tick_size":"0.03","outcomes":"#
+                        + #"[{"outcome":"a","token_id":"1"},{"outcome":"b","token_id":"2"}]}]}"#
+                ))
             Issue.record("accepted a bad tick")
         } catch let e as PaperInputError {
             #expect(e.message.contains("tick_size"))
@@ -74,7 +80,9 @@ import Testing
 }
 
 @Suite struct MatchingTests {
-    let asks = [PaperLevel(price: Fixed6(micros: 500_000), size: 10), PaperLevel(price: Fixed6(micros: 520_000), size: 10)]
+    let asks = [
+        PaperLevel(price: Fixed6(micros: 500_000), size: 10), PaperLevel(price: Fixed6(micros: 520_000), size: 10),
+    ]
 
     @Test func buyWalksAsksUpToItsLimitAndPaysEachLevelsPrice() {
         // 15 shares for at most 0.52 each: 10 at 0.50 then 5 at 0.52.
@@ -93,7 +101,9 @@ import Testing
     }
 
     @Test func sellWalksBidsDownToItsLimitAndRoundsProceedsDown() {
-        let bids = [PaperLevel(price: Fixed6(micros: 333_300), size: 3), PaperLevel(price: Fixed6(micros: 300_000), size: 100)]
+        let bids = [
+            PaperLevel(price: Fixed6(micros: 333_300), size: 3), PaperLevel(price: Fixed6(micros: 300_000), size: 100),
+        ]
         let (fills, _) = Matching.take(
             levels: bids, side: .sell, makerAmount: Fixed6(micros: 3_330_000), takerAmount: Fixed6(micros: 999_000),
             targetShares: Fixed6(micros: 3_330_000))
@@ -107,7 +117,9 @@ import Testing
             id: "x", owner: "k", maker: "m", signer: "m", tokenId: "t", conditionId: "c", outcome: "Yes", side: .buy,
             orderType: .gtc, makerAmount: Fixed6(micros: 3_330_000), takerAmount: 10, price: Fixed6(micros: 333_000),
             originalSize: 10, status: "LIVE", createdAtMs: 0, expiration: "0")
-        let levels = [PaperLevel(price: Fixed6(micros: 300_000), size: 3), PaperLevel(price: Fixed6(micros: 330_000), size: 20)]
+        let levels = [
+            PaperLevel(price: Fixed6(micros: 300_000), size: 3), PaperLevel(price: Fixed6(micros: 330_000), size: 20),
+        ]
         let (fills, rest) = Matching.makerFills(levels: levels, order: order)
         #expect(fills.map(\.shares) == [3, 7])
         #expect(fills.reduce(Fixed6.zero) { $0 + $1.collateral } == Fixed6(micros: 3_330_000))
@@ -118,10 +130,14 @@ import Testing
 @Suite struct ControlTests {
     @Test func bookControlReplacesTheBookAndEventsFireWithTheClock() throws {
         let ex = try PaperExchange(scenarioFile: Paths.demo)
-        #expect(ex.control("book", .object([
-            ("token_id", .string(TestScenario.no)), ("bids", .array([])),
-            ("asks", .array([.object([("price", "0.61"), ("size", "7")])])),
-        ])).status == 200)
+        #expect(
+            ex.control(
+                "book",
+                .object([
+                    ("token_id", .string(TestScenario.no)), ("bids", .array([])),
+                    ("asks", .array([.object([("price", "0.61"), ("size", "7")])])),
+                ])
+            ).status == 200)
         #expect(ex.get("/book?token_id=\(TestScenario.no)").json?["asks"]?.arrayValue?.count == 1)
         // demo.json: the YES book changes 60 s in; the leader gets a neg-risk position at 120 s.
         #expect(ex.get("/book?token_id=\(TestScenario.yes)").json?["bids"]?.arrayValue?.last?["price"] == "0.48")
@@ -138,22 +154,31 @@ import Testing
     @Test func leaderPositionAndResolutionShowInGammaAndDataAPI() throws {
         let ex = try TestScenario().exchange()
         let leader = "0x2222222222222222222222222222222222222222"
-        #expect(ex.control("leader-position", .object([
-            ("address", .string(leader)), ("token_id", .string(TestScenario.nrYes)), ("size", "12.5"),
-            ("avg_price", "0.3"),
-        ])).status == 200)
+        #expect(
+            ex.control(
+                "leader-position",
+                .object([
+                    ("address", .string(leader)), ("token_id", .string(TestScenario.nrYes)), ("size", "12.5"),
+                    ("avg_price", "0.3"),
+                ])
+            ).status == 200)
         #expect(ex.get("/positions?user=\(leader)").json?.arrayValue?.first?["size"] == .number("12.5"))
         #expect(ex.control("resolve", .object([("winner_token_id", .string(TestScenario.yes))])).status == 200)
         let gamma = try #require(ex.get("/markets?condition_ids=\(TestScenario.standardCid)").json?.arrayValue?.first)
         #expect(gamma["closed"] == .bool(true))
         #expect(gamma["outcomePrices"]?.stringValue == #"["1","0"]"#)
         #expect(gamma["umaResolutionStatus"]?.stringValue == "resolved")
-        let v2 = try #require(ex.get("/v2/positions?user=\(TestKey.address)&status=REDEEMABLE").json?["data"]?.arrayValue)
+        let v2 = try #require(
+            ex.get("/v2/positions?user=\(TestKey.address)&status=REDEEMABLE").json?["data"]?.arrayValue)
         #expect(v2.count == 1)
         #expect(v2.first?["token_id"]?.stringValue == TestScenario.yes)
-        #expect(ex.control("leader-position", .object([
-            ("address", .string(leader)), ("token_id", .string(TestScenario.nrYes)), ("size", "0"),
-        ])).status == 200)
+        #expect(
+            ex.control(
+                "leader-position",
+                .object([
+                    ("address", .string(leader)), ("token_id", .string(TestScenario.nrYes)), ("size", "0"),
+                ])
+            ).status == 200)
         #expect(ex.get("/positions?user=\(leader)").json?.arrayValue?.isEmpty == true)
     }
 
@@ -172,7 +197,8 @@ import Testing
     @Test func faultsAreValidated() throws {
         let ex = try TestScenario().exchange()
         #expect(ex.control("faults", .object([("path", "/order"), ("kind", "explode")])).status == 400)
-        #expect(ex.control("faults", .object([("path", "/order"), ("kind", "http_429"), ("count", .int(2))])).status == 200)
+        #expect(
+            ex.control("faults", .object([("path", "/order"), ("kind", "http_429"), ("count", .int(2))])).status == 200)
         #expect(ex.takeFault(method: "POST", path: "/order")?.kind == "http_429")
         #expect(ex.takeFault(method: "POST", path: "/order")?.kind == "http_429")
         #expect(ex.takeFault(method: "POST", path: "/order") == nil)

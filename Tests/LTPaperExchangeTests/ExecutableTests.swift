@@ -39,7 +39,8 @@ import Testing
         let book = try await fetch(.get(url + "/book?token_id=\(TestScenario.yes)")).get()
         #expect(book.status == 200)
         #expect((try? JSON.parse(book.body))?["bids"]?.arrayValue?.count == 3)
-        let rpc = try await fetch(.json(.post, url + "/rpc", body: #"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#)).get()
+        let rpc = try await fetch(.json(.post, url + "/rpc", body: #"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#))
+            .get()
         #expect((try? JSON.parse(rpc.body))?["result"]?.stringValue == "0x89")
         process.terminate()
         await onThread { process.waitUntilExit() }

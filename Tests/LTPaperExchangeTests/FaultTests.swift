@@ -75,7 +75,9 @@ func fetch(_ request: LTHTTP.HTTPRequest) async -> Result<LTHTTP.HTTPResponse, H
         let order = try t.order(.buy, token: TestScenario.yes, makerAmount: units("5"), takerAmount: units("10"))
         let body = order.postBody(owner: TestKey.apiKey, orderType: .fok)
         let headers = t.headers(method: "POST", path: "/order", body: body).map { HTTPHeader($0.key, $0.value) }
-        let arm = JSON.object([("path", "/order"), ("method", "POST"), ("kind", "drop_after_accept"), ("count", .int(1))])
+        let arm = JSON.object([
+            ("path", "/order"), ("method", "POST"), ("kind", "drop_after_accept"), ("count", .int(1)),
+        ])
         _ = await fetch(.json(.post, server.url + "/_control/faults", body: arm.text))
 
         switch await fetch(.json(.post, server.url + "/order", body: body, headers: headers)) {
@@ -86,7 +88,8 @@ func fetch(_ request: LTHTTP.HTTPRequest) async -> Result<LTHTTP.HTTPResponse, H
         // The order was processed: balances moved by exactly the matched amounts.
         #expect(ex.collateral(TestKey.address) == "995")
         #expect(ex.shares(TestKey.address, TestScenario.yes) == "60")
-        let log = try #require(try JSON.parse(try await fetch(.get(server.url + "/_control/orders")).get().body).arrayValue)
+        let log = try #require(
+            try JSON.parse(try await fetch(.get(server.url + "/_control/orders")).get().body).arrayValue)
         #expect(log.count == 1)
         #expect(log.first?["fault"]?.stringValue == "drop_after_accept")
         #expect(log.first?["accepted"] == .bool(true))
@@ -97,7 +100,8 @@ func fetch(_ request: LTHTTP.HTTPRequest) async -> Result<LTHTTP.HTTPResponse, H
         let retry = try await fetch(.json(.post, server.url + "/order", body: body, headers: headers)).get()
         #expect(retry.status == 400)
         #expect(ex.collateral(TestKey.address) == "995")
-        let log2 = try #require(try JSON.parse(try await fetch(.get(server.url + "/_control/orders")).get().body).arrayValue)
+        let log2 = try #require(
+            try JSON.parse(try await fetch(.get(server.url + "/_control/orders")).get().body).arrayValue)
         #expect(log2.filter { $0["accepted"] == .bool(true) }.count == 1)
         await server.stop()
     }

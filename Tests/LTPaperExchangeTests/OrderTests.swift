@@ -99,7 +99,8 @@ import Testing
         let small = try t.order(.buy, token: TestScenario.yes, makerAmount: units("2"), takerAmount: units("4"))
         expectRejected(ex.handle(t.post(small, .gtc)), containing: "minimum order size")
         // Shares with 3 decimals.
-        let precise = try t.order(.buy, token: TestScenario.yes, makerAmount: units("5.0025"), takerAmount: units("10.005"))
+        let precise = try t.order(
+            .buy, token: TestScenario.yes, makerAmount: units("5.0025"), takerAmount: units("10.005"))
         expectRejected(ex.handle(t.post(precise, .gtc)), containing: "invalid amounts")
         // Price 0.995 is outside [0.01, 0.99].
         let high = try t.order(.buy, token: TestScenario.yes, makerAmount: units("9.95"), takerAmount: units("10"))
@@ -153,7 +154,8 @@ import Testing
             maker: TestKey.safe)
         #expect(ex.handle(t.post(wrong, .fok)).status == 400)
         // A neg-risk market's order signed for the standard exchange does not verify.
-        let crossDomain = try t.order(.sell, token: TestScenario.nrYes, makerAmount: units("10"), takerAmount: units("4.8"))
+        let crossDomain = try t.order(
+            .sell, token: TestScenario.nrYes, makerAmount: units("10"), takerAmount: units("4.8"))
         #expect(ex.handle(t.post(crossDomain, .fok)).json?["error"]?.stringValue == PaperErrors.invalidSignature)
     }
 }
@@ -227,19 +229,28 @@ import Testing
         let state = ex.stateJSON()["wallets"]?.arrayValue?.first
         #expect(state?["reserved_collateral"]?.stringValue == "9")
         // The book moves: 12 shares offered at 0.44 — fills 12 as maker at 0.45.
-        _ = ex.control("book", .object([
-            ("token_id", .string(TestScenario.yes)), ("bids", .array([])),
-            ("asks", .array([.object([("price", "0.44"), ("size", "12")]), .object([("price", "0.6"), ("size", "50")])])),
-        ]))
+        _ = ex.control(
+            "book",
+            .object([
+                ("token_id", .string(TestScenario.yes)), ("bids", .array([])),
+                (
+                    "asks",
+                    .array([
+                        .object([("price", "0.44"), ("size", "12")]), .object([("price", "0.6"), ("size", "50")]),
+                    ])
+                ),
+            ]))
         order = try #require(ex.handle(t.get("/data/order/\(id)")).json)
         #expect(order["size_matched"]?.stringValue == "12")
         #expect(ex.collateral(TestKey.address) == "994.6")
         #expect(ex.shares(TestKey.address, TestScenario.yes) == "62")
         // Another move fills the rest; the total paid is exactly the signed 9.
-        _ = ex.control("book", .object([
-            ("token_id", .string(TestScenario.yes)), ("bids", .array([])),
-            ("asks", .array([.object([("price", "0.45"), ("size", "100")])])),
-        ]))
+        _ = ex.control(
+            "book",
+            .object([
+                ("token_id", .string(TestScenario.yes)), ("bids", .array([])),
+                ("asks", .array([.object([("price", "0.45"), ("size", "100")])])),
+            ]))
         order = try #require(ex.handle(t.get("/data/order/\(id)")).json)
         #expect(order["status"]?.stringValue == "MATCHED")
         #expect(ex.collateral(TestKey.address) == "991")
@@ -256,7 +267,8 @@ import Testing
         let o = try t.order(.buy, token: TestScenario.yes, makerAmount: units("5"), takerAmount: units("10"))
         let id = try #require(ex.handle(t.post(o, .fok)).json?["orderID"]?.stringValue)
         func status() -> String? {
-            ex.handle(t.get("/data/trades?asset_id=\(TestScenario.yes)")).json?["data"]?.arrayValue?.first?["status"]?.stringValue
+            ex.handle(t.get("/data/trades?asset_id=\(TestScenario.yes)")).json?["data"]?.arrayValue?.first?["status"]?
+                .stringValue
         }
         #expect(status() == "MATCHED")
         _ = ex.control("clock", .object([("advance_seconds", .int(2))]))
@@ -289,7 +301,8 @@ import Testing
         let t = try Trader()
         let r = ex.handle(t.get("/balance-allowance?asset_type=COLLATERAL&signature_type=2"))
         #expect(r.json?["balance"]?.stringValue == "1000000000")
-        let c = ex.handle(t.get("/balance-allowance?asset_type=CONDITIONAL&token_id=\(TestScenario.yes)&signature_type=0"))
+        let c = ex.handle(
+            t.get("/balance-allowance?asset_type=CONDITIONAL&token_id=\(TestScenario.yes)&signature_type=0"))
         #expect(c.json?["balance"]?.stringValue == "50000000")
         var l1: [String: String] = [:]
         for (k, v) in try L1Auth.headers(key: t.key, timestamp: 1_767_225_600) { l1[k] = v }

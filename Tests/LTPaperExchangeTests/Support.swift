@@ -1,5 +1,6 @@
 import Foundation
 import LTCore
+
 @testable import LTPaperExchange
 
 /// Paths and small builders shared by the paper-exchange tests.
@@ -57,41 +58,70 @@ struct TestScenario {
             .object([
                 ("address", .string(address)), ("owner", .string(TestKey.address)), ("signature_type", .int(type)),
                 ("credentials", creds), ("collateral", .string(collateral)),
-                ("positions", .array(positions.map { .object([("token_id", .string($0.0)), ("size", .string($0.1))]) })),
+                (
+                    "positions",
+                    .array(positions.map { .object([("token_id", .string($0.0)), ("size", .string($0.1))]) })
+                ),
             ])
         }
         func market(_ cid: String, _ tick: String, _ negRisk: Bool, _ tokens: (String, String)) -> JSON {
             .object([
                 ("condition_id", .string(cid)), ("question", "Test?"), ("slug", "test"), ("tick_size", .string(tick)),
                 ("min_order_size", .string(minSize)), ("neg_risk", .bool(negRisk)),
-                ("outcomes", .array([
-                    .object([("outcome", "Yes"), ("token_id", .string(tokens.0))]),
-                    .object([("outcome", "No"), ("token_id", .string(tokens.1))]),
-                ])),
+                (
+                    "outcomes",
+                    .array([
+                        .object([("outcome", "Yes"), ("token_id", .string(tokens.0))]),
+                        .object([("outcome", "No"), ("token_id", .string(tokens.1))]),
+                    ])
+                ),
             ])
         }
         return .object([
-            ("clock", .object([("start", .int(1_767_225_600)), ("mined_after_seconds", .int(2)),
-                ("confirmed_after_seconds", .int(5))])),
-            ("markets", .array([
-                market(Self.standardCid, tick, false, (Self.yes, Self.no)),
-                market(Self.negRiskCid, negRiskTick, true, (Self.nrYes, Self.nrNo)),
-            ])),
-            ("books", .array([
-                .object([("token_id", .string(Self.yes)), ("bids", levels(bids)), ("asks", levels(asks))]),
-                .object([("token_id", .string(Self.nrYes)), ("bids", levels(bids)), ("asks", levels(asks))]),
-            ])),
-            ("wallets", .array([
-                wallet(TestKey.address, 0, [(Self.yes, yesShares), (Self.nrYes, nrYesShares)]),
-                wallet(TestKey.proxy, 1, [(Self.yes, yesShares), (Self.nrYes, nrYesShares)]),
-                wallet(TestKey.safe, 2, [(Self.yes, yesShares), (Self.nrYes, nrYesShares)]),
-                wallet(TestKey.deposit, 3, [(Self.yes, yesShares), (Self.nrYes, nrYesShares)]),
-            ])),
-            ("leaders", .array([
-                .object([("address", "0x1111111111111111111111111111111111111111"), ("positions", .array([
-                    .object([("token_id", .string(Self.yes)), ("size", "100"), ("avg_price", "0.4")]),
-                ]))]),
-            ])),
+            (
+                "clock",
+                .object([
+                    ("start", .int(1_767_225_600)), ("mined_after_seconds", .int(2)),
+                    ("confirmed_after_seconds", .int(5)),
+                ])
+            ),
+            (
+                "markets",
+                .array([
+                    market(Self.standardCid, tick, false, (Self.yes, Self.no)),
+                    market(Self.negRiskCid, negRiskTick, true, (Self.nrYes, Self.nrNo)),
+                ])
+            ),
+            (
+                "books",
+                .array([
+                    .object([("token_id", .string(Self.yes)), ("bids", levels(bids)), ("asks", levels(asks))]),
+                    .object([("token_id", .string(Self.nrYes)), ("bids", levels(bids)), ("asks", levels(asks))]),
+                ])
+            ),
+            (
+                "wallets",
+                .array([
+                    wallet(TestKey.address, 0, [(Self.yes, yesShares), (Self.nrYes, nrYesShares)]),
+                    wallet(TestKey.proxy, 1, [(Self.yes, yesShares), (Self.nrYes, nrYesShares)]),
+                    wallet(TestKey.safe, 2, [(Self.yes, yesShares), (Self.nrYes, nrYesShares)]),
+                    wallet(TestKey.deposit, 3, [(Self.yes, yesShares), (Self.nrYes, nrYesShares)]),
+                ])
+            ),
+            (
+                "leaders",
+                .array([
+                    .object([
+                        ("address", "0x1111111111111111111111111111111111111111"),
+                        (
+                            "positions",
+                            .array([
+                                .object([("token_id", .string(Self.yes)), ("size", "100"), ("avg_price", "0.4")])
+                            ])
+                        ),
+                    ])
+                ])
+            ),
         ])
     }
 
