@@ -7,19 +7,20 @@ import Testing
         levels.map { BookLevel(price: fx($0.0), size: fx($0.1)) }
     }
 
-    @Test(arguments: [
-        // signal, bps, tick, expected limit
-        ("0.55", 0, "0.01", "0.55"),
-        ("0.55", 100, "0.01", "0.55"),  // 0.5555 rounds DOWN to the tick
-        ("0.55", 200, "0.01", "0.56"),  // 0.561
-        ("0.555", 0, "0.01", "0.55"),  // off-grid signal: never above it
-        ("0.555", 0, "0.001", "0.555"),
-        ("0.98", 500, "0.01", "0.99"),  // 1.029 capped at 1 − tick
-        ("0.9", 2000, "0.1", "0.9"),  // 1.08 capped at 0.9
-        ("0.42", 50, "0.0025", "0.4200"),  // 0.4221 → 0.42 on a 0.0025 grid
-        ("0.42", 100, "0.005", "0.42"),  // 0.4242 → 0.420
-        ("0.42", 150, "0.005", "0.425"),  // 0.4263 → 0.425
-    ] as [(String, Int, String, String)])
+    @Test(
+        arguments: [
+            // signal, bps, tick, expected limit
+            ("0.55", 0, "0.01", "0.55"),
+            ("0.55", 100, "0.01", "0.55"),  // 0.5555 rounds DOWN to the tick
+            ("0.55", 200, "0.01", "0.56"),  // 0.561
+            ("0.555", 0, "0.01", "0.55"),  // off-grid signal: never above it
+            ("0.555", 0, "0.001", "0.555"),
+            ("0.98", 500, "0.01", "0.99"),  // 1.029 capped at 1 − tick
+            ("0.9", 2000, "0.1", "0.9"),  // 1.08 capped at 0.9
+            ("0.42", 50, "0.0025", "0.4200"),  // 0.4221 → 0.42 on a 0.0025 grid
+            ("0.42", 100, "0.005", "0.42"),  // 0.4242 → 0.420
+            ("0.42", 150, "0.005", "0.425"),  // 0.4263 → 0.425
+        ] as [(String, Int, String, String)])
     func limitPrice(signal: String, bps: Int, tick: String, expected: String) {
         let limit = PriceProtection.limitPrice(signalPrice: fx(signal), maxSlippageBps: bps, tickSize: fx(tick))
         #expect(limit == fx(expected))
@@ -69,27 +70,37 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "fills at signal price", asks: book([("0.55", "100")]), signal: "0.55", bps: 0, amount: "15",
-             type: .fok, reason: nil),
-        Case(name: "slippage guard: best ask above signal", asks: book([("0.56", "100")]), signal: "0.55", bps: 0,
-             amount: "15", type: .fok, reason: .priceMoved),
-        Case(name: "slippage allowance admits the ask", asks: book([("0.56", "100")]), signal: "0.55", bps: 200,
-             amount: "15", type: .fok, reason: nil),
-        Case(name: "no slippage setting means zero", asks: book([("0.56", "100")]), signal: "0.55", bps: nil,
-             amount: "15", type: .fok, reason: .priceMoved),
+        Case(
+            name: "fills at signal price", asks: book([("0.55", "100")]), signal: "0.55", bps: 0, amount: "15",
+            type: .fok, reason: nil),
+        Case(
+            name: "slippage guard: best ask above signal", asks: book([("0.56", "100")]), signal: "0.55", bps: 0,
+            amount: "15", type: .fok, reason: .priceMoved),
+        Case(
+            name: "slippage allowance admits the ask", asks: book([("0.56", "100")]), signal: "0.55", bps: 200,
+            amount: "15", type: .fok, reason: nil),
+        Case(
+            name: "no slippage setting means zero", asks: book([("0.56", "100")]), signal: "0.55", bps: nil,
+            amount: "15", type: .fok, reason: .priceMoved),
         Case(name: "empty book", asks: [], signal: "0.55", bps: 100, amount: "15", type: .fok, reason: .emptyBook),
-        Case(name: "only empty levels", asks: book([("0.5", "0")]), signal: "0.55", bps: 100, amount: "15",
-             type: .fok, reason: .emptyBook),
-        Case(name: "FOK needs full depth at ≤ limit", asks: book([("0.55", "20"), ("0.70", "1000")]),
-             signal: "0.55", bps: 0, amount: "15", type: .fok, reason: .insufficientDepth),
-        Case(name: "FAK takes partial depth", asks: book([("0.55", "20"), ("0.70", "1000")]),
-             signal: "0.55", bps: 0, amount: "150", type: .fak, reason: nil),
-        Case(name: "below market minimum shares", asks: book([("0.55", "100")]), signal: "0.55", bps: 0,
-             amount: "2.5", type: .fok, reason: .belowMinSize),
-        Case(name: "at market minimum shares", asks: book([("0.50", "100")]), signal: "0.50", bps: 0,
-             amount: "2.5", type: .fok, reason: nil),
-        Case(name: "signal below the tick", asks: book([("0.01", "1000")]), signal: "0.004", bps: 0,
-             amount: "5", type: .fok, reason: .priceOutOfRange),
+        Case(
+            name: "only empty levels", asks: book([("0.5", "0")]), signal: "0.55", bps: 100, amount: "15",
+            type: .fok, reason: .emptyBook),
+        Case(
+            name: "FOK needs full depth at ≤ limit", asks: book([("0.55", "20"), ("0.70", "1000")]),
+            signal: "0.55", bps: 0, amount: "15", type: .fok, reason: .insufficientDepth),
+        Case(
+            name: "FAK takes partial depth", asks: book([("0.55", "20"), ("0.70", "1000")]),
+            signal: "0.55", bps: 0, amount: "150", type: .fak, reason: nil),
+        Case(
+            name: "below market minimum shares", asks: book([("0.55", "100")]), signal: "0.55", bps: 0,
+            amount: "2.5", type: .fok, reason: .belowMinSize),
+        Case(
+            name: "at market minimum shares", asks: book([("0.50", "100")]), signal: "0.50", bps: 0,
+            amount: "2.5", type: .fok, reason: nil),
+        Case(
+            name: "signal below the tick", asks: book([("0.01", "1000")]), signal: "0.004", bps: 0,
+            amount: "5", type: .fok, reason: .priceOutOfRange),
     ]
 
     @Test(arguments: cases)
@@ -138,10 +149,11 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("99.99", nil, OrderType.fok), ("100", nil, .fok), ("100.01", nil, .fak),
-        ("20", "25", .fok), ("25.01", "25", .fak), ("0.01", "0", .fak),
-    ] as [(String, String?, OrderType)])
+    @Test(
+        arguments: [
+            ("99.99", nil, OrderType.fok), ("100", nil, .fok), ("100.01", nil, .fak),
+            ("20", "25", .fok), ("25.01", "25", .fak), ("0.01", "0", .fak),
+        ] as [(String, String?, OrderType)])
     func orderType(amount: String, threshold: String?, expected: OrderType) {
         #expect(OrderTypePolicy.choose(amountUsd: fx(amount), fakThresholdUsd: threshold.map(fx)) == expected)
     }
@@ -175,16 +187,17 @@ import Testing
         #expect(b.available + b.locked + b.cooldown == b.initial + b.realizedPnl)
     }
 
-    @Test(arguments: [
-        (CapitalEvent.lockForBuy(fx("1000.000001")), CapitalError.negativeBucket(.available)),
-        (.lockForBuy(.zero), .nonPositiveAmount),
-        (.lockForBuy(fx("-1")), .nonPositiveAmount),
-        (.releaseUnused(fx("0.01")), .negativeBucket(.locked)),
-        (.fill(requested: fx("10"), executed: fx("10.01")), .overfill),
-        (.resolvedLost(costBasis: fx("1")), .negativeBucket(.locked)),
-        (.sellFilled(costBasisSold: fx("1"), netProceeds: fx("2")), .negativeBucket(.locked)),
-        (.cooldownMatured(fx("1")), .negativeBucket(.cooldown)),
-    ] as [(CapitalEvent, CapitalError)])
+    @Test(
+        arguments: [
+            (CapitalEvent.lockForBuy(fx("1000.000001")), CapitalError.negativeBucket(.available)),
+            (.lockForBuy(.zero), .nonPositiveAmount),
+            (.lockForBuy(fx("-1")), .nonPositiveAmount),
+            (.releaseUnused(fx("0.01")), .negativeBucket(.locked)),
+            (.fill(requested: fx("10"), executed: fx("10.01")), .overfill),
+            (.resolvedLost(costBasis: fx("1")), .negativeBucket(.locked)),
+            (.sellFilled(costBasisSold: fx("1"), netProceeds: fx("2")), .negativeBucket(.locked)),
+            (.cooldownMatured(fx("1")), .negativeBucket(.cooldown)),
+        ] as [(CapitalEvent, CapitalError)])
     func refusedTransitionsLeaveNoChange(event: CapitalEvent, error: CapitalError) {
         #expect(throws: error) { try Self.start.applying(event) }
     }
@@ -203,7 +216,8 @@ import Testing
     @Test func deltasMatchTheDesignTable() {
         #expect(CapitalEvent.lockForBuy(fx("5")).delta == CashDelta(available: fx("-5"), locked: fx("5")))
         #expect(CapitalEvent.fill(requested: fx("5"), executed: fx("5")).delta == CashDelta())
-        #expect(CapitalEvent.resolvedWon(costBasis: fx("3"), payout: fx("5")).delta
-            == CashDelta(locked: fx("-3"), cooldown: fx("5"), realizedPnl: fx("2")))
+        #expect(
+            CapitalEvent.resolvedWon(costBasis: fx("3"), payout: fx("5")).delta
+                == CashDelta(locked: fx("-3"), cooldown: fx("5"), realizedPnl: fx("2")))
     }
 }

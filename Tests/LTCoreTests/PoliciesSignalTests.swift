@@ -54,8 +54,9 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
     }
 
     @Test func validRowBecomesANormalizedBuySignal() throws {
-        let r = Self.row(side: " buy ", condition: Self.condition.uppercased(), label: " Yes ", price: "0.5500000",
-                         size: "15.129999", tokenId: "123456789")
+        let r = Self.row(
+            side: " buy ", condition: Self.condition.uppercased(), label: " Yes ", price: "0.5500000",
+            size: "15.129999", tokenId: "123456789")
         let s = try SignalValidation.validate(r).get()
         #expect(s.conditionId == Self.condition)
         #expect(s.tokenLabel == "Yes")
@@ -75,13 +76,14 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
         #expect(s.price == fx("0.123457"))
     }
 
-    @Test(arguments: [
-        (nil, 10_000.0, false),  // no limit configured
-        (60, 60.0, false),  // exactly at the limit is still fresh
-        (60, 61.0, true),
-        (300, 30.0, false),
-        (300, -120.0, false),  // signal time in the future (clock skew): age 0
-    ] as [(Int?, Double, Bool)])
+    @Test(
+        arguments: [
+            (nil, 10_000.0, false),  // no limit configured
+            (60, 60.0, false),  // exactly at the limit is still fresh
+            (60, 61.0, true),
+            (300, 30.0, false),
+            (300, -120.0, false),  // signal time in the future (clock skew): age 0
+        ] as [(Int?, Double, Bool)])
     func staleness(maxAge: Int?, ageSeconds: Double, stale: Bool) {
         let now = Self.t0.addingTimeInterval(ageSeconds)
         let skip = Staleness.check(signalTime: Self.t0, now: now, maxAgeSeconds: maxAge)
@@ -108,12 +110,13 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
 
     @Test func skipReasonRawValuesAreStable() {
         // Stored in lt_orders.skip_reason: renaming one breaks operators' queries.
-        #expect(SkipReason.allCases.map(\.rawValue) == [
-            "INVALID_SIDE", "NOT_AN_ENTRY", "INVALID_PRICE", "INVALID_SIZE", "UNKNOWN_OUTCOME", "MISSING_CONDITION",
-            "MISSING_SIGNAL_TIME", "STALE_SIGNAL", "INVALID_CONFIG", "BELOW_MINIMUM", "INSUFFICIENT_CASH",
-            "POSITION_LIMIT", "EXPOSURE_LIMIT", "DAILY_BUDGET", "DAILY_LOSS_LIMIT", "CIRCUIT_BREAKER", "HALTED",
-            "REDUCE_ONLY", "MARKET_UNAVAILABLE", "EMPTY_BOOK", "PRICE_MOVED", "INSUFFICIENT_DEPTH",
-            "PRICE_OUT_OF_RANGE", "BELOW_MIN_SIZE",
-        ])
+        #expect(
+            SkipReason.allCases.map(\.rawValue) == [
+                "INVALID_SIDE", "NOT_AN_ENTRY", "INVALID_PRICE", "INVALID_SIZE", "UNKNOWN_OUTCOME", "MISSING_CONDITION",
+                "MISSING_SIGNAL_TIME", "STALE_SIGNAL", "INVALID_CONFIG", "BELOW_MINIMUM", "INSUFFICIENT_CASH",
+                "POSITION_LIMIT", "EXPOSURE_LIMIT", "DAILY_BUDGET", "DAILY_LOSS_LIMIT", "CIRCUIT_BREAKER", "HALTED",
+                "REDUCE_ONLY", "MARKET_UNAVAILABLE", "EMPTY_BOOK", "PRICE_MOVED", "INSUFFICIENT_DEPTH",
+                "PRICE_OUT_OF_RANGE", "BELOW_MIN_SIZE",
+            ])
     }
 }

@@ -47,7 +47,7 @@ public struct ExecuteOptions: Sendable {
 }
 
 /// The run's counts, printed as the summary (design §6).
-public struct ExecuteSummary: Sendable, Hashable {
+public struct ExecuteSummary: Sendable, Hashable, Encodable {
     public var strategies = 0
     public var signalsSeen = 0
     /// Live orders posted (any answer).
@@ -67,6 +67,8 @@ public struct ExecuteSummary: Sendable, Hashable {
     public var deferred = 0
     /// INTENT rows of earlier runs turned UNKNOWN.
     public var abandonedIntents = 0
+    /// Signals left undecided because a wallet could not be used (missing, unreadable key: exit 78).
+    public var configurationErrors = 0
 
     public init() {}
 
@@ -85,23 +87,41 @@ public struct ExecuteSummary: Sendable, Hashable {
         if alreadyDecided > 0 { lines.append("  already decided by another run \(alreadyDecided)") }
         if deferred > 0 { lines.append("  deferred (venue unavailable) \(deferred)") }
         if abandonedIntents > 0 { lines.append("  earlier INTENT rows marked UNKNOWN \(abandonedIntents)") }
+        if configurationErrors > 0 { lines.append("  not signed (wallet configuration) \(configurationErrors)") }
         return lines.joined(separator: "\n")
     }
 
-    /// Stable JSON for `--format json` (keys sorted, counts as numbers).
-    public var json: String {
-        var fields: [(String, String)] = [
-            ("strategies", "\(strategies)"), ("signals_seen", "\(signalsSeen)"), ("placed", "\(placed)"),
-            ("filled", "\(filled)"), ("submitted", "\(submitted)"), ("unfilled", "\(unfilled)"),
-            ("rejected", "\(rejected)"), ("failed", "\(failed)"), ("unknown", "\(unknown)"),
-            ("shadow_filled", "\(shadowFilled)"), ("skipped", "\(skippedTotal)"),
-            ("already_decided", "\(alreadyDecided)"), ("deferred", "\(deferred)"),
-            ("abandoned_intents", "\(abandonedIntents)"),
-        ]
-        let reasons = skipped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\"\($0.key.rawValue)\":\($0.value)" }
-        fields.append(("skipped_by_reason", "{" + reasons.joined(separator: ",") + "}"))
-        return "{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    enum CodingKeys: String, CodingKey {
+        case strategies, signalsSeen, placed, filled, submitted, unfilled, rejected, failed, unknown, shadowFilled
+        case skipped, skippedByReason, alreadyDecided, deferred, abandonedIntents, configurationErrors
     }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(strategies, forKey: .strategies)
+        try c.encode(signalsSeen, forKey: .signalsSeen)
+        try c.encode(placed, forKey: .placed)
+        try c.encode(filled, forKey: .filled)
+        try c.encode(submitted, forKey: .submitted)
+        try c.encode(unfilled, forKey: .unfilled)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(failed, forKey: .failed)
+        try c.encode(unknown, forKey: .unknown)
+        try c.encode(shadowFilled, forKey: .shadowFilled)
+        try c.encode(skippedTotal, forKey: .skipped)
+        try c.encode(
+            Dictionary(uniqueKeysWithValues: skipped.map { ($0.key.rawValue, $0.value) }), forKey: .skippedByReason)
+        try c.encode(alreadyDecided, forKey: .alreadyDecided)
+        try c.encode(deferred, forKey: .deferred)
+        try c.encode(abandonedIntents, forKey: .abandonedIntents)
+        try c.encode(configurationErrors, forKey: .configurationErrors)
+    }
+}
+
+extension ExecuteSummary: JobSummary {
+    /// Orders whose post failed or whose outcome is unproven (exit 1).
+    public var failedCount: Int { failed + unknown }
+    public var textLines: [String] { text.split(separator: "\n").map(String.init) }
 }
 
 /// `lt execute` (design §4, docs/jobs.md "execute"): FT signals → sized, risk-checked, signed orders,
@@ -142,7 +162,8 @@ public final class ExecuteJob {
         let abandoned = try store.abandonIntents(strategyIds: strategies.map(\.id), exceptRun: runId, at: now())
         summary.abandonedIntents = abandoned
         if abandoned > 0 {
-            logger.warning("earlier INTENT rows marked UNKNOWN", metadata: ["count": "\(abandoned)", "stage": "reconcile"])
+            logger.warning(
+                "earlier INTENT rows marked UNKNOWN", metadata: ["count": "\(abandoned)", "stage": "reconcile"])
         }
         for strategy in strategies {
             try runStrategy(strategy)
@@ -164,14 +185,16 @@ public final class ExecuteJob {
         log[metadataKey: "strategy_id"] = .string(strategy.id)
         let live = isLive(strategy)
         if strategy.mode == .live && !live {
-            log.warning("strategy is live but LT_LIVE_TRADING is not 1: running it as shadow", metadata: ["stage": "mode"])
+            log.warning(
+                "strategy is live but LT_LIVE_TRADING is not 1: running it as shadow", metadata: ["stage": "mode"])
         }
         // 3. New signals: the index-backed anti-join over the lookback window.
         let started = ContinuousClock.now
         let since = now().addingTimeInterval(-Double(options.lookbackSeconds))
         let rows = try store.newSignals(strategy: strategy, since: since, limit: options.batchLimit)
         summary.signalsSeen += rows.count
-        log.info("new signals", metadata: ["stage": "read", "count": "\(rows.count)", "elapsed_ms": ms(since: started)])
+        log.info(
+            "new signals", metadata: ["stage": "read", "count": "\(rows.count)", "elapsed_ms": ms(since: started)])
         if rows.isEmpty { return }
 
         // 4. Validation and 5. staleness (pure): malformed rows become SKIPPED, the batch continues.
@@ -213,7 +236,8 @@ public final class ExecuteJob {
                 log.info("books", metadata: ["stage": "book", "count": "\(books.count)", "elapsed_ms": ms(since: t)])
             } catch {
                 booksError = error
-                log.error("books unavailable", metadata: ["stage": "book", "error": "\(error)", "elapsed_ms": ms(since: t)])
+                log.error(
+                    "books unavailable", metadata: ["stage": "book", "error": "\(error)", "elapsed_ms": ms(since: t)])
             }
         }
 
@@ -221,8 +245,9 @@ public final class ExecuteJob {
         // INTENT + cash lock, post, answer.
         var state = strategy.state
         for c in candidates {
-            try decide(c, strategy: strategy, live: live, state: &state, resolution: resolution, books: books,
-                       booksError: booksError)
+            try decide(
+                c, strategy: strategy, live: live, state: &state, resolution: resolution, books: books,
+                booksError: booksError)
         }
     }
 
@@ -236,7 +261,9 @@ public final class ExecuteJob {
         var out: [String: Resolved] = [:]
         var pending: [BuySignal] = []
         for s in signals {
-            if let id = s.tokenId { out[s.orderId] = .success(ResolvedToken(tokenId: id, title: nil, slug: nil)) } else {
+            if let id = s.tokenId {
+                out[s.orderId] = .success(ResolvedToken(tokenId: id, title: nil, slug: nil))
+            } else {
                 pending.append(s)
             }
         }
@@ -263,7 +290,8 @@ public final class ExecuteJob {
                 out[s.orderId] = .failure(.skip(Skip(.marketUnavailable, "venue does not know \(s.conditionId)")))
             case .success(let m?):
                 if !m.acceptingOrders {
-                    out[s.orderId] = .failure(.skip(Skip(.marketUnavailable, "market is closed / not accepting orders")))
+                    out[s.orderId] = .failure(
+                        .skip(Skip(.marketUnavailable, "market is closed / not accepting orders")))
                     continue
                 }
                 switch TokenResolution.resolve(label: s.tokenLabel, in: m.tokens) {
@@ -273,10 +301,12 @@ public final class ExecuteJob {
                 }
             }
         }
-        log.info("tokens resolved", metadata: [
-            "stage": "resolve", "signals": "\(signals.count)", "from_venue": "\(stillPending.count)",
-            "markets": "\(markets.count)", "elapsed_ms": ms(since: t),
-        ])
+        log.info(
+            "tokens resolved",
+            metadata: [
+                "stage": "resolve", "signals": "\(signals.count)", "from_venue": "\(stillPending.count)",
+                "markets": "\(markets.count)", "elapsed_ms": ms(since: t),
+            ])
         return out
     }
 
@@ -344,10 +374,12 @@ public final class ExecuteJob {
         row.limitPrice = protected.limitPrice
         row.requestedUsd = protected.amountUsd
         row.requestedShares = protected.shares
-        log.info("decided", metadata: [
-            "stage": "decide", "amount_usd": "\(protected.amountUsd)", "limit_price": "\(protected.limitPrice)",
-            "order_type": "\(orderType.rawValue)", "shadow": "\(!live)", "elapsed_ms": ms(since: started),
-        ])
+        log.info(
+            "decided",
+            metadata: [
+                "stage": "decide", "amount_usd": "\(protected.amountUsd)", "limit_price": "\(protected.limitPrice)",
+                "order_type": "\(orderType.rawValue)", "shadow": "\(!live)", "elapsed_ms": ms(since: started),
+            ])
         let amount = protected.amountUsd
         let recheck: (RiskState) -> Skip? = { fresh in
             RiskChecks.evaluate(orderUsd: amount, existingPositionUsd: existing, limits: strategy.limits, state: fresh)
@@ -369,10 +401,12 @@ public final class ExecuteJob {
                     state.lockedCapital += fill.usd
                     state.dailySpentUsd += fill.usd
                 }
-                log.info("shadow fill", metadata: [
-                    "stage": "shadow", "executed_usd": "\(fill.usd)", "executed_shares": "\(fill.shares)",
-                    "vwap": "\(fill.vwap.map { "\($0)" } ?? "-")", "elapsed_ms": ms(since: started),
-                ])
+                log.info(
+                    "shadow fill",
+                    metadata: [
+                        "stage": "shadow", "executed_usd": "\(fill.usd)", "executed_shares": "\(fill.shares)",
+                        "vwap": "\(fill.vwap.map { "\($0)" } ?? "-")", "elapsed_ms": ms(since: started),
+                    ])
             case .skipped(let skip): count(skip, log: log, stage: "commit")
             case .alreadyDecided: summary.alreadyDecided += 1
             }
@@ -388,8 +422,8 @@ public final class ExecuteJob {
                     wallet: strategy.wallet, tokenId: token.tokenId, negRisk: book.negRisk, tickSize: book.tickSize,
                     limitPrice: protected.limitPrice, amountUsd: amount, orderType: orderType))
         } catch {
-            // A wallet/config problem: nothing was posted, nothing locked; the signal stays new.
-            summary.deferred += 1
+            // Nothing was posted, nothing locked: the signal stays new for the next run.
+            if error.kind == .configuration { summary.configurationErrors += 1 } else { summary.deferred += 1 }
             log.error("cannot sign", metadata: ["stage": "sign", "error": "\(error)"])
             return
         }
@@ -457,12 +491,14 @@ public final class ExecuteJob {
             state.dailySpentUsd = Swift.max(.zero, state.dailySpentUsd - unused)
         }
         let level: Logger.Level = fill.status == .unknown || fill.status == .failed ? .error : .info
-        log2.log(level: level, "order answer", metadata: [
-            "stage": "post", "status": "\(fill.status.rawValue)", "executed_usd": "\(fill.executedUsd)",
-            "executed_shares": "\(fill.executedShares)", "post_ms": "\(postMs)",
-            "execution_latency_ms": "\(latency)", "elapsed_ms": ms(since: started),
-            "error": "\(fill.error ?? "")",
-        ])
+        log2.log(
+            level: level, "order answer",
+            metadata: [
+                "stage": "post", "status": "\(fill.status.rawValue)", "executed_usd": "\(fill.executedUsd)",
+                "executed_shares": "\(fill.executedShares)", "post_ms": "\(postMs)",
+                "execution_latency_ms": "\(latency)", "elapsed_ms": ms(since: started),
+                "error": "\(fill.error ?? "")",
+            ])
     }
 
     func skipRow(_ row: inout ExecuteDecisionRow, _ skip: Skip, log: Logger, stage: String) throws {
@@ -476,8 +512,12 @@ public final class ExecuteJob {
 
     func count(_ skip: Skip, log: Logger, stage: String) {
         summary.skipped[skip.reason, default: 0] += 1
-        log.info("skipped", metadata: ["stage": .string(stage), "skip_reason": .string(skip.reason.rawValue),
-                                       "detail": .string(skip.detail)])
+        log.info(
+            "skipped",
+            metadata: [
+                "stage": .string(stage), "skip_reason": .string(skip.reason.rawValue),
+                "detail": .string(skip.detail),
+            ])
     }
 
     func latencyMs(_ s: BuySignal) -> Int64 { Int64((now().timeIntervalSince(s.signalTime) * 1000).rounded()) }

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import LTCore
+import LTHTTP
+import LTPolymarket
+import LTPostgres
+
+/// `lt execute`: wires the execute job (LTCore) to Postgres, the CLOB and the wallets file.
+/// docs/jobs.md "execute" describes the steps.
+struct ExecuteCommand: JobCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "execute",
+        abstract: "FT signals to sized, risk-checked, signed CLOB orders (exactly once).",
+        discussion: """
+            Live orders need the strategy's mode = 'live' AND LT_LIVE_TRADING=1; otherwise strategies run \
+            as shadow (real book, simulated fill, nothing signed or posted). Needs DATABASE_URL and \
+            LT_CLOB_URL; LT_WALLETS_FILE for live strategies.
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Handle only the strategies of shard i of n (stable hash of strategy_id), e.g. 0/4.")
+    var shard: String?
+
+    @Option(help: "How far back to look for new signals, in minutes.")
+    var lookbackMinutes: Int = 60
+
+    @Option(help: "At most this many new signals per strategy per run.")
+    var batchLimit: Int = 500
+
+    func validate() throws {
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
+        }
+        guard lookbackMinutes > 0, batchLimit > 0 else {
+            throw ValidationError("--lookback-minutes and --batch-limit must be positive")
+        }
+    }
+
+    final class Outcome {
+        var summary: ExecuteSummary?
+    }
+
+    func runJob() -> ExitStatus {
+        let shard = self.shard.flatMap(Shard.init(parsing:))
+        // One job lock per shard: n hosts share the job, and two runs of the same shard never overlap.
+        let job = shard.map { "execute-\($0.index)-of-\($0.count)" } ?? "execute"
+        let outcome = Outcome()
+        let status = Runner.run(job: job, options: options) { ctx, config, db in
+            let clobURL = try config.requireURL("LT_CLOB_URL")
+            let environment = config.environment
+            let venue = ClobExecutionVenue(
+                clob: ClobClient(baseURL: clobURL, http: HTTPClient()),
+                wallets: { () throws(WalletConfigError) -> WalletsFile in
+                    try WalletsFile.load(environment: environment)
+                })
+            let crashAt = environment["LT_TEST_CRASH_POINT"]
+            let run = ExecuteJob(
+                store: ExecuteStore(database: db), venue: venue,
+                options: ExecuteOptions(
+                    liveTradingEnabled: config.liveTrading, shard: shard, lookbackSeconds: lookbackMinutes * 60,
+                    batchLimit: batchLimit),
+                runId: ctx.runID, now: { ctx.now() }, logger: ctx.logger,
+                crashPoint: { point in
+                    // Crash tests only: die like `kill -9` at this instant.
+                    if point == crashAt { kill(getpid(), SIGKILL) }
+                })
+            let summary = try run.run()
+            outcome.summary = summary
+            return summary
+        }
+        guard status == .ok, let summary = outcome.summary else { return status }
+        if summary.configurationErrors > 0 { return .config }
+        if summary.deferred > 0 { return .unavailable }
+        return status
+    }
+}
