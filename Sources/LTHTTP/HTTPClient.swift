@@ -125,8 +125,9 @@ public final class HTTPClient {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             if sink.overflowed {
-                throw .transport(request: request.summary, kind: .other,
-                                 message: "response larger than \(configuration.maxResponseBytes) bytes")
+                throw .transport(
+                    request: request.summary, kind: .other,
+                    message: "response larger than \(configuration.maxResponseBytes) bytes")
             }
             throw .transport(request: request.summary, kind: Self.classify(code), message: message)
         }

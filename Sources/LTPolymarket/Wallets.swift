@@ -141,8 +141,9 @@ public struct WalletsFile: Sendable {
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            guard let k = try c.decodeIfPresent(String.self, forKey: .key)
-                ?? c.decodeIfPresent(String.self, forKey: .apiKey)
+            guard
+                let k = try c.decodeIfPresent(String.self, forKey: .key)
+                    ?? c.decodeIfPresent(String.self, forKey: .apiKey)
             else {
                 throw DecodingError.keyNotFound(
                     CodingKeys.key, .init(codingPath: c.codingPath, debugDescription: "api key missing"))

@@ -267,7 +267,9 @@ struct HTTPClientTests {
                 for path in ["/fail500", "/drop", "/malformed"] {
                     if let e = capture({ () throws(HTTPError) in
                         try client.fetchJSON(.get(base + path, headers: headers), as: Payload.self, policy: .none)
-                    }) { out.append(e) }
+                    }) {
+                        out.append(e)
+                    }
                 }
                 return out
             }
@@ -309,10 +311,12 @@ struct RetryPolicyTests {
 @Suite("URL building")
 struct URLBuilderTests {
     @Test func joinsBaseAndPathAndEscapesQueryValues() {
-        #expect(URLBuilder.url("https://clob.example/", "/book", query: [("token_id", "123")])
-            == "https://clob.example/book?token_id=123")
-        #expect(URLBuilder.url("http://h", "data/trades", query: [("next_cursor", "MA=="), ("a b", "x&y/é")])
-            == "http://h/data/trades?next_cursor=MA%3D%3D&a%20b=x%26y%2F%C3%A9")
+        #expect(
+            URLBuilder.url("https://clob.example/", "/book", query: [("token_id", "123")])
+                == "https://clob.example/book?token_id=123")
+        #expect(
+            URLBuilder.url("http://h", "data/trades", query: [("next_cursor", "MA=="), ("a b", "x&y/é")])
+                == "http://h/data/trades?next_cursor=MA%3D%3D&a%20b=x%26y%2F%C3%A9")
         #expect(URLBuilder.url("http://h//", "/markets") == "http://h/markets")
     }
 }

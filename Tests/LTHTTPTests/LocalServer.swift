@@ -18,7 +18,11 @@ final class Counter: Sendable {
 
     /// Increments `key` and returns the new count.
     @discardableResult
-    func hit(_ key: String) -> Int { counts.withLock { $0[key, default: 0] += 1; return $0[key]! } }
+    func hit(_ key: String) -> Int {
+        counts.withLock {
+            $0[key, default: 0] += 1; return $0[key]!
+        }
+    }
     func count(_ key: String) -> Int { counts.withLock { $0[key, default: 0] } }
 }
 

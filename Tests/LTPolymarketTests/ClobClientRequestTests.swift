@@ -42,13 +42,15 @@ struct ClobClientRequestTests {
         let address = try Address(hex: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23")
         let client = ClobClient(baseURL: "https://clob.polymarket.com", http: HTTPClient(), now: { 1_767_228_700 })
         let cancel = try #require(vectors.first { $0.call.hasPrefix("cancel_order(") })
-        check(client.cancelRequest(
-            orderID: "0x" + String(repeating: "cd", count: 32), credentials: Self.credentials, address: address),
+        check(
+            client.cancelRequest(
+                orderID: "0x" + String(repeating: "cd", count: 32), credentials: Self.credentials, address: address),
             against: cancel)
         let get = try #require(vectors.first { $0.call == "get_order(id)" })
-        check(client.orderRequest(
-            id: "0xabababababababababababababababababababababababababababababababab", credentials: Self.credentials,
-            address: address), against: get)
+        check(
+            client.orderRequest(
+                id: "0xabababababababababababababababababababababababababababababababab", credentials: Self.credentials,
+                address: address), against: get)
     }
 
     @Test func tradesSignThePathWithoutTheQuery() throws {

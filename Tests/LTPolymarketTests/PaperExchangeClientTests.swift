@@ -69,7 +69,8 @@ final class PaperExchangeProcess {
     @discardableResult
     func control(_ method: HTTPMethod, _ path: String, _ body: String? = nil) throws -> HTTPResponse {
         let client = HTTPClient()
-        let request = body.map { HTTPRequest.json(method, baseURL + path, body: $0) }
+        let request =
+            body.map { HTTPRequest.json(method, baseURL + path, body: $0) }
             ?? HTTPRequest(method: method, url: baseURL + path)
         return try client.send(request).requireSuccess(for: request)
     }

@@ -11,35 +11,50 @@ private func response(_ status: Int, _ body: String, headers: [HTTPHeader] = [])
 @Suite("POST /order answers → PostOrderOutcome")
 struct PostOrderOutcomeClientTests {
     @Test func matchedAnswerIsAcceptedWithAmounts() {
-        let outcome = PostOrderOutcome.classify(response(200, """
-            {"success":true,"errorMsg":"","orderID":"0xabc","status":"matched","makingAmount":"5.2",\
-            "takingAmount":"10","tradeIDs":["t1","t2"],"transactionsHashes":["0xdead"]}
-            """))
-        #expect(outcome == .accepted(PostOrderAcceptance(
-            orderID: "0xabc", status: .matched, makingAmount: Fixed6(micros: 5_200_000), takingAmount: 10,
-            tradeIDs: ["t1", "t2"], transactionHashes: ["0xdead"])))
+        let outcome = PostOrderOutcome.classify(
+            response(
+                200,
+                """
+                {"success":true,"errorMsg":"","orderID":"0xabc","status":"matched","makingAmount":"5.2",\
+                "takingAmount":"10","tradeIDs":["t1","t2"],"transactionsHashes":["0xdead"]}
+                """))
+        #expect(
+            outcome
+                == .accepted(
+                    PostOrderAcceptance(
+                        orderID: "0xabc", status: .matched, makingAmount: Fixed6(micros: 5_200_000), takingAmount: 10,
+                        tradeIDs: ["t1", "t2"], transactionHashes: ["0xdead"])))
     }
 
     @Test func liveAndDelayedAreAcceptedWithEmptyAmounts() {
-        let live = PostOrderOutcome.classify(response(200, """
-            {"success":true,"errorMsg":"","orderID":"0x1","status":"live","makingAmount":"","takingAmount":""}
-            """))
+        let live = PostOrderOutcome.classify(
+            response(
+                200,
+                """
+                {"success":true,"errorMsg":"","orderID":"0x1","status":"live","makingAmount":"","takingAmount":""}
+                """))
         #expect(live == .accepted(PostOrderAcceptance(orderID: "0x1", status: .live)))
         let delayed = PostOrderOutcome.classify(response(200, #"{"success":true,"orderID":"0x2","status":"delayed"}"#))
         #expect(delayed.kind == "accepted")
     }
 
     @Test func killedFOKAndFAKAreUnfilled() {
-        let fok = PostOrderOutcome.classify(response(200, """
-            {"success":false,"errorMsg":"order couldn't be fully filled. FOK orders are fully filled or killed.",\
-            "orderID":"0x3","status":""}
-            """))
+        let fok = PostOrderOutcome.classify(
+            response(
+                200,
+                """
+                {"success":false,"errorMsg":"order couldn't be fully filled. FOK orders are fully filled or killed.",\
+                "orderID":"0x3","status":""}
+                """))
         let fokText = "order couldn't be fully filled. FOK orders are fully filled or killed."
         #expect(fok == .unfilled(orderID: "0x3", reason: fokText))
-        let fak = PostOrderOutcome.classify(response(400, """
-            {"error":"no orders found to match with FAK order. \
-            FAK orders are partially filled or killed if no match is found."}
-            """))
+        let fak = PostOrderOutcome.classify(
+            response(
+                400,
+                """
+                {"error":"no orders found to match with FAK order. \
+                FAK orders are partially filled or killed if no match is found."}
+                """))
         #expect(fak.kind == "unfilled")
         let unmatched = PostOrderOutcome.classify(
             response(200, #"{"success":true,"errorMsg":"","orderID":"0x4","status":"unmatched"}"#))
@@ -47,9 +62,12 @@ struct PostOrderOutcomeClientTests {
     }
 
     @Test func venueRefusalsAreRejectedWithTheReason() {
-        let balance = PostOrderOutcome.classify(response(200, """
-            {"success":false,"errorMsg":"not enough balance / allowance","orderID":"","status":""}
-            """))
+        let balance = PostOrderOutcome.classify(
+            response(
+                200,
+                """
+                {"success":false,"errorMsg":"not enough balance / allowance","orderID":"","status":""}
+                """))
         #expect(balance == .rejected(reason: "not enough balance / allowance", httpStatus: 200))
         let invalid = PostOrderOutcome.classify(response(400, #"{"error":"invalid signature"}"#))
         #expect(invalid == .rejected(reason: "invalid signature", httpStatus: 400))
@@ -60,8 +78,10 @@ struct PostOrderOutcomeClientTests {
     }
 
     @Test func throttlingAndRestrictedModesAreRetryable() {
-        let limited = PostOrderOutcome.classify(response(
-            429, #"{"error":"Too Many Requests","retry_after_seconds":3}"#, headers: [HTTPHeader("Retry-After", "2")]))
+        let limited = PostOrderOutcome.classify(
+            response(
+                429, #"{"error":"Too Many Requests","retry_after_seconds":3}"#,
+                headers: [HTTPHeader("Retry-After", "2")]))
         #expect(limited == .retryable(reason: "HTTP 429: Too Many Requests", retryAfter: .seconds(2)))
         let bodyOnly = PostOrderOutcome.classify(response(429, #"{"error":"slow","retry_after_seconds":3}"#))
         #expect(bodyOnly == .retryable(reason: "HTTP 429: slow", retryAfter: .seconds(3)))
@@ -79,12 +99,15 @@ struct PostOrderOutcomeClientTests {
         #expect(PostOrderOutcome.classify(response(502, "<html>bad gateway</html>")).kind == "unknown")
         #expect(PostOrderOutcome.classify(response(503, #"{"error":"Service Unavailable"}"#)).kind == "unknown")
         #expect(PostOrderOutcome.classify(response(200, #"{"success":tr"#)).kind == "unknown")
-        #expect(PostOrderOutcome.classify(response(200, #"{"success":true,"orderID":"","status":"matched"}"#)).kind
-            == "unknown")
-        #expect(PostOrderOutcome.classify(response(200, #"{"success":true,"orderID":"0x1","status":"weird"}"#)).kind
-            == "unknown")
-        #expect(PostOrderOutcome.classify(response(200, #"{"success":false,"errorMsg":"","orderID":"0x1"}"#)).kind
-            == "unknown")
+        #expect(
+            PostOrderOutcome.classify(response(200, #"{"success":true,"orderID":"","status":"matched"}"#)).kind
+                == "unknown")
+        #expect(
+            PostOrderOutcome.classify(response(200, #"{"success":true,"orderID":"0x1","status":"weird"}"#)).kind
+                == "unknown")
+        #expect(
+            PostOrderOutcome.classify(response(200, #"{"success":false,"errorMsg":"","orderID":"0x1"}"#)).kind
+                == "unknown")
         #expect(PostOrderOutcome.classify(response(302, "")).kind == "unknown")
         for kind in [HTTPError.TransportKind.timeout, .dropped, .other] {
             let error = HTTPError.transport(request: "POST /order", kind: kind, message: "m")
@@ -96,8 +119,9 @@ struct PostOrderOutcomeClientTests {
 @Suite("Client models → LTCore ports")
 struct VenueMappingClientTests {
     @Test func outcomesMapOntoVenuePostResults() {
-        let accepted = PostOrderOutcome.accepted(PostOrderAcceptance(
-            orderID: "0x1", status: .matched, makingAmount: 5, takingAmount: 10))
+        let accepted = PostOrderOutcome.accepted(
+            PostOrderAcceptance(
+                orderID: "0x1", status: .matched, makingAmount: 5, takingAmount: 10))
         #expect(accepted.venuePostResult == .accepted(orderId: "0x1", matched: true, makingUsd: 5, takingShares: 10))
         let live = PostOrderOutcome.accepted(PostOrderAcceptance(orderID: "0x2", status: .live))
         #expect(live.venuePostResult == .accepted(orderId: "0x2", matched: false, makingUsd: nil, takingShares: nil))

@@ -41,7 +41,9 @@ struct WalletsFileTests {
         let dir = try TempDir()
         let key = try dir.write("main.key", testKey + "\n")
         let creds = try dir.write("creds.json", #"{"apiKey":"k2","secret":"\#(secret)","passphrase":"p2"}"#)
-        let file = try dir.write("wallets.json", """
+        let file = try dir.write(
+            "wallets.json",
+            """
             {"wallets": {
               "main": {"key_file": "\(key)", "signature_type": 0,
                        "api_credentials": {"key": "k1", "secret": "\(secret)", "passphrase": "\(passphrase)"}},
@@ -96,9 +98,11 @@ struct WalletsFileTests {
             (#"{"key_file": "\#(key)", "signature_type": 7}"#, "signature_type 7"),
             (#"{"key_file": "\#(key)", "signature_type": 1}"#, "needs the funder"),
             (#"{"key_file": "\#(key)", "signature_type": 0, "funder": "0xnothex"}"#, "funder"),
-            (#"{"key_file": "\#(key)", "signature_type": 0, "api_credentials": "#
-                + #"{"key": "k", "secret": "%%%not-base64%%%", "passphrase": "PASS-XYZ"}}"#,
-             "api_credentials"),
+            (
+                #"{"key_file": "\#(key)", "signature_type": 0, "api_credentials": "#
+                    + #"{"key": "k", "secret": "%%%not-base64%%%", "passphrase": "PASS-XYZ"}}"#,
+                "api_credentials"
+            ),
         ]
         for (body, fragment) in cases {
             let file = try dir.write("w.json", #"{"wallets": {"alpha": \#(body)}}"#)
@@ -120,14 +124,17 @@ struct WalletsFileTests {
     @Test func secretsMustBeOwnerOnly() throws {
         let dir = try TempDir()
         let key = try dir.write("open.key", testKey, mode: 0o644)
-        let open = try dir.write("open.json", """
+        let open = try dir.write(
+            "open.json",
+            """
             {"wallets": {"main": {"key_file": "\(key)", "signature_type": 0,
               "api_credentials": {"key": "k", "secret": "\(secret)", "passphrase": "p"}}}}
             """, mode: 0o644)
         #expect(loadError(open) == .tooOpen(path: open, mode: "0644"))
         // Without inline secrets the wallets file may be world-readable; the key file may not.
-        let plain = try dir.write("plain.json", #"{"wallets": {"main": {"key_file": "\#(key)", "signature_type": 0}}}"#,
-                                  mode: 0o644)
+        let plain = try dir.write(
+            "plain.json", #"{"wallets": {"main": {"key_file": "\#(key)", "signature_type": 0}}}"#,
+            mode: 0o644)
         let wallet = try WalletsFile.load(path: plain).wallet(named: "main")
         do {
             _ = try wallet.loadKey()

@@ -369,8 +369,10 @@ public struct TradeQuery: Sendable, Hashable {
     }
 
     var queryItems: [(String, String)] {
-        [("id", id), ("market", market), ("asset_id", assetID), ("maker_address", makerAddress),
-         ("before", before), ("after", after)].compactMap { k, v in v.map { (k, $0) } }
+        [
+            ("id", id), ("market", market), ("asset_id", assetID), ("maker_address", makerAddress),
+            ("before", before), ("after", after),
+        ].compactMap { k, v in v.map { (k, $0) } }
     }
 }
 

@@ -81,7 +81,8 @@ struct RawPostOrderResponse: Decodable {
         makingAmount = try c.decimalIfPresent(.makingAmount)
         takingAmount = try c.decimalIfPresent(.takingAmount)
         tradeIDs = try c.decodeIfPresent([String].self, forKey: .tradeIDs) ?? []
-        transactionsHashes = try c.decodeIfPresent([String].self, forKey: .transactionsHashes)
+        transactionsHashes =
+            try c.decodeIfPresent([String].self, forKey: .transactionsHashes)
             ?? c.decodeIfPresent([String].self, forKey: .transactionHashes) ?? []
     }
 }
@@ -143,7 +144,8 @@ extension PostOrderOutcome {
         let body = VenueErrorBody.parse(response.body)
         let message = body?.error ?? response.text.prefix(200).trimmingCharacters(in: .whitespacesAndNewlines)
         let reason = message.isEmpty ? "HTTP \(status)" : "HTTP \(status): \(message)"
-        let retryAfter = response.retryAfter
+        let retryAfter =
+            response.retryAfter
             ?? body?.retryAfterSeconds.map { Duration.milliseconds($0.micros / 1000) }
         switch status {
         case 429, 425, 408:
