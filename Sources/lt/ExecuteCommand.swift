@@ -46,7 +46,10 @@ struct ExecuteCommand: JobCommand {
         // One job lock per shard: n hosts share the job, and two runs of the same shard never overlap.
         let job = shard.map { "execute-\($0.index)-of-\($0.count)" } ?? "execute"
         let outcome = Outcome()
+        // 0. The job lock is taken by Runner.run; then the housekeeping every job does first (an
+        //    overdue daily reset, matured cooldowns), so a missed cron tick never blocks trading.
         let status = Runner.run(job: job, options: options) { ctx, config, db in
+            _ = try Housekeeping.run(ctx)
             let clobURL = try config.requireURL("LT_CLOB_URL")
             let environment = config.environment
             let venue = ClobExecutionVenue(

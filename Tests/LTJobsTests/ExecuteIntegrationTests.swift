@@ -48,9 +48,12 @@ import Testing
 
         // Second run right after: nothing placed, nothing changed.
         let before = (try h.orders(), try h.cash("s1"))
-        let r2 = try h.execute()
+        let r2 = try h.execute(["--format", "json"])
         #expect(r2.status == 0)
-        #expect(r2.stdout.contains("0 signals seen"))
+        let summary = try jsonObject(r2.stdout)
+        let result = summary["result"] as? [String: Any]
+        #expect(summary["status"] as? String == "ok")
+        #expect(result?["signals_seen"] as? Int == 0 && result?["placed"] as? Int == 0, "\(r2.stdout)")
         #expect(try h.orderLog().count == 1)
         #expect(try h.cash("s1") == before.1)
         #expect(try h.orders().mapValues(\.status) == before.0.mapValues(\.status))
@@ -265,7 +268,10 @@ import Testing
                 ], status: "FILLED", requested: "15"),
         ]
         for (i, c) in cases.enumerated() {
-            try h.addStrategy(c.id, wallet: "w\(i)", capital: c.capital, extra: c.extra)
+            // Reset already done today, so housekeeping keeps the day's counters.
+            var extra = c.extra
+            extra["last_reset_date"] = "(now() AT TIME ZONE 'UTC')::date"
+            try h.addStrategy(c.id, wallet: "w\(i)", capital: c.capital, extra: extra)
             try h.addSignal("sig-\(i)", wallet: "w\(i)", price: "0.51", size: c.size)
         }
         let r = try h.execute()
@@ -285,8 +291,12 @@ import Testing
             scenario: ExecuteHarness.defaultScenario(yesAsks: #"[{"price":"0.50","size":"100000"}]"#))
         for s in ["a", "b", "c"] { try h.addStrategy(s, wallet: "ftw1") }
         for i in 0..<12 { try h.addSignal("ft-\(i)", ageSeconds: 30 - i, size: "5") }
+        // Two plain runs (the job lock lets one through) and two `--shard 0/1` runs (another lock
+        // name, the same strategies): two runs really decide the same signals at the same time.
         var procs: [(Process, Pipe, Pipe)] = []
-        for _ in 0..<4 { procs.append(try h.ltProcess(["execute"])) }
+        for args in [["execute"], ["execute"], ["execute", "--shard", "0/1"], ["execute", "--shard", "0/1"]] {
+            procs.append(try h.ltProcess(args))
+        }
         for p in procs { try p.0.run() }
         for p in procs {
             _ = p.1.fileHandleForReading.readDataToEndOfFile()
@@ -296,8 +306,6 @@ import Testing
         }
         let count = try h.db.queryFirst("SELECT count(*)::int AS n FROM lt_orders")?.decode("n", as: Int.self)
         #expect(count == 36)
-        let rows = try h.orders()
-        _ = rows
         let filled = try h.db.queryFirst("SELECT count(*)::int AS n FROM lt_orders WHERE status = 'FILLED'")?
             .decode("n", as: Int.self)
         let log = try h.orderLog()

@@ -15,13 +15,10 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         count = n
     }
 
-    /// FNV-1a 64 of the strategy id: the same on every host and build (unlike `hashValue`).
+    /// FNV-1a 64 of the strategy id (the advisory-lock hash): the same on every host and build,
+    /// unlike `hashValue`.
     public func contains(strategyId: String) -> Bool {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in strategyId.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
+        let h = UInt64(bitPattern: AdvisoryLockKey.fnv1a64(strategyId))
         return Int(h % UInt64(count)) == index
     }
 
