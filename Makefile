@@ -35,4 +35,5 @@ demo: deps
 	scripts/demo.sh
 
 bench:
-	$(SWIFT) run -c release lt-bench
+	$(SWIFT) build -c release --product lt-bench
+	"$$($(SWIFT) build -c release --show-bin-path)/lt-bench" signing

@@ -93,7 +93,6 @@ public indirect enum ABIValue: Sendable, Hashable {
     case fixedArray([ABIValue])
     case tuple([ABIValue])
 
-
     var isDynamic: Bool {
         switch self {
         case .bytes, .string, .array: return true

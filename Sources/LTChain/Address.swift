@@ -16,16 +16,21 @@ public struct Address: Hashable, Sendable, Codable, CustomStringConvertible, Com
     }
 
     public let bytes: [UInt8]
+    /// EIP-55 text, computed once when the address is made: order bodies and headers print the same
+    /// few addresses over and over, and each computation is a Keccak-256.
+    public let checksummed: String
 
-    public static let zero = Address(uncheckedBytes: [UInt8](repeating: 0, count: 20))
+    public static let zero = Address(bytes: [UInt8](repeating: 0, count: 20))
 
     /// Traps on a wrong length: callers pass slices they cut to 20 bytes themselves.
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 20, "Address(bytes:) needs 20 bytes, got \(bytes.count)")
         self.bytes = bytes
+        self.checksummed = Self.checksum(bytes)
     }
 
-    init(uncheckedBytes: [UInt8]) { self.bytes = uncheckedBytes }
+    public static func == (a: Address, b: Address) -> Bool { a.bytes == b.bytes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
 
     /// Accepts `0x`-prefixed or bare hex. All-lower or all-upper text is taken as is; mixed case must
     /// be a correct EIP-55 checksum (a typo in a hand-copied address is then caught).
@@ -33,7 +38,7 @@ public struct Address: Hashable, Sendable, Codable, CustomStringConvertible, Com
         let decoded: [UInt8]
         do { decoded = try Hex.decode(text) } catch { throw Error.invalidHex(text) }
         guard decoded.count == 20 else { throw Error.invalidLength(decoded.count) }
-        self.bytes = decoded
+        self.init(bytes: decoded)
         let letters = text.utf8.dropFirst(text.hasPrefix("0x") || text.hasPrefix("0X") ? 2 : 0)
         let hasLower = letters.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }
         let hasUpper = letters.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
@@ -46,11 +51,11 @@ public struct Address: Hashable, Sendable, Codable, CustomStringConvertible, Com
     /// The last 20 bytes of keccak256 of an uncompressed public key's 64 coordinate bytes.
     public init(publicKey64: [UInt8]) {
         precondition(publicKey64.count == 64)
-        self.bytes = Array(keccak256(publicKey64)[12..<32])
+        self.init(bytes: Array(keccak256(publicKey64)[12..<32]))
     }
 
     /// EIP-55: a hex letter is upper-case when the matching nibble of keccak256(lowercase hex) ≥ 8.
-    public var checksummed: String {
+    static func checksum(_ bytes: [UInt8]) -> String {
         let lower = Array(Hex.encode(bytes, prefix: false).utf8)
         let hash = keccak256(lower)
         var out: [UInt8] = [UInt8(ascii: "0"), UInt8(ascii: "x")]

@@ -33,8 +33,9 @@ public enum Crypto {
             message.withUnsafeBufferPointer { m in
                 out.withUnsafeMutableBufferPointer { o in
                     // A zero-length Swift array may have a nil base address; libcrypto wants non-null.
-                    HMAC(EVP_sha256(), k.baseAddress ?? UnsafePointer(o.baseAddress!), Int32(k.count),
-                         m.baseAddress ?? UnsafePointer(o.baseAddress!), m.count, o.baseAddress, &length)
+                    HMAC(
+                        EVP_sha256(), k.baseAddress ?? UnsafePointer(o.baseAddress!), Int32(k.count),
+                        m.baseAddress ?? UnsafePointer(o.baseAddress!), m.count, o.baseAddress, &length)
                 }
             }
         }
@@ -94,8 +95,12 @@ public enum Base64 {
     }
 
     public static func encodeURL(_ bytes: [UInt8]) -> String {
-        String(decoding: encode(bytes).utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: "-")
-            : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+        String(
+            decoding: encode(bytes).utf8.map {
+                $0 == UInt8(ascii: "+")
+                    ? UInt8(ascii: "-")
+                    : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0
+            }, as: UTF8.self)
     }
 
     public static func decode(_ text: String) throws -> [UInt8] {

@@ -69,9 +69,13 @@ public struct EIP1559Transaction: Sendable, Hashable {
     /// Signs with `key`: the raw transaction to send (`eth_sendRawTransaction`) and its hash.
     public func signed(with key: PrivateKey) throws -> SignedTransaction {
         let sig = try key.sign(digest: signingHash)
-        let raw = [Self.typeByte] + RLP.list(fields + [
-            .uint(UInt64(sig.yParity)), .uint(Word.toBigUInt(sig.r)), .uint(Word.toBigUInt(sig.s)),
-        ]).encoded
+        let raw =
+            [Self.typeByte]
+            + RLP.list(
+                fields + [
+                    .uint(UInt64(sig.yParity)), .uint(Word.toBigUInt(sig.r)), .uint(Word.toBigUInt(sig.s)),
+                ]
+            ).encoded
         return SignedTransaction(raw: raw, hash: keccak256(raw), signature: sig)
     }
 
@@ -90,7 +94,8 @@ public struct EIP1559Transaction: Sendable, Hashable {
                 let pair = try entry.asList()
                 guard pair.count == 2, try pair[0].asBytes().count == 20 else { throw Error.malformed("access list") }
                 return AccessListEntry(
-                    address: Address(bytes: try pair[0].asBytes()), storageKeys: try pair[1].asList().map { try $0.asBytes() })
+                    address: Address(bytes: try pair[0].asBytes()),
+                    storageKeys: try pair[1].asList().map { try $0.asBytes() })
             }
             let tx = EIP1559Transaction(
                 chainId: try items[0].asUInt64(), nonce: try items[1].asUInt64(),

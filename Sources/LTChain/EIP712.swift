@@ -82,11 +82,19 @@ public enum EIP712 {
     }
 
     public static func digest(domainSeparator: [UInt8], structHash: [UInt8]) -> [UInt8] {
-        var h = Keccak256()
-        h.update([0x19, 0x01])
-        h.update(domainSeparator)
-        h.update(structHash)
-        return h.finalize()
+        precondition(domainSeparator.count == 32 && structHash.count == 32)
+        // 66 bytes on the stack and one-shot hashing: this runs once per order.
+        return withUnsafeTemporaryAllocation(byteCount: 66, alignment: 8) { buf in
+            buf[0] = 0x19
+            buf[1] = 0x01
+            domainSeparator.withUnsafeBytes {
+                buf.baseAddress!.advanced(by: 2).copyMemory(from: $0.baseAddress!, byteCount: 32)
+            }
+            structHash.withUnsafeBytes {
+                buf.baseAddress!.advanced(by: 34).copyMemory(from: $0.baseAddress!, byteCount: 32)
+            }
+            return keccak256(buffer: UnsafeRawBufferPointer(buf))
+        }
     }
 
     /// `encodeType`: the primary type, then every referenced struct type sorted by name.

@@ -3,9 +3,11 @@
 /// immutable arguments, UUPS or beacon flavour). Nothing here touches the chain.
 public enum WalletDerivation {
     public static let proxyFactory = fixed("0xaB45c5A4B0c941a2F231C04C3f49182e1A254052")
-    public static let proxyInitCodeHash = fixedBytes("0xd21df8dc65880a8606f09fe0ce3df9b8869287ab0b058be05aa9e8af6330a00b")
+    public static let proxyInitCodeHash = fixedBytes(
+        "0xd21df8dc65880a8606f09fe0ce3df9b8869287ab0b058be05aa9e8af6330a00b")
     public static let safeFactory = fixed("0xaacFeEa03eb1561C4e67d661e40682Bd20E3541b")
-    public static let safeInitCodeHash = fixedBytes("0x2bce2127ff07fb632d16c8347c4ebf501f4841168bed00d9e6ef715ddb6fcecf")
+    public static let safeInitCodeHash = fixedBytes(
+        "0x2bce2127ff07fb632d16c8347c4ebf501f4841168bed00d9e6ef715ddb6fcecf")
     public static let depositWalletFactory = fixed("0x00000000000Fb5C9ADea0298D729A0CB3823Cc07")
     public static let depositWalletImplementation = fixed("0x58CA52ebe0DadfdF531Cde7062e76746de4Db1eB")
     public static let depositWalletBeacon = fixed("0x7A18EDfe055488A3128f01F563e5B479D92ffc3a")
@@ -59,15 +61,18 @@ public enum WalletDerivation {
     // `PUSH2 <runtime size>` ‖ args head ‖ implementation-or-beacon ‖ runtime tail ‖ args.
     private static let argsHead = fixedBytes("0x3d8160233d3973")
     private static let erc1967Tail = fixedBytes(
-        "0x60095155f3363d3d373d3d363d7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc545af43d6000803e6038573d6000fd5b3d6000f3")
+        "0x60095155f3363d3d373d3d363d7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc545af43d6000803e6038573d6000fd5b3d6000f3"
+    )
     private static let beaconTail = fixedBytes(
-        "0x60195155f3363d3d373d3d363d602036600436635c60da1b60e01b36527fa3f0ad74e5423aebfd80d3ef4346578335a9a72aeaee59ff6cb3582b35133d50545afa5036515af43d6000803e604d573d6000fd5b3d6000f3")
+        "0x60195155f3363d3d373d3d363d602036600436635c60da1b60e01b36527fa3f0ad74e5423aebfd80d3ef4346578335a9a72aeaee59ff6cb3582b35133d50545afa5036515af43d6000803e604d573d6000fd5b3d6000f3"
+    )
 
     static func depositWalletInitCode(kind: DepositWalletKind, args: [UInt8]) -> [UInt8] {
-        let (runtime, target, tail): (Int, Address, [UInt8]) = switch kind {
-        case .uups: (0x3d, depositWalletImplementation, erc1967Tail)
-        case .beacon: (0x52, depositWalletBeacon, beaconTail)
-        }
+        let (runtime, target, tail): (Int, Address, [UInt8]) =
+            switch kind {
+            case .uups: (0x3d, depositWalletImplementation, erc1967Tail)
+            case .beacon: (0x52, depositWalletBeacon, beaconTail)
+            }
         let size = runtime + args.count
         return [0x61, UInt8(size >> 8), UInt8(size & 0xff)] + argsHead + target.bytes + tail + args
     }

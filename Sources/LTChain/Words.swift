@@ -63,3 +63,31 @@ extension BigUInt {
         self = v
     }
 }
+
+extension Word {
+    /// Decimal text of a uint256, via 64-bit limbs divided by 10^19 (BigUInt's own conversion is
+    /// several times slower, and every order body prints a 77-digit token id).
+    public static func decimalString(_ value: BigUInt) -> String {
+        var limbs = value.words.map { UInt64($0) }
+        while limbs.last == 0 { limbs.removeLast() }
+        if limbs.isEmpty { return "0" }
+        let chunk: UInt64 = 10_000_000_000_000_000_000
+        var chunks: [UInt64] = []
+        while !limbs.isEmpty {
+            var rem: UInt64 = 0
+            for i in stride(from: limbs.count - 1, through: 0, by: -1) {
+                let (q, r) = chunk.dividingFullWidth((high: rem, low: limbs[i]))
+                limbs[i] = q
+                rem = r
+            }
+            chunks.append(rem)
+            while limbs.last == 0 { limbs.removeLast() }
+        }
+        var out = String(chunks.removeLast())
+        for c in chunks.reversed() {
+            let digits = String(c)
+            out += String(repeating: "0", count: 19 - digits.count) + digits
+        }
+        return out
+    }
+}

@@ -83,9 +83,10 @@ public enum L2Auth {
     }
 
     /// The signed message (exposed for tests and for the paper exchange's verifier).
-    public static func message(timestamp: Int64, method: String, requestPath: String, body: String?,
-                               legacyQuoteQuirk: Bool = true) -> String
-    {
+    public static func message(
+        timestamp: Int64, method: String, requestPath: String, body: String?,
+        legacyQuoteQuirk: Bool = true
+    ) -> String {
         var text = String(timestamp) + method + requestPath
         if let body {
             text += legacyQuoteQuirk ? body.replacingAll("'", with: "\"") : body
@@ -102,9 +103,12 @@ public enum L2Auth {
             ("POLY_BUILDER_API_KEY", credentials.key),
             ("POLY_BUILDER_TIMESTAMP", String(timestamp)),
             ("POLY_BUILDER_PASSPHRASE", credentials.passphrase),
-            ("POLY_BUILDER_SIGNATURE", signature(
-                secretBytes: key, timestamp: timestamp, method: method, requestPath: requestPath, body: body,
-                legacyQuoteQuirk: true)),
+            (
+                "POLY_BUILDER_SIGNATURE",
+                signature(
+                    secretBytes: key, timestamp: timestamp, method: method, requestPath: requestPath, body: body,
+                    legacyQuoteQuirk: true)
+            ),
         ]
     }
 
@@ -147,7 +151,9 @@ public enum L1Auth {
     public static func typedData(address: Address, timestamp: Int64, nonce: UInt64, chainId: Int) -> EIP712.TypedData {
         EIP712.TypedData(
             types: eip712Types, primaryType: "ClobAuth",
-            domain: ["name": .string(domainName), "version": .string(domainVersion), "chainId": .uint(BigUInt(chainId))],
+            domain: [
+                "name": .string(domainName), "version": .string(domainVersion), "chainId": .uint(BigUInt(chainId)),
+            ],
             message: [
                 "address": .address(address), "timestamp": .string(String(timestamp)),
                 "nonce": .uint(BigUInt(nonce)), "message": .string(message),

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import BigInt
 import LTChain
 import LTCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Which official client's byte layout `postBody` reproduces (the HMAC covers the exact bytes, and
 /// the venue accepts both).
@@ -26,8 +27,9 @@ extension SignedOrder {
     ) -> String {
         var out = [UInt8]()
         out.reserveCapacity(1024)
-        appendPostBody(to: &out, owner: owner, orderType: orderType, postOnly: postOnly, deferExec: deferExec,
-                       style: style)
+        appendPostBody(
+            to: &out, owner: owner, orderType: orderType, postOnly: postOnly, deferExec: deferExec,
+            style: style)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -241,6 +243,13 @@ public enum JSONText {
     /// `asciiOnly: false` is `ensure_ascii=False` (only `"`, `\` and control characters escaped);
     /// `true` also escapes every non-ASCII scalar as `\uXXXX` (UTF-16, surrogate pairs).
     public static func appendString(_ text: String, to out: inout [UInt8], asciiOnly: Bool) {
+        // Fast path: printable ASCII without quotes or backslashes (API keys, UUIDs) is copied as is.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != 0x22 && $0 != 0x5c }) {
+            out.append(0x22)
+            out.append(contentsOf: text.utf8)
+            out.append(0x22)
+            return
+        }
         out.append(UInt8(ascii: "\""))
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -78,7 +78,7 @@ public struct OrderV2: Sendable, Hashable {
         self.metadata = metadata
         self.builder = builder
         self.expiration = expiration
-        self.tokenIdText = String(tokenId)
+        self.tokenIdText = Word.decimalString(tokenId)
         self.structHash = Self.computeStructHash(
             salt: salt, maker: maker, signer: signer, tokenId: tokenId, makerAmount: makerAmount,
             takerAmount: takerAmount, side: side, signatureType: signatureType, timestamp: timestamp,

@@ -35,7 +35,10 @@ public enum Redemption {
             to: target,
             data: ABI.encodeCall(
                 signature: redeemPositionsSignature,
-                args: [.address(collateral), .bytes32(Word.zero), .bytes32(conditionId), .array(indexSets.map { .uint($0) })]))
+                args: [
+                    .address(collateral), .bytes32(Word.zero), .bytes32(conditionId),
+                    .array(indexSets.map { .uint($0) }),
+                ]))
     }
 
     /// The V2-era redemption [sdk] builds: the collateral adapter (standard markets) or the
@@ -49,7 +52,8 @@ public enum Redemption {
     /// The v1-era direct call: the CTF with USDC.e.
     public static func redeemDirectOnCTF(conditionId: [UInt8]) -> ContractCall {
         redeemPositions(
-            target: PolymarketContracts.conditionalTokens, collateral: PolymarketContracts.usdcE, conditionId: conditionId)
+            target: PolymarketContracts.conditionalTokens, collateral: PolymarketContracts.usdcE,
+            conditionId: conditionId)
     }
 
     /// NegRiskAdapter `redeemPositions(bytes32 conditionId, uint256[] amounts)`, amounts[outcome]
@@ -253,7 +257,8 @@ public enum MultiSend {
 
     /// The Safe transaction that runs `calls` through MultiSend (a DelegateCall).
     public static func safeTransaction(_ calls: [ContractCall], nonce: BigUInt = 0) -> SafeTransaction {
-        SafeTransaction(to: PolymarketContracts.safeMultiSend, data: encode(calls), operation: .delegateCall, nonce: nonce)
+        SafeTransaction(
+            to: PolymarketContracts.safeMultiSend, data: encode(calls), operation: .delegateCall, nonce: nonce)
     }
 }
 

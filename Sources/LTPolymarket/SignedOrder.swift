@@ -51,7 +51,8 @@ public struct SignedOrder: Sendable, Hashable {
             }
             let digest = ERC7739.orderDigest(order: order, domain: domain)
             let inner = try key.sign(digest: digest)
-            return SignedOrder(order: order, signature: ERC7739.wrap(inner: inner.bytes65, order: order, domain: domain))
+            return SignedOrder(
+                order: order, signature: ERC7739.wrap(inner: inner.bytes65, order: order, domain: domain))
         }
     }
 

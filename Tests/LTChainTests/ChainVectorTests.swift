@@ -89,7 +89,8 @@ struct ChainVectorTests {
         #expect(throws: RLP.Error.self) { try RLP.decode([0xb8, 0x01, 0x00]) }  // long form for a short string
         #expect(throws: RLP.Error.self) { try RLP.decode([0x83, 0x01]) }  // truncated
         #expect(throws: RLP.Error.self) { try RLP.decode([0x01, 0x02]) }  // trailing bytes
-        #expect(RLP.list([.bytes([]), .uint(UInt64(0x400)), .list([])]).encoded == [0xc5, 0x80, 0x82, 0x04, 0x00, 0xc0])
+        #expect(
+            RLP.list([.bytes([]), .uint(UInt64(0x400)), .list([])]).encoded == [0xc5, 0x80, 0x82, 0x04, 0x00, 0xc0])
     }
 
     @Test func walletDerivations() throws {
@@ -100,8 +101,10 @@ struct ChainVectorTests {
         #expect(WalletDerivation.proxyWallet(owner: owner).checksummed == wallets["poly_proxy"])
         #expect(WalletDerivation.safe(owner: owner).checksummed == wallets["gnosis_safe"])
         #expect(WalletDerivation.depositWallet(owner: owner, kind: .uups).checksummed == wallets["deposit_wallet_uups"])
-        #expect(WalletDerivation.depositWallet(owner: owner, kind: .beacon).checksummed == wallets["deposit_wallet_beacon"])
-        let config = (r["production_config_polymarket_client"] as! [String: Any])["wallet_derivation"] as! [String: String]
+        #expect(
+            WalletDerivation.depositWallet(owner: owner, kind: .beacon).checksummed == wallets["deposit_wallet_beacon"])
+        let config =
+            (r["production_config_polymarket_client"] as! [String: Any])["wallet_derivation"] as! [String: String]
         #expect(WalletDerivation.proxyFactory.checksummed == config["proxy_factory"])
         #expect(WalletDerivation.safeFactory.checksummed == config["safe_factory"])
         #expect(Hex.encode(WalletDerivation.safeInitCodeHash) == config["safe_init_code_hash"])
@@ -111,5 +114,18 @@ struct ChainVectorTests {
         // Different owners, different wallets.
         let other = Address(bytes: Array(repeating: 0x11, count: 20))
         #expect(WalletDerivation.proxyWallet(owner: other) != WalletDerivation.proxyWallet(owner: owner))
+    }
+}
+
+struct WordTests {
+    @Test func decimalStringMatchesBigInt() {
+        var values: [BigUInt] = [
+            0, 1, 9, 10, 18_446_744_073_709_551_615, BigUInt(1) << 64,
+            BigUInt(10).power(19), BigUInt(10).power(19) - 1, BigUInt(10).power(38),
+            (BigUInt(1) << 256) - 1,
+        ]
+        var x = BigUInt(7)
+        for _ in 0..<60 { x = x * 1_000_003 + 12_345; values.append(x & ((BigUInt(1) << 256) - 1)) }
+        for v in values { #expect(Word.decimalString(v) == String(v)) }
     }
 }

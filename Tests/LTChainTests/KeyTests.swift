@@ -61,7 +61,8 @@ struct KeyTests {
                 } catch let error as KeyError {
                     #expect(error == .keyFileTooOpen(path: path, mode: "0" + String(mode, radix: 8)))
                     let text = error.description
-                    #expect(text.contains(path) && text.contains("0" + String(mode, radix: 8)) && text.contains("too open"))
+                    #expect(
+                        text.contains(path) && text.contains("0" + String(mode, radix: 8)) && text.contains("too open"))
                     #expect(text.lowercased().contains(Vectors.testKeyHex.dropFirst(2).prefix(16)) == false)
                 }
             }

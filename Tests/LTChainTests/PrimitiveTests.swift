@@ -77,8 +77,9 @@ struct PrimitiveTests {
     }
 
     @Test func cryptoWrappers() throws {
-        #expect(Hex.encode(Crypto.sha256(Array("abc".utf8)), prefix: false)
-            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Hex.encode(Crypto.sha256(Array("abc".utf8)), prefix: false)
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         // RFC 4231 test case 2.
         let mac = Crypto.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
         #expect(Hex.encode(mac, prefix: false) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")

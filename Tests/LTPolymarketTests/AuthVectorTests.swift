@@ -48,15 +48,18 @@ struct AuthVectorTests {
         let v = Self.l2.first { $0["id"] as! String == id }!
         let i = v["inputs"] as! [String: Any]
         let creds = ApiCredentials(
-            key: i["api_key"] as! String, secret: i["api_secret"] as! String, passphrase: i["api_passphrase"] as! String)
+            key: i["api_key"] as! String, secret: i["api_secret"] as! String, passphrase: i["api_passphrase"] as! String
+        )
         let timestamp = Int64(Vectors.string(i["timestamp"]))!
         let method = i["method"] as! String
         let path = i["request_path"] as! String
         let body = i["body"] as? String
-        #expect(L2Auth.message(timestamp: timestamp, method: method, requestPath: path, body: body)
-            == v["hmac_message"] as! String)
-        #expect(L2Auth.message(timestamp: timestamp, method: method, requestPath: path, body: body, legacyQuoteQuirk: false)
-            == v["hmac_message_raw_unified"] as! String)
+        #expect(
+            L2Auth.message(timestamp: timestamp, method: method, requestPath: path, body: body)
+                == v["hmac_message"] as! String)
+        #expect(
+            L2Auth.message(timestamp: timestamp, method: method, requestPath: path, body: body, legacyQuoteQuirk: false)
+                == v["hmac_message_raw_unified"] as! String)
         let headers = L2Auth.headers(
             credentials: creds, address: try Address(hex: i["address"] as! String), timestamp: timestamp,
             method: method, requestPath: path, body: body)
@@ -74,7 +77,8 @@ struct AuthVectorTests {
     func builderHeaders(id: String) throws {
         let v = Self.builder.first { $0["id"] as! String == id }!
         let i = v["inputs"] as! [String: Any]
-        let creds = ApiCredentials(key: i["key"] as! String, secret: i["secret"] as! String, passphrase: i["passphrase"] as! String)
+        let creds = ApiCredentials(
+            key: i["key"] as! String, secret: i["secret"] as! String, passphrase: i["passphrase"] as! String)
         let headers = L2Auth.builderHeaders(
             credentials: creds, timestamp: Int64(Vectors.string(i["timestamp"]))!, method: i["method"] as! String,
             requestPath: i["path"] as! String, body: i["body"] as? String)
@@ -82,7 +86,8 @@ struct AuthVectorTests {
     }
 
     @Test func credentialsNeverPrintTheirSecrets() throws {
-        let creds = ApiCredentials(key: "k-1", secret: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", passphrase: "pp-secret")
+        let creds = ApiCredentials(
+            key: "k-1", secret: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", passphrase: "pp-secret")
         for text in [creds.description, String(reflecting: creds), "\(creds)", dumped(creds)] {
             #expect(!text.contains("AAECAw") && !text.contains("pp-secret"))
             #expect(text.contains("k-1"))

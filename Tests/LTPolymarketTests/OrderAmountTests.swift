@@ -35,7 +35,8 @@ struct OrderAmountTests {
     }
 
     @Test func fixed6OverloadsAgreeWithExactDecimals() throws {
-        let a = try OrderAmounts.limit(side: .buy, price: Fixed6(parsing: "0.57"), size: Fixed6(parsing: "17.8"), tick: .hundredth)
+        let a = try OrderAmounts.limit(
+            side: .buy, price: Fixed6(parsing: "0.57"), size: Fixed6(parsing: "17.8"), tick: .hundredth)
         #expect(a.makerAmount == 10_146_000 && a.takerAmount == 17_800_000)
         let m = try OrderAmounts.market(side: .buy, price: Fixed6(parsing: "0.57"), amount: 15, tick: .hundredth)
         #expect(m.makerAmount == 15_000_000 && m.takerAmount == 26_315_700)

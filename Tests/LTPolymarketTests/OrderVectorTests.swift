@@ -39,7 +39,8 @@ struct OrderVectorTests {
     }
 
     /// The order of a vector with the given amounts (the vector's own signed amounts, or ours).
-    static func buildOrder(_ v: [String: Any], amounts: OrderAmounts.Amounts? = nil) throws -> (OrderV2, ExchangeDomain) {
+    static func buildOrder(_ v: [String: Any], amounts: OrderAmounts.Amounts? = nil) throws -> (OrderV2, ExchangeDomain)
+    {
         let inputs = v["inputs"] as! [String: Any]
         let signed = v["signed_order"] as! [String: Any]
         let amounts = amounts ?? (UInt64(signed["makerAmount"] as! String)!, UInt64(signed["takerAmount"] as! String)!)
@@ -118,7 +119,8 @@ struct OrderVectorTests {
             credentials: Self.credentials, address: Vectors.testKey.address,
             timestamp: Int64(Vectors.string(inputs["header_timestamp"]))!, method: "POST", requestPath: "/order",
             body: body)
-        #expect(headers.map(\.0) == ["POLY_ADDRESS", "POLY_SIGNATURE", "POLY_TIMESTAMP", "POLY_API_KEY", "POLY_PASSPHRASE"])
+        #expect(
+            headers.map(\.0) == ["POLY_ADDRESS", "POLY_SIGNATURE", "POLY_TIMESTAMP", "POLY_API_KEY", "POLY_PASSPHRASE"])
         #expect(Dictionary(uniqueKeysWithValues: headers) == expectedHeaders)
         let unifiedHeaders = unifiedRequest["headers"] as! [String: String]
         let unifiedSig = try L2Auth.signature(
@@ -191,8 +193,12 @@ struct OrderVectorTests {
         let (order, domain) = try Self.buildOrder(Self.vector(Self.ids[0]))
         let body = try SignedOrder.sign(order: order, key: Vectors.testKey, domain: domain)
             .postBody(owner: "k", orderType: .gtc)
-        for (from, to) in [("\"BUY\"", "\"HOLD\""), ("\"GTC\"", "\"GTX\""), ("\"makerAmount\":\"", "\"makerAmount\":\"x")] {
-            #expect(throws: (any Error).self) { try SignedOrder.parsePostBody(Array(body.replacingOccurrences(of: from, with: to).utf8)) }
+        for (from, to) in [
+            ("\"BUY\"", "\"HOLD\""), ("\"GTC\"", "\"GTX\""), ("\"makerAmount\":\"", "\"makerAmount\":\"x"),
+        ] {
+            #expect(throws: (any Error).self) {
+                try SignedOrder.parsePostBody(Array(body.replacingOccurrences(of: from, with: to).utf8))
+            }
         }
         #expect(throws: OrderBodyError.self) { try SignedOrder.parsePostBody(Array("{".utf8)) }
     }

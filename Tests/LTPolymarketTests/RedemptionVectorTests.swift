@@ -30,8 +30,10 @@ struct RedemptionVectorTests {
             // The era- and market-specific builders pick the same target and collateral.
             let cid = a[2].bytesValue!
             switch c.to {
-            case PolymarketContracts.collateralAdapter: #expect(Redemption.redeem(conditionId: cid, negRisk: false) == c)
-            case PolymarketContracts.negRiskCollateralAdapter: #expect(Redemption.redeem(conditionId: cid, negRisk: true) == c)
+            case PolymarketContracts.collateralAdapter:
+                #expect(Redemption.redeem(conditionId: cid, negRisk: false) == c)
+            case PolymarketContracts.negRiskCollateralAdapter:
+                #expect(Redemption.redeem(conditionId: cid, negRisk: true) == c)
             case PolymarketContracts.conditionalTokens: #expect(Redemption.redeemDirectOnCTF(conditionId: cid) == c)
             default: Issue.record("unexpected redeem target \(c.to)")
             }
@@ -88,8 +90,9 @@ struct RedemptionVectorTests {
             #expect(decoded.tx == SafeTransaction(call: inner))
             #expect(decoded.signatures == SafeTransaction.prevalidatedSignature(owner: key.address))
             #expect(WalletRouting.route(inner, signatureType: .eoa, owner: key.address) == inner)
-            #expect(WalletRouting.route(inner, signatureType: .polyProxy, owner: key.address)
-                == ProxyWalletCalls.factoryCall([inner]))
+            #expect(
+                WalletRouting.route(inner, signatureType: .polyProxy, owner: key.address)
+                    == ProxyWalletCalls.factoryCall([inner]))
         } else {
             let m = r["multisend_tx"] as! [String: Any]
             let call = try Self.call(m)
@@ -102,7 +105,9 @@ struct RedemptionVectorTests {
         let body = safe["relayer_submit_body"] as! [String: Any]
         let safeAddress = try Address(hex: body["proxyWallet"] as! String)
         #expect(WalletDerivation.safe(owner: key.address) == safeAddress)
-        #expect(Vectors.string((body["signatureParams"] as! [String: Any])["operation"]) == String(safeTx.operation.rawValue))
+        #expect(
+            Vectors.string((body["signatureParams"] as! [String: Any])["operation"])
+                == String(safeTx.operation.rawValue))
         if let digest = safe["safe_tx_eip712_digest"] as? String {
             #expect(Hex.encode(try safeTx.digest(safe: safeAddress)) == digest)
         }
@@ -120,7 +125,8 @@ struct RedemptionVectorTests {
         #expect(WalletDerivation.proxyWallet(owner: key.address).checksummed == body["proxyWallet"] as! String)
         let structHash = ProxyWalletCalls.relayerStructHash(
             from: key.address, data: data, txFee: BigUInt(Vectors.string(inputs["relayer_fee"]))!,
-            gasPrice: BigUInt(Vectors.string(inputs["gas_price"]))!, gasLimit: BigUInt(Vectors.string(inputs["gas_limit"]))!,
+            gasPrice: BigUInt(Vectors.string(inputs["gas_price"]))!,
+            gasLimit: BigUInt(Vectors.string(inputs["gas_limit"]))!,
             nonce: BigUInt(Vectors.string(inputs["nonce"]))!, relay: try Address(hex: inputs["relay"] as! String))
         #expect(Hex.encode(structHash) == proxy["struct_hash"] as! String)
         #expect(Hex.encode(try EIP191.sign(message: structHash, key: key).bytes65) == body["signature"] as! String)
@@ -143,15 +149,18 @@ struct RedemptionVectorTests {
         let owner = try Address(hex: wallets["eoa"]!)
         #expect(WalletDerivation.proxyWallet(owner: owner).checksummed == wallets["poly_proxy"])
         #expect(WalletDerivation.safe(owner: owner).checksummed == wallets["gnosis_safe"])
-        #expect(WalletDerivation.depositWallet(owner: owner, kind: .beacon).checksummed == wallets["deposit_wallet_beacon"])
+        #expect(
+            WalletDerivation.depositWallet(owner: owner, kind: .beacon).checksummed == wallets["deposit_wallet_beacon"])
         #expect(WalletDerivation.depositWallet(owner: owner, kind: .uups).checksummed == wallets["deposit_wallet_uups"])
         let config = Self.file["production_config_polymarket_client"] as! [String: Any]
         let expected: [String: Address] = [
-            "collateral_token": PolymarketContracts.collateral, "conditional_tokens": PolymarketContracts.conditionalTokens,
+            "collateral_token": PolymarketContracts.collateral,
+            "conditional_tokens": PolymarketContracts.conditionalTokens,
             "neg_risk_adapter": PolymarketContracts.negRiskAdapter,
             "collateral_adapter": PolymarketContracts.collateralAdapter,
             "neg_risk_collateral_adapter": PolymarketContracts.negRiskCollateralAdapter,
-            "standard_exchange": PolymarketContracts.exchangeV2, "neg_risk_exchange": PolymarketContracts.negRiskExchangeV2,
+            "standard_exchange": PolymarketContracts.exchangeV2,
+            "neg_risk_exchange": PolymarketContracts.negRiskExchangeV2,
             "exchange_v3": PolymarketContracts.exchangeV3, "safe_multisend": PolymarketContracts.safeMultiSend,
             "relay_hub": PolymarketContracts.relayHub,
         ]

@@ -1,2 +1,0 @@
-import LTCore
-print("lt-bench: not yet")
