@@ -118,7 +118,7 @@ import Testing
         try assertClean(h, strategies: ["s1"])
     }
 
-    @Test(arguments: ["drop_after_accept", "http_500"])
+    @Test(arguments: ["drop_after_accept", "http_500", "malformed_json"])
     func unprovenPostLeavesUnknownAndIsNeverRetried(fault: String) throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")

@@ -450,7 +450,13 @@ public final class ExecuteJob {
         let latency = latencyMs(signal)
         let fill: FillRecord
         switch answer {
-        case .accepted(_, let matched, let making, let taking):
+        case .accepted(let venueId, let matched, let making, let taking):
+            if venueId.lowercased() != signed.orderHash.lowercased() {
+                // The row keeps the locally computed hash; reconciliation needs to know they differ.
+                log2.warning(
+                    "venue order id differs from the local order hash",
+                    metadata: ["stage": "post", "venue_order_id": .string(venueId)])
+            }
             if matched {
                 let usd = Swift.min(making ?? amount, amount)
                 let shares = taking ?? .zero
