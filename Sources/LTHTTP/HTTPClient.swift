@@ -51,7 +51,16 @@ public final class HTTPClient {
 
     /// Performs one exchange, without retrying. Any complete response is returned whatever its
     /// status; only a missing or incomplete response throws (`.transport`).
+    ///
+    /// Exactly once, also inside libcurl: when a *reused* keep-alive connection turns out dead before
+    /// any answer byte, libcurl silently re-sends the request on a new connection — for a POST /order
+    /// the venue already took, that would place it twice. So every request except a GET gets a fresh
+    /// connection here (`CURLOPT_FRESH_CONNECT`); `sendIdempotent` allows reuse, repeating is safe there.
     public func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
+        try perform(request, reuseConnection: request.method == .get)
+    }
+
+    private func perform(_ request: HTTPRequest, reuseConnection: Bool) throws(HTTPError) -> HTTPResponse {
         curl_easy_reset(handle)
         let sink = ResponseSink(limit: configuration.maxResponseBytes)
         let unmanaged = Unmanaged.passRetained(sink)
@@ -79,6 +88,7 @@ public final class HTTPClient {
                         set(lt_curl_setopt_ptr(handle, CURLOPT_URL, url))
                         set(lt_curl_setopt_ptr(handle, CURLOPT_USERAGENT, ua))
                         set(lt_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+                        if !reuseConnection { set(lt_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)) }
                         let connectMS = milliseconds(configuration.connectTimeout)
                         set(lt_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connectMS))
                         set(lt_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds(timeout)))
@@ -143,7 +153,11 @@ public final class HTTPClient {
         var attemptNumber = 1
         while true {
             let attempt: RetryPolicy.Attempt
-            do { attempt = .response(try send(request)) } catch { attempt = .failure(error) }
+            do {
+                attempt = .response(try perform(request, reuseConnection: true))
+            } catch {
+                attempt = .failure(error)
+            }
             guard let delay = policy.delayBeforeRetry(after: attempt, attemptNumber: attemptNumber) else {
                 switch attempt {
                 case .response(let r): return r

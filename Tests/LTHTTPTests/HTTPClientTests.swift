@@ -188,6 +188,22 @@ struct HTTPClientTests {
         #expect(counter.count("post-drop") == 1)
     }
 
+    @Test func aPostDroppedOnAKeptAliveConnectionIsNotResentByLibcurl() async throws {
+        let counter = Counter()
+        let error = try await withTestServer(counter) { base in
+            try await runBlocking {
+                let client = HTTPClient()
+                // Warm a keep-alive connection, so the POST below would go out on a reused one.
+                _ = try client.send(.get(base + "/ok"))
+                return capture { () throws(HTTPError) in
+                    try client.send(.json(.post, base + "/close-silently", body: #"{"order":1}"#))
+                }
+            }
+        }
+        expectTransport(error, .dropped)
+        #expect(counter.count("close-silently") == 1)
+    }
+
     @Test func malformedJSONIsClassifiedAsMalformedBody() async throws {
         let error = try await withTestServer(Counter()) { base in
             try await runBlocking {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Synchronization
 
 /// Runs `body` on a new thread and resumes the caller when it finishes. The HTTP client blocks;
@@ -28,7 +29,7 @@ final class Counter: Sendable {
 
 /// A Hummingbird server on 127.0.0.1 with an OS-chosen port, alive for the duration of `body`.
 func withLocalServer<T: Sendable>(
-    _ router: Router<BasicRequestContext>, _ body: (String) async throws -> T
+    _ router: Router<ChannelContext>, _ body: (String) async throws -> T
 ) async throws -> T {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     let app = Application(
@@ -64,6 +65,18 @@ private let quietLogger: Logger = {
     logger.logLevel = .critical
     return logger
 }()
+
+/// Keeps the connection so a route can close it without answering (what a client sees when the
+/// server, or a proxy, dies after taking the request).
+struct ChannelContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
 
 enum TestServerError: Error { case noPort, dropped }
 

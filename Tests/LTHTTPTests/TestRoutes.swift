@@ -10,8 +10,8 @@ func withTestServer<T: Sendable>(_ counter: Counter, _ body: (String) async thro
     try await withLocalServer(testRouter(counter), body)
 }
 
-private func testRouter(_ counter: Counter) -> Router<BasicRequestContext> {
-    let router = Router()
+private func testRouter(_ counter: Counter) -> Router<ChannelContext> {
+    let router = Router(context: ChannelContext.self)
     router.get("/ok") { _, _ in
         counter.hit("ok")
         return jsonResponse(.ok, #"{"value":"0.52","n":3}"#, headers: [HTTPField.Name("X-Trace")!: "abc"])
@@ -60,6 +60,12 @@ private func testRouter(_ counter: Counter) -> Router<BasicRequestContext> {
     router.post("/drop") { _, _ in
         counter.hit("post-drop")
         return droppedResponse()
+    }
+    // Takes the request, then closes the connection without a single answer byte.
+    router.post("/close-silently") { _, context -> Response in
+        counter.hit("close-silently")
+        try await context.channel.close()
+        throw TestServerError.dropped
     }
     // Echoes what arrived, so tests can check method, headers and the exact body bytes.
     router.on("/echo", method: .post) { request, _ in

@@ -165,7 +165,7 @@ struct PaperExchangeClientTests {
         }
     }
 
-    @Test(.disabled("until the paper exchange verifies L1/L2 auth for real (its Verify.swift seam)"))
+    @Test
     func derivesApiCredentialsWithL1() throws {
         try withExchange { _, clob in
             let key = try PrivateKey(hex: keyHex)
@@ -175,7 +175,7 @@ struct PaperExchangeClientTests {
         }
     }
 
-    @Test(.disabled("until the paper exchange verifies L1/L2 auth for real (its Verify.swift seam)"))
+    @Test
     func postsASignedOrderAndFindsItsTrades() throws {
         try withExchange { paper, clob in
             let key = try PrivateKey(hex: keyHex)
@@ -201,7 +201,7 @@ struct PaperExchangeClientTests {
         }
     }
 
-    @Test(.disabled("until the paper exchange verifies L1/L2 auth for real (its Verify.swift seam)"))
+    @Test
     func restingOrderCanBeCancelled() throws {
         try withExchange { _, clob in
             let key = try PrivateKey(hex: keyHex)
@@ -228,10 +228,12 @@ struct PaperExchangeClientTests {
         }
     }
 
-    @Test(.disabled("until the paper exchange verifies L1/L2 auth for real (its Verify.swift seam)"))
+    @Test
     func serverErrorAfterAcceptIsUnknownAndNotRetried() throws {
         try withExchange { paper, clob in
             let key = try PrivateKey(hex: keyHex)
+            // A kept-alive connection first: the POST must not be re-sent on it by libcurl.
+            _ = try clob.book(tokenID: yesToken)
             try paper.control(
                 .post, "/_control/faults", #"{"kind":"http_500","method":"POST","path":"/order","process":true}"#)
             let (body, orderID) = try signedBuy(key: key, price: 500_000, shares: 10_000_000, salt: 2002)
@@ -241,10 +243,12 @@ struct PaperExchangeClientTests {
         }
     }
 
-    @Test(.disabled("until the paper exchange verifies L1/L2 auth for real (its Verify.swift seam)"))
+    @Test
     func droppedConnectionAfterAcceptIsUnknownAndNotRetried() throws {
         try withExchange { paper, clob in
             let key = try PrivateKey(hex: keyHex)
+            // A kept-alive connection first: the POST must not be re-sent on it by libcurl.
+            _ = try clob.book(tokenID: yesToken)
             try paper.control(
                 .post, "/_control/faults", #"{"kind":"drop_after_accept","method":"POST","path":"/order"}"#)
             let (body, orderID) = try signedBuy(key: key, price: 500_000, shares: 10_000_000, salt: 3003)
