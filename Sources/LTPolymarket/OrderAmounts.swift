@@ -19,7 +19,7 @@ public enum OrderAmounts {
     public static func limit(side: Side, price: ExactDecimal, size: ExactDecimal, tick: TickSize)
         throws(OrderValidationError) -> Amounts
     {
-        try checkRange(price: price, tick: tick)
+        try checkRange(price: price, used: price, tick: tick)
         guard price.fits(places: tick.priceDecimals),
             price.floorUnits(places: 6) % Int128(tick.micros) == 0
         else { throw .priceNotOnTick(price: price.description, tick: tick.rawValue) }
@@ -39,14 +39,13 @@ public enum OrderAmounts {
     public static func market(side: Side, price: ExactDecimal, amount: ExactDecimal, tick: TickSize)
         throws(OrderValidationError) -> Amounts
     {
-        try checkRange(price: price, tick: tick)
-        guard amount.isPositive else { throw .nonPositiveAmount(amount.description) }
         let pd = tick.priceDecimals
         let sd = tick.sizeDecimals
+        // The range applies to the price actually used: a book-walk or protection price is truncated
+        // to the tick's decimals first (0.995 at tick 0.01 trades as 0.99).
+        try checkRange(price: price, used: ExactDecimal(units: price.floorUnits(places: pd), scale: pd), tick: tick)
+        guard amount.isPositive else { throw .nonPositiveAmount(amount.description) }
         let p = price.floorUnits(places: pd)
-        guard p > 0 else {
-            throw .priceOutOfRange(price: price.description, min: tick.rawValue, max: maxPrice(tick))
-        }
         let m = amount.floorUnits(places: sd)
         let counter: Int128
         switch side {
@@ -77,10 +76,13 @@ public enum OrderAmounts {
         Fixed6(micros: 1_000_000 - tick.micros).plainText
     }
 
-    private static func checkRange(price: ExactDecimal, tick: TickSize) throws(OrderValidationError) {
+    /// `used` (the price after any truncation) must lie in [tick, 1 − tick]; errors quote `price`.
+    private static func checkRange(price: ExactDecimal, used: ExactDecimal, tick: TickSize)
+        throws(OrderValidationError)
+    {
         let lo = tick.decimal
         let hi = ExactDecimal(units: Int128(1_000_000 - tick.micros), scale: 6)
-        guard price >= lo, price <= hi else {
+        guard used >= lo, used <= hi else {
             throw .priceOutOfRange(price: price.description, min: tick.rawValue, max: maxPrice(tick))
         }
     }

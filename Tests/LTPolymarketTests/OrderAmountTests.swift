@@ -54,6 +54,12 @@ struct OrderAmountTests {
         #expect(throws: OrderValidationError.priceOutOfRange(price: "1", min: "0.01", max: "0.99")) {
             try OrderAmounts.market(side: .buy, price: "1", amount: "10", tick: .hundredth)
         }
+        // A market price is truncated before the range check: 0.995 trades as 0.99, 0.009 as 0.
+        let m = try OrderAmounts.market(side: .buy, price: "0.995", amount: "9.9", tick: .hundredth)
+        #expect(m.makerAmount == 9_900_000 && m.takerAmount == 10_000_000)
+        #expect(throws: OrderValidationError.priceOutOfRange(price: "0.009", min: "0.01", max: "0.99")) {
+            try OrderAmounts.market(side: .sell, price: "0.009", amount: "10", tick: .hundredth)
+        }
         #expect(throws: OrderValidationError.priceOutOfRange(price: "0", min: "0.1", max: "0.9")) {
             try OrderAmounts.limit(side: .sell, price: "0", size: "10", tick: .tenth)
         }
