@@ -80,7 +80,6 @@ let package = Package(
             dependencies: [
                 "LTPaperExchange", "LTPolymarket", "LTChain", "LTHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "LTJobsTests",
