@@ -109,6 +109,7 @@ struct PostOrderOutcomeClientTests {
             PostOrderOutcome.classify(response(200, #"{"success":false,"errorMsg":"","orderID":"0x1"}"#)).kind
                 == "unknown")
         #expect(PostOrderOutcome.classify(response(302, "")).kind == "unknown")
+        #expect(PostOrderOutcome.classify(response(408, #"{"error":"Request Timeout"}"#)).kind == "unknown")
         for kind in [HTTPError.TransportKind.timeout, .dropped, .other] {
             let error = HTTPError.transport(request: "POST /order", kind: kind, message: "m")
             #expect(PostOrderOutcome.classify(.failure(error)).kind == "unknown")

@@ -13,7 +13,7 @@ public enum PostOrderOutcome: Sendable, Hashable {
     /// Refused with the venue's reason (validation, balance, auth…): not placed.
     case rejected(reason: String, httpStatus: Int)
     /// Definitely not placed, but may succeed later (429, 425 engine restarting, 503 cancel-only
-    /// or post-only mode, 408, connection refused).
+    /// or post-only mode, connection refused).
     case retryable(reason: String, retryAfter: Duration?)
     /// The order may or may not exist (timeout, 5xx, dropped connection, unparseable 2xx).
     case unknown(reason: String)
@@ -148,7 +148,10 @@ extension PostOrderOutcome {
             response.retryAfter
             ?? body?.retryAfterSeconds.map { Duration.milliseconds($0.micros / 1000) }
         switch status {
-        case 429, 425, 408:
+        case 408:
+            // Meant as "request not fully received", but intermediaries use it loosely: proves nothing.
+            return .unknown(reason: reason)
+        case 429, 425:
             return .retryable(reason: reason, retryAfter: retryAfter)
         case 503:
             // Cancel-only and post-only modes refuse new orders outright; any other 503 may have
