@@ -238,7 +238,7 @@ public final class ExecuteJob {
             }
         }
 
-        // 8–13 per signal, in signal order: sizing, risk, market checks, price protection, order type,
+        // 8–15 per signal, in signal order: sizing, risk, market, order type, price protection,
         // INTENT + cash lock, post, answer.
         var state = strategy.state
         for c in candidates {
@@ -248,7 +248,8 @@ public final class ExecuteJob {
         }
     }
 
-    /// A resolved token or why not; `.failure(nil)` means the venue could not be read (defer).
+    /// A resolved token, or why not: a skip reason, or `.deferred` when the venue could not be read
+    /// (the signal keeps no row and the next run decides it).
     typealias Resolved = Result<ResolvedToken, ResolutionFailure>
     struct ResolvedToken { var tokenId: String; var title: String?; var slug: String? }
     enum ResolutionFailure: Error { case skip(Skip), deferred(VenueError) }
