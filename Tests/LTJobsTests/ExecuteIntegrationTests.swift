@@ -241,6 +241,12 @@ import Testing
             Case(id: "below-min", extra: ["min_order_usd": "20"], status: "SKIPPED", reason: "BELOW_MINIMUM"),
             Case(id: "cash-99pct", extra: [:], capital: "10", status: "FILLED", requested: "9.9"),
             Case(id: "position", extra: ["max_position_size_usd": "10"], status: "FILLED", requested: "10"),
+            // $5 already held in the same outcome (row added below): 5 + 10 > 10.
+            Case(
+                id: "position-held",
+                extra: ["max_position_size_usd": "10", "locked_capital": "5", "available_cash": "995"],
+                status: "SKIPPED", reason: "POSITION_LIMIT"),
+            Case(id: "no-cash", extra: [:], capital: "0.5", status: "SKIPPED", reason: "INSUFFICIENT_CASH"),
             Case(
                 id: "exposure",
                 extra: ["max_total_exposure_usd": "10", "locked_capital": "5", "available_cash": "995"],
@@ -274,6 +280,13 @@ import Testing
             try h.addStrategy(c.id, wallet: "w\(i)", capital: c.capital, extra: extra)
             try h.addSignal("sig-\(i)", wallet: "w\(i)", price: "0.51", size: c.size)
         }
+        try h.db.runScript(
+            """
+            INSERT INTO lt_orders (strategy_id, signal_key, side, status, condition_id, token_label, token_id,
+                                   executed_usd, executed_shares, cost_basis_remaining, shares_remaining, outcome)
+            VALUES ('position-held', 'earlier', 'BUY', 'FILLED', '\(Market.condition)', 'Yes', '\(Market.yes)',
+                    5, 10, 5, 10, 'OPEN')
+            """)
         let r = try h.execute()
         #expect(r.status == 0, "\(r.output)")
         for (i, c) in cases.enumerated() {
