@@ -34,6 +34,15 @@ test: deps
 demo: deps
 	scripts/demo.sh
 
-bench:
+# Benchmarks print figures, never assert timings (docs/benchmarks.md). The execute bench runs the
+# release `lt` against lt-paper-exchange and a throwaway Postgres; BENCH_EXECUTE_ARGS picks sizes
+# (1,000 strategies: BENCH_EXECUTE_ARGS="--strategies 100,1000").
+BENCH_EXECUTE_ARGS ?= --strategies 100 --signals 10 --history 0,1000000
+BENCH_BIN = $$($(SWIFT) build -c release --show-bin-path)
+
+bench: deps
 	$(SWIFT) build -c release --product lt-bench
-	"$$($(SWIFT) build -c release --show-bin-path)/lt-bench" signing
+	$(SWIFT) build -c release --product lt
+	$(SWIFT) build -c release --product lt-paper-exchange
+	"$(BENCH_BIN)/lt-bench" signing
+	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" execute $(BENCH_EXECUTE_ARGS)

@@ -58,8 +58,10 @@ struct ExecuteCommand: JobCommand {
                     try WalletsFile.load(environment: environment)
                 })
             let crashAt = environment["LT_TEST_CRASH_POINT"]
+            let timings = StageTimings()  // db / HTTP / signing totals for the JSON summary (lt-bench)
             let run = ExecuteJob(
-                store: ExecuteStore(database: db), venue: venue,
+                store: TimedExecuteStore(ExecuteStore(database: db), timings: timings),
+                venue: TimedExecutionVenue(venue, timings: timings),
                 options: ExecuteOptions(
                     liveTradingEnabled: config.liveTrading, shard: shard, lookbackSeconds: lookbackMinutes * 60,
                     batchLimit: batchLimit),
@@ -70,7 +72,7 @@ struct ExecuteCommand: JobCommand {
                 })
             let summary = try run.run()
             outcome.summary = summary
-            return summary
+            return TimedJobSummary(summary, timings: timings.report)
         }
         guard status == .ok, let summary = outcome.summary else { return status }
         if summary.configurationErrors > 0 { return .config }
