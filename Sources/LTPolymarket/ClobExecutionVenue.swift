@@ -79,13 +79,9 @@ public final class ClobExecutionVenue: ExecutionVenue {
 
     public func post(_ order: SignedBuy, orderType: OrderType, wallet: String) -> VenuePostResult {
         guard let signer = signers[wallet] else { return .notPlaced(reason: "wallet \(wallet) was not loaded") }
-        // A fresh client (a new connection) for every POST /order: libcurl silently re-sends a request
-        // whose *reused* keep-alive connection turns out dead, which for an order that the venue
-        // already took ("accepted, then the connection dropped") would place it twice.
-        let poster = ClobClient(
-            baseURL: clob.baseURL, http: HTTPClient(configuration: clob.http.configuration), chainId: clob.chainId,
-            now: clob.now)
-        return poster.postOrder(body: order.payload, credentials: signer.credentials, address: signer.key.address)
+        // Sent once; LTHTTP gives every non-GET request a fresh connection, so libcurl cannot silently
+        // re-send it on a dead keep-alive connection.
+        return clob.postOrder(body: order.payload, credentials: signer.credentials, address: signer.key.address)
             .venuePostResult
     }
 
