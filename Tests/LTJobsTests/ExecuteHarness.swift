@@ -221,6 +221,16 @@ final class ExecuteHarness {
         return r
     }
 
+    /// Polls `condition` every 20 ms until it holds or `seconds` pass; answers whether it held.
+    func waitUntil(seconds: Double = 4, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
     func execute(_ extra: [String] = [], live: Bool = true, env: [String: String] = [:]) throws -> ProcessResult {
         try lt(["execute"] + extra, live: live, env: env)
     }

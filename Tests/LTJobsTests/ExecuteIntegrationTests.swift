@@ -372,21 +372,15 @@ import Testing
         let (p, out, err) = try h.ltProcess(["execute"])
         try p.run()
         // Wait until the INTENT row is committed (the post is then in flight), then SIGKILL.
-        var sawIntent = false
-        for _ in 0..<200 {
-            if (try? h.orders()["ft-1"]?.status) == "INTENT" {
-                sawIntent = true
-                break
-            }
-            usleep(20_000)
-        }
+        let sawIntent = h.waitUntil { (try? h.orders()["ft-1"]?.status) == "INTENT" }
         usleep(300_000)
         kill(p.processIdentifier, SIGKILL)
         _ = out.fileHandleForReading.readDataToEndOfFile()
         _ = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         #expect(sawIntent)
-        sleep(5)  // let the exchange finish holding the request
+        // Let the exchange finish holding the request (it may or may not process it after the kill).
+        _ = h.waitUntil(seconds: 6) { ((try? h.orderLog().count) ?? 0) > 0 }
         let r2 = try h.execute()
         #expect(r2.status == 0, "\(r2.output)")
         #expect(try h.orders()["ft-1"]?.status == "UNKNOWN")
@@ -406,14 +400,7 @@ import Testing
         try h.fault(#"{"method": "POST", "path": "/order", "kind": "latency", "latency_ms": 1500, "count": 1}"#)
         let (p, out, err) = try h.ltProcess(["execute"])
         try p.run()
-        var sawIntent = false
-        for _ in 0..<200 {
-            if (try? h.orders()["ft-1"]?.status) == "INTENT" {
-                sawIntent = true
-                break
-            }
-            usleep(20_000)
-        }
+        let sawIntent = h.waitUntil { (try? h.orders()["ft-1"]?.status) == "INTENT" }
         try h.db.runScript(
             """
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
