@@ -7,11 +7,58 @@ cd "$(dirname "$0")/.."
 
 if [[ "${1:-}" != "--inside" ]]; then
     swift build --product lt >&2
+    swift build --product lt-paper-exchange >&2
     exec scripts/pg-test-cluster.sh run "$0" --inside
 fi
 
-LT="$(swift build --show-bin-path)/lt"
+BIN="$(swift build --show-bin-path)"
+LT="$BIN/lt"
 export LT_LOG_FORMAT="${LT_LOG_FORMAT:-text}"
+
+# The paper exchange (examples/demo.json) stands in for the CLOB, Gamma and the Data API, on a
+# loopback port of its own choosing; it is stopped when the demo ends, whatever happens.
+work="$(mktemp -d)"
+exchange_pid=""
+cleanup() {
+    [[ -n "$exchange_pid" ]] && kill "$exchange_pid" 2>/dev/null && wait "$exchange_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_exchange() {
+    "$BIN/lt-paper-exchange" --scenario examples/demo.json --port 0 >"$work/exchange.out" 2>"$work/exchange.err" &
+    exchange_pid=$!
+    local url=""
+    for _ in $(seq 1 100); do
+        url="$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/exchange.out" | head -n 1)"
+        [[ -n "$url" ]] && break
+        sleep 0.1
+    done
+    [[ -n "$url" ]] || { cat "$work/exchange.err" >&2; echo "demo: the paper exchange did not start" >&2; exit 69; }
+    export LT_CLOB_URL="$url" LT_GAMMA_URL="$url" LT_DATA_API_URL="$url" LT_POLYGON_RPC_URL="$url/rpc"
+    echo "paper exchange on $url"
+}
+
+# The demo wallet signs with the well-known documentation key of the reference vectors (it holds
+# nothing anywhere real). It goes into an owner-only key file, as lt requires; it is never printed.
+# No API credentials are configured: lt derives them from the exchange with an L1 signature.
+write_wallets() {
+    local key
+    key="$(sed -n 's/.*"test_private_key": *"\(0x[0-9a-fA-F]*\)".*/\1/p' Tests/Fixtures/vectors/chain.json | head -n 1)"
+    (umask 077 && printf '%s\n' "$key" >"$work/demo.key")
+    (umask 077 && printf '{"wallets": {"demo": {"key_file": "%s", "signature_type": 0}}}\n' "$work/demo.key" \
+        >"$work/wallets.json")
+    export LT_WALLETS_FILE="$work/wallets.json"
+}
+
+# What the exchange received: one line per order (proof that nothing was placed twice).
+exchange_orders() {
+    local log ids
+    log="$(curl -s "$LT_CLOB_URL/_control/orders")"
+    ids="$(grep -o '"order_id" *: *"0x[0-9a-f]*"' <<<"$log" | sed 's/.*"\(0x[0-9a-f]*\)"/\1/' || true)"
+    echo "$(grep -c . <<<"$ids" || true) order post(s) received, $(sort -u <<<"$ids" | grep -c . || true) distinct order id(s)"
+    sort <<<"$ids" | uniq -c | sed 's/^/  /'
+}
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -28,7 +75,26 @@ demo_steps() {
     step "lt daily-reset again (idempotent: nothing to do)"
     "$LT" daily-reset
 
-    # Later jobs add their steps here (execute against the paper exchange, sync-order-status, ...).
+    step "lt-paper-exchange --scenario examples/demo.json   (the local Polymarket-compatible exchange)"
+    start_exchange
+    write_wallets
+    curl -s "$LT_CLOB_URL/book?token_id=71321045679252212594626385532706912750332728571942532289631379312455583992563"
+    echo
+
+    step "lt execute   (LT_LIVE_TRADING=1: demo-live signs and posts, demo-shadow only walks the book)"
+    LT_LIVE_TRADING=1 "$LT" execute
+
+    step "lt execute again (idempotent: every signal already has its row, nothing is placed twice)"
+    LT_LIVE_TRADING=1 "$LT" execute
+
+    step "the paper exchange's order log"
+    exchange_orders
+
+    step "lt_orders: every signal's fate"
+    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, status, order_type, requested_usd,
+        executed_usd, executed_shares, executed_price, skip_reason FROM lt_orders ORDER BY strategy_id, ft_order_id"
+
+    # Later jobs add their steps here (sync-order-status, check-exits, resolve, redeem).
 
     step "lt status"
     "$LT" status

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 missing=()
-for pkg in libcurl4-openssl-dev libsecp256k1-dev libpq-dev libssl-dev pkg-config; do
+for pkg in libcurl4-openssl-dev libsecp256k1-dev libpq-dev libssl-dev pkg-config curl; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
