@@ -78,7 +78,7 @@ struct ExecuteBenchScenario {
                '0xde' || lpad(to_hex(g % 1000), 62, '0'), (8000000000 + 2 * (g % 1000))::text, 'Yes', 'BUY',
                CASE WHEN skipped THEN NULL ELSE 'FOK' END, CASE WHEN skipped THEN NULL ELSE 0.51 END,
                CASE WHEN skipped THEN NULL ELSE 10 END, CASE WHEN skipped THEN NULL ELSE 19.6 END,
-               CASE WHEN skipped THEN NULL ELSE '0x' || md5(g::text) || md5('h' || g) END,
+               CASE WHEN skipped THEN NULL ELSE '0x' || lpad(to_hex(g), 64, '0') END,
                CASE WHEN skipped THEN 'SKIPPED' ELSE 'FILLED' END,
                CASE WHEN skipped THEN 'STALE_SIGNAL' END,
                CASE WHEN skipped THEN NULL ELSE 0.50 END, CASE WHEN skipped THEN 0 ELSE 10 END,
@@ -180,6 +180,7 @@ struct ExecuteBenchResult {
     var emptyBeforeMs = 0.0
     var emptyAfterMs = 0.0
     var plan: ExplainCheck.Plan?
+    var tableReads: TableReads?
 
     var orders: Int { scenario.strategies * scenario.signals }
     var result: [String: Any] { summary["result"] as? [String: Any] ?? [:] }
@@ -214,6 +215,7 @@ struct ExecuteBenchResult {
             String(
                 format: "empty run (no new signals): %.1f ms before the signals, %.1f ms after the run",
                 emptyBeforeMs, emptyAfterMs))
+        if let tableReads { print(tableReads.text) }
         if let plan {
             print(
                 "new-signal query plan (strategy \(ExecuteBenchScenario.firstStrategy)): \(plan.verdict), "
@@ -262,4 +264,42 @@ struct ExecuteBenchResult {
                     (`lt --version` alone: %.1f ms); "after": the window then holds the run's decided signals.
                     """, emptyRuns, floorMs))
     }
+}
+
+/// Rows the run read from ft_orders and lt_orders, per access path (Postgres' statistics, reset just
+/// before the run; the `lt` process flushes its counters when it exits). Catches every query of the
+/// job, not just the one explained: a query whose cost grows with history shows up as an index or
+/// sequential scan reading far more rows than the run has signals.
+struct TableReads {
+    var lines: [String]
+
+    static func since(reset db: PostgresConnection) throws -> TableReads {
+        try db.runScript("SELECT pg_stat_clear_snapshot()")
+        let tables = try db.query(
+            """
+            SELECT relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch FROM pg_stat_user_tables
+             WHERE relname IN ('ft_orders', 'lt_orders') ORDER BY relname
+            """)
+        var lines: [String] = []
+        for r in tables {
+            let cells = ["relname", "seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch"].map {
+                ((try? r.text($0)) ?? nil) ?? "0"
+            }
+            lines.append(
+                "\(cells[0]): \(cells[1]) seq scans reading \(cells[2]) rows, \(cells[3]) index scans fetching \(cells[4])"
+            )
+        }
+        let indexes = try db.query(
+            """
+            SELECT indexrelname, idx_scan, idx_tup_read FROM pg_stat_user_indexes
+             WHERE relname IN ('ft_orders', 'lt_orders') AND idx_scan > 0 ORDER BY idx_tup_read DESC
+            """)
+        for r in indexes {
+            let cells = ["indexrelname", "idx_scan", "idx_tup_read"].map { ((try? r.text($0)) ?? nil) ?? "0" }
+            lines.append("  \(cells[0]): \(cells[1]) scans, \(cells[2]) index entries read")
+        }
+        return TableReads(lines: lines)
+    }
+
+    var text: String { (["rows read during the run (pg_stat_user_tables/indexes):"] + lines).joined(separator: "\n") }
 }
