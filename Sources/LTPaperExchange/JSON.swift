@@ -1,4 +1,5 @@
 import Foundation
+import LTCore
 
 /// A JSON value that keeps object key order and the exact text of numbers.
 ///
@@ -107,24 +108,7 @@ public enum JSON: Sendable, Equatable {
     }
 
     private static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
+        out += JSONText.quoted(s)
     }
 
     // MARK: Parsing
