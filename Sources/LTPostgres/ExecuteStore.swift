@@ -117,18 +117,26 @@ public final class ExecuteStore: ExecuteStoring {
         }
     }
 
+    /// What the strategy already holds or has pending in one outcome: pending orders at their
+    /// requested USD, open positions at their remaining cost basis. Resolved and closed positions
+    /// are not held. The WHERE clause repeats the predicate of `lt_orders_held_buys_idx` (sql/002)
+    /// so that the partial index serves it and the cost follows open positions, not history.
     public func positionUsd(strategyId: String, conditionId: String, label: String) throws -> Fixed6 {
-        let row = try db.queryFirst(
-            """
-            SELECT COALESCE(SUM(CASE WHEN status IN ('INTENT', 'SUBMITTED', 'UNKNOWN') THEN requested_usd
-                                     ELSE cost_basis_remaining END), 0)::numeric(20,6)::text AS usd
-              FROM lt_orders
-             WHERE strategy_id = \(strategyId) AND condition_id = \(conditionId)
-               AND lower(token_label) = lower(\(label)) AND side = 'BUY'
-               AND status IN ('INTENT', 'SUBMITTED', 'UNKNOWN', 'FILLED', 'PARTIAL')
-            """)
+        let row = try db.queryFirst(Self.positionUsdSQL(strategyId: strategyId, conditionId: conditionId, label: label))
         guard let text = try row?.text("usd") else { return .zero }
         return try Fixed6(parsing: text)
+    }
+
+    public static func positionUsdSQL(strategyId: String, conditionId: String, label: String) -> SQL {
+        """
+        SELECT COALESCE(SUM(CASE WHEN status IN ('INTENT', 'SUBMITTED', 'UNKNOWN') THEN requested_usd
+                                 ELSE cost_basis_remaining END), 0)::numeric(20,6)::text AS usd
+          FROM lt_orders
+         WHERE strategy_id = \(strategyId) AND condition_id = \(conditionId)
+           AND lower(token_label) = lower(\(label)) AND side = 'BUY'
+           AND status IN ('INTENT', 'SUBMITTED', 'UNKNOWN', 'FILLED', 'PARTIAL')
+           AND (outcome IS NULL OR outcome = 'OPEN')
+        """
     }
 
     public func recordSkip(_ row: ExecuteDecisionRow, at: Date) throws -> Bool {

@@ -442,4 +442,35 @@ import Testing
         #expect(plan.contains("lt_orders_strategy_signal_key"), "\(plan)")
         #expect(!plan.contains("Seq Scan"), "\(plan)")
     }
+
+    /// The position-size rule's query reads only pending and open rows: resolved history (here
+    /// 20,000 filled-and-resolved BUYs in the same market) is outside its partial index, so its
+    /// cost follows open positions, not history (lt-bench execute found the scan before sql/002).
+    @Test func positionQueryIgnoresResolvedHistory() throws {
+        let h = try ExecuteHarness()
+        try h.addStrategy("s1")
+        try h.db.runScript(
+            """
+            INSERT INTO lt_orders (strategy_id, signal_key, side, status, condition_id, token_label, token_id,
+                requested_usd, executed_usd, executed_shares, cost_basis_remaining, outcome)
+            SELECT 's1', 'old-' || g, 'BUY', 'FILLED', 'c', 'Yes', 't', 10, 10, 20, 0,
+                   CASE WHEN g % 2 = 0 THEN 'WON' ELSE 'LOST' END
+              FROM generate_series(1, 20000) g;
+            INSERT INTO lt_orders (strategy_id, signal_key, side, status, condition_id, token_label, token_id,
+                requested_usd, executed_usd, executed_shares, cost_basis_remaining, outcome)
+            VALUES ('s1', 'open-1', 'BUY', 'FILLED', 'c', 'Yes', 't', 10, 9.5, 19, 9.5, 'OPEN');
+            INSERT INTO lt_orders (strategy_id, signal_key, side, status, condition_id, token_label, requested_usd)
+            VALUES ('s1', 'pending-1', 'BUY', 'UNKNOWN', 'c', 'Yes', 7);
+            ANALYZE lt_orders;
+            """)
+        let sql = ExecuteStore.positionUsdSQL(strategyId: "s1", conditionId: "c", label: "yes")
+        let plan = try h.db.query(SQL(unsafeRaw: "EXPLAIN ") + sql).compactMap { try? $0.text("QUERY PLAN") ?? nil }
+            .joined(separator: "\n")
+        #expect(plan.contains("lt_orders_held_buys_idx"), "\(plan)")
+        #expect(!plan.contains("Seq Scan"), "\(plan)")
+        // Held: the open position's remaining cost basis plus the pending order's request.
+        #expect(
+            try ExecuteStore(database: h.db).positionUsd(strategyId: "s1", conditionId: "c", label: "Yes")
+                == Fixed6(micros: 16_500_000))
+    }
 }
