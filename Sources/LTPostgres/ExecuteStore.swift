@@ -73,6 +73,33 @@ public final class ExecuteStore: ExecuteStoring {
             """)
     }
 
+    /// The anti-join of `newSignalsSQL` for many strategies at once, answering only whether each has
+    /// anything new: the same two index probes per strategy, in one statement.
+    public static func strategiesWithNewSignalsSQL(strategyIds: [String], since: Date) -> SQL {
+        // LATERAL … LIMIT 1 keeps it a per-strategy probe of the (wallet_id, order_time) index that
+        // stops at the first undecided signal; a plain EXISTS let the planner hash-join a sequential
+        // scan of ft_orders, whose cost grows with history.
+        """
+        SELECT s.strategy_id
+          FROM lt_strategies s
+          CROSS JOIN LATERAL (
+                SELECT 1 FROM ft_orders f
+                 WHERE f.wallet_id = s.ft_wallet_id AND f.order_time >= \(since)
+                   AND NOT EXISTS (SELECT 1 FROM lt_orders o
+                                    WHERE o.strategy_id = s.strategy_id AND o.signal_key = f.order_id)
+                 LIMIT 1) AS fresh
+         WHERE s.strategy_id = ANY(\(strategyIds)::text[])
+        """
+    }
+
+    public func strategiesWithNewSignals(strategyIds: [String], since: Date) throws -> Set<String> {
+        if strategyIds.isEmpty { return [] }
+        let ids = try db.query(Self.strategiesWithNewSignalsSQL(strategyIds: strategyIds, since: since)) {
+            r throws(RowDecodingError) in try r.decode("strategy_id", as: String.self)
+        }
+        return Set(ids)
+    }
+
     /// The anti-join. `ft_orders_wallet_time_idx` bounds the scan to the window; the probe uses
     /// UNIQUE(strategy_id, signal_key). Its cost grows with the window's rows, never with history.
     public static func newSignalsSQL(walletId: String, strategyId: String, since: Date, limit: Int) -> SQL {

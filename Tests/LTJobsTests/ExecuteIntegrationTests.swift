@@ -441,6 +441,24 @@ import Testing
         #expect(plan.contains("ft_orders_wallet_time_idx"), "\(plan)")
         #expect(plan.contains("lt_orders_strategy_signal_key"), "\(plan)")
         #expect(!plan.contains("Seq Scan"), "\(plan)")
+
+        // The all-strategies pre-check uses the same two indexes, and answers from them.
+        let since = Date().addingTimeInterval(-3600)
+        let check = ExecuteStore.strategiesWithNewSignalsSQL(strategyIds: ["s1"], since: since)
+        let checkPlan = try h.db.query(SQL(unsafeRaw: "EXPLAIN ") + check).compactMap {
+            try? $0.text("QUERY PLAN") ?? nil
+        }.joined(separator: "\n")
+        #expect(checkPlan.contains("ft_orders_wallet_time_idx"), "\(checkPlan)")
+        #expect(checkPlan.contains("lt_orders_strategy_signal_key"), "\(checkPlan)")
+        #expect(!checkPlan.contains("Seq Scan on ft_orders") && !checkPlan.contains("Seq Scan on lt_orders"))
+        let store = ExecuteStore(database: h.db)
+        #expect(try store.strategiesWithNewSignals(strategyIds: ["s1"], since: since).isEmpty)
+        try h.db.runScript(
+            """
+            INSERT INTO ft_orders (order_id, wallet_id, order_time, side, condition_id, token_label, entry_price, size)
+            VALUES ('fresh-1', 'ftw1', now(), 'BUY', 'c', 'Yes', 0.5, 10);
+            """)
+        #expect(try store.strategiesWithNewSignals(strategyIds: ["s1"], since: since) == ["s1"])
     }
 
     /// The position-size rule's query reads only pending and open rows: resolved history (here

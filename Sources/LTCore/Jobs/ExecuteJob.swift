@@ -162,8 +162,19 @@ public final class ExecuteJob {
             logger.warning(
                 "earlier INTENT rows marked UNKNOWN", metadata: ["count": "\(abandoned)", "stage": "reconcile"])
         }
-        for strategy in strategies {
-            try runStrategy(strategy)
+        // 3a. Which strategies have anything new: one query for all of them, so a run with no new
+        //     signal stays one round trip however many strategies there are.
+        let started = ContinuousClock.now
+        let since = now().addingTimeInterval(-Double(options.lookbackSeconds))
+        let pending = try store.strategiesWithNewSignals(strategyIds: strategies.map(\.id), since: since)
+        logger.info(
+            "strategies with new signals",
+            metadata: [
+                "stage": "read", "count": "\(pending.count)", "of": "\(strategies.count)",
+                "elapsed_ms": ms(since: started),
+            ])
+        for strategy in strategies where pending.contains(strategy.id) {
+            try runStrategy(strategy, since: since)
         }
         return summary
     }
@@ -177,7 +188,7 @@ public final class ExecuteJob {
         var log: Logger
     }
 
-    func runStrategy(_ strategy: ExecuteStrategy) throws {
+    func runStrategy(_ strategy: ExecuteStrategy, since: Date) throws {
         var log = logger
         log[metadataKey: "strategy_id"] = .string(strategy.id)
         let live = isLive(strategy)
@@ -185,9 +196,8 @@ public final class ExecuteJob {
             log.warning(
                 "strategy is live but LT_LIVE_TRADING is not 1: running it as shadow", metadata: ["stage": "mode"])
         }
-        // 3. New signals: the index-backed anti-join over the lookback window.
+        // 3b. New signals: the index-backed anti-join over the lookback window.
         let started = ContinuousClock.now
-        let since = now().addingTimeInterval(-Double(options.lookbackSeconds))
         let rows = try store.newSignals(strategy: strategy, since: since, limit: options.batchLimit)
         summary.signalsSeen += rows.count
         log.info(

@@ -246,6 +246,9 @@ public protocol ExecuteStoring: AnyObject {
     /// INTENT rows of these strategies left by other runs → UNKNOWN (their post may have happened;
     /// never re-signed or re-posted). Returns how many.
     func abandonIntents(strategyIds: [String], exceptRun runId: String, at: Date) throws -> Int
+    /// Which of these strategies have at least one new signal (the anti-join below, for all of them
+    /// in one query), so a run with nothing new costs one round trip, not one per strategy.
+    func strategiesWithNewSignals(strategyIds: [String], since: Date) throws -> Set<String>
     /// FT rows of the strategy's wallet with `order_time >= since` and no `lt_orders` row yet, oldest first.
     func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow]
     func cachedTokens(conditionIds: [String]) throws -> [CachedToken]

@@ -60,6 +60,10 @@ public final class TimedExecuteStore: ExecuteStoring {
         try timings.measure(.database) { try base.abandonIntents(strategyIds: strategyIds, exceptRun: runId, at: at) }
     }
 
+    public func strategiesWithNewSignals(strategyIds: [String], since: Date) throws -> Set<String> {
+        try timings.measure(.database) { try base.strategiesWithNewSignals(strategyIds: strategyIds, since: since) }
+    }
+
     public func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow] {
         try timings.measure(.database) { try base.newSignals(strategy: strategy, since: since, limit: limit) }
     }
