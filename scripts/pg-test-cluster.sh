@@ -6,6 +6,8 @@
 #                                           set, always stop and delete the cluster (exit = CMD's)
 #   scripts/pg-test-cluster.sh start        start and print `export ...` lines (eval them)
 #   scripts/pg-test-cluster.sh stop DIR     stop the cluster in DIR and delete DIR
+#   scripts/pg-test-cluster.sh restart DIR  crash-restart the cluster in DIR (`pg_ctl restart -m immediate`,
+#                                           same options); for a test's own cluster, never the shared one
 #
 # initdb and postgres refuse to run as root: as root the server runs as the `postgres` user
 # (created if missing) via runuser; as anyone else it runs as that user.
@@ -29,6 +31,15 @@ as_server() {
     fi
 }
 
+# The server must not inherit the caller's descriptors: a caller that waits for EOF on one would wait
+# until the server stops (Foundation's Process, in a test, detects its child's exit that way).
+close_inherited_fds() {
+    local fd
+    for fd in $(ls /proc/$BASHPID/fd 2>/dev/null); do
+        if ((fd > 2 && fd != 255)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+}
+
 start() {
     local bin dir base
     bin=$(pg_bin)
@@ -44,6 +55,7 @@ start() {
     # The server user cannot read root's cwd: work from the cluster dir.
     (
         cd "$dir"
+        close_inherited_fds
         as_server "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 \
             >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
         as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
@@ -64,9 +76,18 @@ stop() {
     rm -rf "$dir"
 }
 
+restart() {
+    local dir=$1 bin
+    bin=$(pg_bin)
+    # pg_ctl restart reuses the options the server was started with (postmaster.opts).
+    (cd "$dir" && close_inherited_fds && as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -m immediate restart >/dev/null) || { tail -20 "$dir/server.log" >&2; exit 1; }
+}
+
 case "${1:-}" in
 start) start ;;
 stop) stop "${2:?usage: $0 stop DIR}" ;;
+restart) restart "${2:?usage: $0 restart DIR}" ;;
 run)
     shift
     [[ $# -gt 0 ]] || { echo "usage: $0 run CMD..." >&2; exit 64; }
@@ -82,7 +103,7 @@ run)
     exit $status
     ;;
 *)
-    echo "usage: $0 start | stop DIR | run CMD..." >&2
+    echo "usage: $0 start | stop DIR | restart DIR | run CMD..." >&2
     exit 64
     ;;
 esac

@@ -155,11 +155,22 @@ public final class PostgresConnection: Database {
         }
         let primary = field(UInt8(ascii: "M")) ?? target.scrub(Self.errorText(conn))
         let state = field(UInt8(ascii: "C"))
+        // A server crash-restart can leave PQstatus OK on the failed result ("server closed the
+        // connection unexpectedly", found by the restart test): an error libpq made itself (no SQLSTATE)
+        // or a connection/shutdown SQLSTATE means the database is unavailable, not a failed query.
+        if state.map(Self.isConnectionState) ?? true {
+            throw DatabaseError(.connection, "lost connection to \(target): \(target.scrub(Self.errorText(conn)))")
+        }
         let constraint = field(UInt8(ascii: "n"))
         var message = primary
         if let state { message += " (SQLSTATE \(state)" + (constraint.map { ", constraint \($0)" } ?? "") + ")" }
         message += " in: " + statement.replacingOccurrences(of: "\n", with: " ")
         throw DatabaseError(.query, message, sqlState: state, constraint: constraint)
+    }
+
+    /// Class 08 (connection exception), 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now.
+    static func isConnectionState(_ state: String) -> Bool {
+        state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
     }
 
     static func errorText(_ c: OpaquePointer) -> String {

@@ -52,9 +52,10 @@ func productPath(_ name: String) throws -> String {
 }
 
 final class ExecuteHarness {
-    let testDatabase: TestDatabase
+    /// The database in the shared cluster; nil when the test gave its own (a `PrivateCluster`'s).
+    let testDatabase: TestDatabase?
     let dbURL: String
-    let db: PostgresConnection
+    private(set) var db: PostgresConnection
     let dir: URL
     let exchange: Process
     let exchangeURL: String
@@ -63,10 +64,18 @@ final class ExecuteHarness {
     /// Every stdout/stderr `lt` printed in this harness (for the no-secrets check).
     private(set) var allOutput = ""
 
-    init(scenario: String = ExecuteHarness.defaultScenario()) throws {
-        testDatabase = try TestDatabase(migrated: true, devTables: true)
-        dbURL = testDatabase.url
-        db = try testDatabase.connect()
+    /// `databaseURL`: an already migrated database to use instead of a fresh one in the shared cluster.
+    init(scenario: String = ExecuteHarness.defaultScenario(), databaseURL: String? = nil) throws {
+        if let databaseURL {
+            testDatabase = nil
+            dbURL = databaseURL
+            db = try PostgresConnection(url: databaseURL, applicationName: "lt-tests")
+        } else {
+            let created = try TestDatabase(migrated: true, devTables: true)
+            testDatabase = created
+            dbURL = created.url
+            db = try created.connect()
+        }
 
         dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lt-exec-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -254,6 +263,11 @@ final class ExecuteHarness {
     func orderLog() throws -> [[String: Any]] {
         let text = try control(.get, "/_control/orders")
         return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    /// A new session for the harness's reads (after the server was restarted under it).
+    func reconnect() throws {
+        db = try PostgresConnection(url: dbURL, applicationName: "lt-tests")
     }
 
     // MARK: Database reads

@@ -421,6 +421,68 @@ import Testing
         try assertClean(h, strategies: ["s1"])
     }
 
+    /// A real server crash-restart (not only a dropped session) while `lt execute` waits on the venue.
+    /// The shared `make test` cluster must stay up for the other suites, so this test brings its own.
+    @Test func databaseRestartMidRunExits69AndTheNextRunCompletes() throws {
+        let cluster = try PrivateCluster()
+        defer { cluster.stop() }
+        let migrated = try LTProcess.run(["migrate", "--dev-tables"], environment: ["DATABASE_URL": cluster.url])
+        try #require(migrated.status == 0, "lt migrate --dev-tables: \(migrated.stdout)\(migrated.stderr)")
+        let h = try ExecuteHarness(databaseURL: cluster.url)
+        try h.addStrategy("s1")
+        try h.addSignal("ft-1", ageSeconds: 6, size: "15")
+        try h.addSignal("ft-2", ageSeconds: 5, size: "15")
+        try h.fault(#"{"method": "POST", "path": "/order", "kind": "latency", "latency_ms": 2000, "count": 1}"#)
+        let (p, out, err) = try h.ltProcess(["execute"])
+        try p.run()
+        // The exchange takes the fault when ft-1's POST arrives: its INTENT is committed, the order in flight.
+        let inFlight = h.waitUntil(seconds: 15) {
+            (try? h.control(.get, "/_control/faults")).map { !$0.contains("latency") } ?? false
+        }
+        try cluster.restart()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(inFlight, "ft-1's POST never reached the exchange")
+        #expect(p.terminationStatus == 69, "\(String(decoding: o + e, as: UTF8.self))")
+
+        try h.reconnect()
+        let afterCrash = try h.orders()
+        #expect(afterCrash["ft-1"]?.status == "INTENT", "a committed INTENT survives the crash")
+        #expect(afterCrash["ft-2"] == nil, "ft-2 was never reached")
+
+        let r2 = try h.execute()
+        let rows = try h.orders()
+        let unknown = rows.values.filter { $0.status == "UNKNOWN" }
+        #expect(r2.status == 0 || (r2.status == 1 && !unknown.isEmpty), "\(r2.output)")
+        #expect(rows["ft-1"]?.status == "UNKNOWN", "its post happened; the answer was never recorded")
+        #expect(rows["ft-2"]?.status == "FILLED", "the next run completes the batch")
+        for row in unknown {
+            #expect((row.requestedUsd ?? .zero) > .zero, "UNKNOWN \(row.signalKey) holds its cash locked")
+        }
+        // Exactly one lt_orders row per signal (the map above would hide a second one).
+        let counts = try h.db.query(
+            """
+            SELECT f.order_id, count(o.signal_key)::int8 AS n
+              FROM ft_orders f LEFT JOIN lt_orders o ON o.signal_key = f.order_id GROUP BY f.order_id
+            """)
+        #expect(counts.count == 2)
+        for c in counts {
+            let n: Int64 = try c.decode("n")
+            let key: String = try c.decode("order_id")
+            #expect(n == 1, "signal \(key) has \(n) lt_orders rows")
+        }
+        // Each order reached the exchange once: one accepted entry per order id, one per signal.
+        let accepted = try h.orderLog().filter { ($0["accepted"] as? Bool) == true }
+        let ids = accepted.compactMap { $0["order_id"] as? String }
+        #expect(ids.count == 2 && Set(ids).count == 2, "order log: \(ids)")
+        let strategies = try h.db.query("SELECT strategy_id FROM lt_strategies").map { r -> String in
+            try r.decode("strategy_id")
+        }
+        #expect(strategies == ["s1"])
+        try assertClean(h, strategies: strategies)
+    }
+
     @Test func antiJoinIsIndexBacked() throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
