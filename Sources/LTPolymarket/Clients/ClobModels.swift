@@ -52,11 +52,7 @@ public struct OrderBook: Sendable, Hashable, Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         market = try c.looseString(.market) ?? ""
-        guard let asset = try c.looseString(.asset_id), !asset.isEmpty else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.asset_id, .init(codingPath: c.codingPath, debugDescription: "book without asset_id"))
-        }
-        assetID = asset
+        assetID = try c.requiredString(.asset_id, of: "book")
         timestamp = try c.looseString(.timestamp)
         hash = try c.looseString(.hash)
         bids = try c.decodeIfPresent([BookLevel].self, forKey: .bids) ?? []
@@ -151,12 +147,7 @@ public struct ClobMarket: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let cid = try c.looseString(.condition_id), !cid.isEmpty else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.condition_id,
-                .init(codingPath: c.codingPath, debugDescription: "market without condition_id"))
-        }
-        conditionID = cid
+        conditionID = try c.requiredString(.condition_id, of: "market")
         questionID = try c.looseString(.question_id)
         question = try c.looseString(.question)
         marketSlug = try c.looseString(.market_slug)

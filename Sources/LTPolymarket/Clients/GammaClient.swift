@@ -45,11 +45,7 @@ public struct GammaMarket: Sendable, Hashable, Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.looseString(.id) ?? ""
-        guard let cid = try c.looseString(.conditionId), !cid.isEmpty else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.conditionId, .init(codingPath: c.codingPath, debugDescription: "market without conditionId"))
-        }
-        conditionID = cid
+        conditionID = try c.requiredString(.conditionId, of: "market")
         questionID = try c.looseString(.questionID)
         slug = try c.looseString(.slug)
         question = try c.looseString(.question)

@@ -46,6 +46,16 @@ extension KeyedDecodingContainer {
             String.self, .init(codingPath: codingPath + [key], debugDescription: "expected a string"))
     }
 
+    /// An identity field (condition id, asset id) without which the object means nothing: a missing,
+    /// null or empty value is a decoding error naming the field and what it belonged to.
+    func requiredString(_ key: Key, of what: String) throws -> String {
+        guard let s = try looseString(key), !s.isEmpty else {
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "\(what) without \(key.stringValue)"))
+        }
+        return s
+    }
+
     /// A bool that may arrive as "true"/"false"; `fallback` when missing or null.
     func looseBool(_ key: Key, default fallback: Bool = false) throws -> Bool {
         guard contains(key), try !decodeNil(forKey: key) else { return fallback }
