@@ -172,8 +172,8 @@ extension ExchangeState {
             throw PaperInputError("fault kind must be one of \(PaperFault.kinds.joined(separator: ", "))")
         }
         let count = try f.optInt("count") ?? 1
-        let defaultProcess = ["latency", "malformed_json", "drop_after_accept"].contains(kind)
-        return PaperFault(
+        let defaultProcess = ["latency", "malformed_json", "drop_after_accept", "replace_body"].contains(kind)
+        var fault = PaperFault(
             method: try f.optString("method")?.uppercased(),
             path: try f.string("path"),
             kind: kind,
@@ -182,6 +182,8 @@ extension ExchangeState {
             latencyMs: Int(try f.optInt("latency_ms") ?? (kind == "timeout" ? 30_000 : 500)),
             status: Int(try f.optInt("status") ?? (kind == "http_429" ? 429 : 500)),
             process: try f.optBool("process") ?? defaultProcess)
+        fault.body = try f.optString("body")
+        return fault
     }
 
     static func faultJSON(_ f: PaperFault) -> JSON {

@@ -41,7 +41,7 @@ struct PaperResponder: HTTPResponder {
             var r = PaperResponse.json(
                 .object([
                     ("error", "Too Many Requests"), ("retry_after_seconds", .int(fault.retryAfterSeconds)),
-                ]), status: 429)
+                ]), status: fault.status)
             r.headers.append(("Retry-After", String(fault.retryAfterSeconds)))
             return Self.response(r)
         case "http_500", "http_5xx":
@@ -52,6 +52,12 @@ struct PaperResponder: HTTPResponder {
             if fault.process { answer = exchange.handle(req, fault: fault.kind) }
             let cut = answer.body.prefix(max(1, answer.body.count / 2))
             answer.body = String(cut) + "\u{1}<<<"
+            answer.status = 200
+            return Self.response(answer)
+        case "replace_body":
+            if fault.process { _ = exchange.handle(req, fault: fault.kind) }
+            var answer = PaperResponse.json(.object([]))
+            answer.body = fault.body ?? ""
             answer.status = 200
             return Self.response(answer)
         case "timeout":

@@ -85,9 +85,13 @@ public struct PaperFault: Sendable {
     public var status: Int
     /// Whether the request is still processed by the exchange.
     public var process: Bool
+    /// `replace_body`: the answer's body, sent with status 200 after the exchange acted (a venue or
+    /// proxy that mangles an answer).
+    public var body: String? = nil
 
     public static let kinds = [
         "latency", "http_429", "http_500", "http_5xx", "malformed_json", "timeout", "drop_after_accept",
+        "replace_body",
     ]
 
     func matches(method m: String, path p: String) -> Bool {

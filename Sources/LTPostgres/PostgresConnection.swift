@@ -10,6 +10,8 @@ public final class PostgresConnection: Database {
     /// Where this connection goes, for messages: host, port and database, never the password.
     public let target: ConnectionTarget
     var savepointDepth = 0
+    /// The run whose liveness lock this session holds.
+    var heldRunID: String?
 
     /// Connects with `DATABASE_URL`, a libpq URI (`postgresql://user@host:5432/db?sslmode=require`)
     /// or conninfo string (`host=/tmp/pg dbname=lt`). A malformed string is `.configuration` (exit
@@ -102,6 +104,23 @@ public final class PostgresConnection: Database {
 
     public func lockStrategy(_ strategyID: String) throws(DatabaseError) {
         try execute("SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.strategy(strategyID)))")
+    }
+
+    public func holdRunLock(_ runID: String) throws(DatabaseError) {
+        // Run ids are unique, so nobody else ever asks for this key while the run lives.
+        try execute("SELECT pg_advisory_lock(\(AdvisoryLockKey.run(runID)))")
+        heldRunID = runID
+    }
+
+    public func isRunAlive(_ runID: String) throws(DatabaseError) -> Bool {
+        // Session advisory locks are re-entrant: trying our own would succeed.
+        if runID == heldRunID { return true }
+        let key = AdvisoryLockKey.run(runID)
+        let got = try queryFirst("SELECT pg_try_advisory_lock(\(key)) AS ok")?.decodeOrThrow("ok", as: Bool.self)
+        guard got == true else { return true }
+        // Dead: the lock was free. Give it back at once; a dead run never asks for it again.
+        try execute("SELECT pg_advisory_unlock(\(key))")
+        return false
     }
 
     /// Who holds the session-level advisory lock `key` in this database (nil if it was just released).

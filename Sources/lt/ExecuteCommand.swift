@@ -49,19 +49,20 @@ struct ExecuteCommand: JobCommand {
         // 0. The job lock is taken by Runner.run; then the housekeeping every job does first (an
         //    overdue daily reset, matured cooldowns), so a missed cron tick never blocks trading.
         let status = Runner.run(job: job, options: options) { ctx, config, db in
-            _ = try Housekeeping.run(ctx)
+            let timings = StageTimings()  // db / HTTP / signing totals for the JSON summary (lt-bench)
+            let ledger = TimedLedger(LedgerStore(database: db), timings: timings)
+            _ = try Housekeeping.run(ctx, ledger: ledger)
             let clobURL = try config.requireURL("LT_CLOB_URL")
             let environment = config.environment
-            let venue = ClobExecutionVenue(
+            let venue = ClobVenue(
                 clob: ClobClient(baseURL: clobURL, http: HTTPClient()),
                 wallets: { () throws(WalletConfigError) -> WalletsFile in
                     try WalletsFile.load(environment: environment)
                 })
             let crashAt = environment["LT_TEST_CRASH_POINT"]
-            let timings = StageTimings()  // db / HTTP / signing totals for the JSON summary (lt-bench)
             let run = ExecuteJob(
-                store: TimedExecuteStore(ExecuteStore(database: db), timings: timings),
-                venue: TimedExecutionVenue(venue, timings: timings),
+                store: TimedExecuteStore(ExecuteStore(database: db), timings: timings), ledger: ledger,
+                venue: TimedVenue(venue, timings: timings),
                 options: ExecuteOptions(
                     liveTradingEnabled: config.liveTrading, shard: shard, lookbackSeconds: lookbackMinutes * 60,
                     batchLimit: batchLimit),

@@ -86,6 +86,12 @@ enum Runner {
             return fail(logger, status(for: error), error.message, format: options.format)
         }
 
+        // Run liveness (design §4): held for the whole process, released when it exits or dies.
+        do {
+            try db.holdRunLock(runID)
+        } catch {
+            return fail(logger, status(for: error), error.message, format: options.format)
+        }
         let ctx = JobContext(job: job, runID: runID, database: db, clock: clock, logger: logger)
         ctx.logger.debug("run started", metadata: ["db": .string(db.target.description)])
         do {

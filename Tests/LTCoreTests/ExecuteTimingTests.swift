@@ -4,24 +4,34 @@ import Testing
 @testable import LTCore
 
 /// A venue that answers from memory; `books` fails when asked for "bad".
-private final class FakeVenue: ExecutionVenue {
+private final class FakeVenue: TradingVenue {
     var posts = 0
 
     func market(conditionId: String) throws(VenueError) -> VenueMarket? { nil }
+    func feeSchedule(conditionId: String) throws(VenueError) -> FeeSchedule { .free }
 
     func books(tokenIds: [String]) throws(VenueError) -> [String: VenueBook] {
         if tokenIds.contains("bad") { throw VenueError(.unavailable, "no books") }
         return [:]
     }
 
-    func signBuy(_ request: BuyOrderRequest) throws(VenueError) -> SignedBuy {
-        SignedBuy(orderHash: "0xabc", requestedShares: Fixed6(micros: 20_000_000), payload: "{}")
+    func sign(_ request: OrderRequest) throws(VenueError) -> SignedVenueOrder {
+        SignedVenueOrder(
+            request: request, orderHash: "0xabc", makerAmount: request.amount, takerAmount: Fixed6(micros: 20_000_000),
+            payload: "{}")
     }
 
-    func post(_ order: SignedBuy, orderType: OrderType, wallet: String) -> VenuePostResult {
+    func post(_ order: SignedVenueOrder) -> VenuePostResult {
         posts += 1
         return .unfilled(reason: "test")
     }
+
+    func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder? { nil }
+    func trades(orderHash hash: String, market conditionId: String?, wallet: String) throws(VenueError)
+        -> [VenueTrade]
+    { [] }
+    func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool { false }
+    func balance(wallet: String, tokenId: String?) throws(VenueError) -> Fixed6 { .zero }
 }
 
 private struct FakeSummary: JobSummary {
@@ -34,21 +44,27 @@ private struct FakeSummary: JobSummary {
     @Test func venueCallsAreCountedByKindAndErrorsPassThrough() throws {
         let timings = StageTimings()
         let fake = FakeVenue()
-        let venue = TimedExecutionVenue(fake, timings: timings)
-        let request = BuyOrderRequest(
-            wallet: "main", tokenId: "1", negRisk: false, tickSize: Fixed6(micros: 10_000),
-            limitPrice: Fixed6(micros: 500_000), amountUsd: Fixed6(micros: 10_000_000), orderType: .fok)
-        let signed = try venue.signBuy(request)
-        _ = try venue.signBuy(request)
+        let venue = TimedVenue(fake, timings: timings)
+        let request = OrderRequest(
+            wallet: "main", side: .buy, tokenId: "1", negRisk: false, tickSize: Fixed6(micros: 10_000),
+            limitPrice: Fixed6(micros: 500_000), amount: Fixed6(micros: 10_000_000), orderType: .fok)
+        let signed = try venue.sign(request)
+        _ = try venue.sign(request)
         #expect(signed.orderHash == "0xabc")
-        #expect(venue.post(signed, orderType: .fok, wallet: "main") == .unfilled(reason: "test"))
+        #expect(venue.post(signed) == .unfilled(reason: "test"))
         #expect(fake.posts == 1)
         #expect(throws: VenueError.self) { try venue.books(tokenIds: ["bad"]) }
         _ = try venue.market(conditionId: "0x1")
+        _ = try venue.feeSchedule(conditionId: "0x1")
+        _ = try venue.order(hash: "0xabc", wallet: "main")
+        _ = try venue.trades(orderHash: "0xabc", market: nil, wallet: "main")
+        _ = try venue.cancel(orderHash: "0xabc", wallet: "main")
+        _ = try venue.balance(wallet: "main", tokenId: nil)
 
         let report = timings.report
         #expect(report.signingCalls == 2)
-        #expect(report.httpCalls == 3)  // post, the failed books call, market
+        // post, the failed books call, market, fee schedule, order, trades, cancel, balance
+        #expect(report.httpCalls == 8)
         #expect(report.dbCalls == 0 && report.dbUs == 0)
         #expect(report.httpUs >= 0 && report.signingUs >= 0)
     }

@@ -114,6 +114,8 @@ struct ConfigLoggingTests {
             func tryJobLock(_ job: String) throws(DatabaseError) -> JobLockResult { .acquired }
             func releaseJobLock(_ job: String) throws(DatabaseError) {}
             func lockStrategy(_ strategyID: String) throws(DatabaseError) {}
+            func holdRunLock(_ runID: String) throws(DatabaseError) {}
+            func isRunAlive(_ runID: String) throws(DatabaseError) -> Bool { true }
         }
         let ctx = JobContext(job: "status", runID: "r-42", database: NoDB(), clock: SystemClock(), logger: logger)
         ctx.logger.info("hello", metadata: ["strategy_id": "s1"])

@@ -167,7 +167,7 @@ import Testing
         b = try b.applying(.lockForBuy(fx("15")))
         #expect((b.available, b.locked) == (fx("985"), fx("15")))
         // FAK filled $11 of $15: $4 back, $11 stays locked as cost basis.
-        b = try b.applying(.fill(requested: fx("15"), executed: fx("11")))
+        b = try b.applying(.releaseUnused(fx("4")))
         #expect((b.available, b.locked) == (fx("989"), fx("11")))
         // Won: 20 shares pay $20, cost $11.
         b = try b.applying(.resolvedWon(costBasis: fx("11"), payout: fx("20")))
@@ -176,7 +176,6 @@ import Testing
         #expect((b.available, b.cooldown) == (fx("1009"), .zero))
         // Another: lock, fill fully, lose.
         b = try b.applying(.lockForBuy(fx("30")))
-        b = try b.applying(.fill(requested: fx("30"), executed: fx("30")))
         b = try b.applying(.resolvedLost(costBasis: fx("30")))
         #expect((b.available, b.locked, b.realizedPnl) == (fx("979"), .zero, fx("-21")))
         // Another: lock, sell half at a profit.
@@ -193,7 +192,8 @@ import Testing
             (.lockForBuy(.zero), .nonPositiveAmount),
             (.lockForBuy(fx("-1")), .nonPositiveAmount),
             (.releaseUnused(fx("0.01")), .negativeBucket(.locked)),
-            (.fill(requested: fx("10"), executed: fx("10.01")), .overfill),
+            (.feeSettled(expected: fx("-1"), actual: fx("1")), .nonPositiveAmount),
+            (.settlementFailed(revertedCost: fx("0.01")), .negativeBucket(.locked)),
             (.resolvedLost(costBasis: fx("1")), .negativeBucket(.locked)),
             (.sellFilled(costBasisSold: fx("1"), netProceeds: fx("2")), .negativeBucket(.locked)),
             (.cooldownMatured(fx("1")), .negativeBucket(.cooldown)),
@@ -215,7 +215,13 @@ import Testing
 
     @Test func deltasMatchTheDesignTable() {
         #expect(CapitalEvent.lockForBuy(fx("5")).delta == CashDelta(available: fx("-5"), locked: fx("5")))
-        #expect(CapitalEvent.fill(requested: fx("5"), executed: fx("5")).delta == CashDelta())
+        #expect(CapitalEvent.releaseUnused(.zero).delta == CashDelta())
+        #expect(
+            CapitalEvent.feeSettled(expected: fx("0.30"), actual: fx("0.25")).delta
+                == CashDelta(available: fx("0.05"), locked: fx("-0.05")))
+        #expect(
+            CapitalEvent.feeSettled(expected: fx("0.25"), actual: fx("0.30")).delta
+                == CashDelta(available: fx("-0.05"), locked: fx("0.05")))
         #expect(
             CapitalEvent.resolvedWon(costBasis: fx("3"), payout: fx("5")).delta
                 == CashDelta(locked: fx("-3"), cooldown: fx("5"), realizedPnl: fx("2")))

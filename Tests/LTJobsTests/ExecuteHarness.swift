@@ -336,7 +336,7 @@ final class ExecuteHarness {
     func lockedByRows(_ strategy: String) throws -> Fixed6 {
         let r = try db.queryFirst(
             """
-            SELECT COALESCE(SUM(CASE WHEN status IN ('INTENT','SUBMITTED','UNKNOWN') THEN requested_usd
+            SELECT COALESCE(SUM(CASE WHEN status IN ('INTENT','SUBMITTED','UNKNOWN') THEN requested_usd + expected_fee_usd
                                      ELSE cost_basis_remaining END), 0)::numeric(20,6)::text AS s
               FROM lt_orders WHERE strategy_id = \(strategy)
             """)

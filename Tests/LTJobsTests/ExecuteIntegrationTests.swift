@@ -141,16 +141,42 @@ import Testing
         try assertClean(h, strategies: ["s1"])
     }
 
-    @Test func postRefusedWith429IsFailedAndReleasesCash() throws {
+    /// Provably not placed (issue 8 item 9): 429 and 425 on POST /order mean the matching engine never
+    /// saw the order. The cash comes back, the row keeps the attempt and the error, and the next run
+    /// decides the signal again — it is not lost.
+    @Test(arguments: [429, 425])
+    func postRefusedWithRateLimitIsNotPlacedAndDecidedAgain(status: Int) throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
         try h.addSignal("ft-1", size: "15")
-        try h.fault(#"{"method": "POST", "path": "/order", "kind": "http_429", "retry_after": 1, "count": 1}"#)
+        try h.fault(
+            #"{"method": "POST", "path": "/order", "kind": "http_429", "status": \#(status), "count": 1}"#)
         let r = try h.execute()
         #expect(r.status == 1)
-        #expect(try h.orders()["ft-1"]?.status == "FAILED")
+        #expect(r.stdout.contains("not placed 1"))
+        let first = try #require(try h.orders()["ft-1"])
+        #expect(first.status == "NOT_PLACED")
+        #expect(first.error?.contains("provably not placed") == true)
         #expect(try h.cash("s1").locked == .zero)
         #expect(try h.cash("s1").available == Self.fx("1000"))
+        #expect(try h.cash("s1").dailySpent == .zero)
+        let attempts = try h.db.queryFirst("SELECT attempts, lt_order_id FROM lt_orders WHERE signal_key = 'ft-1'")
+        #expect(try attempts?.decode("attempts", as: Int.self) == 1)
+
+        // The next run decides it again, on the same row, and places it once.
+        let r2 = try h.execute()
+        #expect(r2.status == 0, "\(r2.output)")
+        let second = try #require(try h.orders()["ft-1"])
+        #expect(second.status == "FILLED")
+        #expect(second.orderHash != first.orderHash)
+        let again = try h.db.queryFirst("SELECT attempts, lt_order_id FROM lt_orders WHERE signal_key = 'ft-1'")
+        #expect(try again?.decode("attempts", as: Int.self) == 1)
+        #expect(try again?.decode("lt_order_id", as: Int64.self) == attempts?.decode("lt_order_id", as: Int64.self))
+        #expect(try h.orderLog().filter { ($0["fault"] as? String) == nil }.count == 1)
+        // A third run has nothing to do.
+        let r3 = try h.execute()
+        #expect(r3.status == 0)
+        #expect(try h.orderLog().filter { ($0["fault"] as? String) == nil }.count == 1)
         try assertClean(h, strategies: ["s1"])
     }
 
@@ -543,14 +569,14 @@ import Testing
             VALUES ('s1', 'pending-1', 'BUY', 'UNKNOWN', 'c', 'Yes', 7);
             ANALYZE lt_orders;
             """)
-        let sql = ExecuteStore.positionUsdSQL(strategyId: "s1", conditionId: "c", label: "yes")
+        let sql = LedgerStore.positionUSDSQL(strategyID: "s1", position: PositionKey(conditionID: "c", label: "yes"))
         let plan = try h.db.query(SQL(unsafeRaw: "EXPLAIN ") + sql).compactMap { try? $0.text("QUERY PLAN") ?? nil }
             .joined(separator: "\n")
         #expect(plan.contains("lt_orders_held_buys_idx"), "\(plan)")
         #expect(!plan.contains("Seq Scan"), "\(plan)")
         // Held: the open position's remaining cost basis plus the pending order's request.
-        #expect(
-            try ExecuteStore(database: h.db).positionUsd(strategyId: "s1", conditionId: "c", label: "Yes")
-                == Fixed6(micros: 16_500_000))
+        let held = try h.db.queryFirst(
+            LedgerStore.positionUSDSQL(strategyID: "s1", position: PositionKey(conditionID: "c", label: "Yes")))
+        #expect(try Fixed6(parsing: try held?.text("usd") ?? "") == Fixed6(micros: 16_500_000))
     }
 }

@@ -122,10 +122,13 @@ struct VenueMappingClientTests {
     @Test func outcomesMapOntoVenuePostResults() {
         let accepted = PostOrderOutcome.accepted(
             PostOrderAcceptance(
-                orderID: "0x1", status: .matched, makingAmount: 5, takingAmount: 10))
-        #expect(accepted.venuePostResult == .accepted(orderId: "0x1", matched: true, makingUsd: 5, takingShares: 10))
+                orderID: "0x1", status: .matched, makingAmount: 5, takingAmount: 10, tradeIDs: ["t1"]))
+        #expect(
+            accepted.venuePostResult
+                == .accepted(orderId: "0x1", matched: true, making: 5, taking: 10, tradeIDs: ["t1"]))
         let live = PostOrderOutcome.accepted(PostOrderAcceptance(orderID: "0x2", status: .live))
-        #expect(live.venuePostResult == .accepted(orderId: "0x2", matched: false, makingUsd: nil, takingShares: nil))
+        #expect(
+            live.venuePostResult == .accepted(orderId: "0x2", matched: false, making: nil, taking: nil, tradeIDs: []))
         #expect(PostOrderOutcome.unfilled(orderID: nil, reason: "k").venuePostResult == .unfilled(reason: "k"))
         #expect(PostOrderOutcome.rejected(reason: "r", httpStatus: 400).venuePostResult == .rejected(reason: "r"))
         #expect(PostOrderOutcome.retryable(reason: "t", retryAfter: nil).venuePostResult == .notPlaced(reason: "t"))

@@ -24,6 +24,15 @@ public protocol Database: AnyObject {
     /// Blocks until this transaction holds the per-strategy lock (`pg_advisory_xact_lock`); it is
     /// released at COMMIT/ROLLBACK. Call it inside `transaction` before changing a strategy's cash.
     func lockStrategy(_ strategyID: String) throws(DatabaseError)
+
+    /// Run liveness (design §4): takes the session lock named by `runID` and holds it until the
+    /// connection closes, so that other runs can tell this run is alive.
+    func holdRunLock(_ runID: String) throws(DatabaseError)
+
+    /// Whether the run `runID` is alive: its lock is held by some session. A run whose lock can be
+    /// taken is dead (a crashed process's connection is gone, and its locks with it) — the only
+    /// proof on which a row it left INTENT/UNKNOWN may be treated as abandoned.
+    func isRunAlive(_ runID: String) throws(DatabaseError) -> Bool
 }
 
 extension Database {
@@ -77,12 +86,14 @@ public struct LockHolder: Sendable, Equatable, CustomStringConvertible {
 
 /// Advisory-lock keys. A key is the FNV-1a 64-bit hash of a namespaced name, read as a signed
 /// bigint: `lt:job:<job>` for job locks, `lt:strategy:<strategy_id>` for per-strategy locks,
+/// `lt:run:<run_id>` for run liveness,
 /// `lt:migrate` for migrations. Stable across builds, processes and hosts (unlike `hashValue`), so
 /// every `lt` binary agrees on them; the prefix keeps them clear of other applications' locks.
 public enum AdvisoryLockKey {
     public static func job(_ job: String) -> Int64 { fnv1a64("lt:job:" + job) }
     public static func strategy(_ id: String) -> Int64 { fnv1a64("lt:strategy:" + id) }
     public static let migrate: Int64 = fnv1a64("lt:migrate")
+    public static func run(_ runID: String) -> Int64 { fnv1a64("lt:run:" + runID) }
 
     public static func fnv1a64(_ text: String) -> Int64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

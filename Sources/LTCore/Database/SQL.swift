@@ -257,3 +257,4 @@ public struct Row: Sendable {
         }
     }
 }
+extension Settlement: SQLStringEnum {}

@@ -2,7 +2,8 @@ import Foundation
 
 /// One `lt_orders` row: a decision (every BUY signal, every exit) and what became of it (design §2).
 /// `ltOrderID`, `createdAt` and `updatedAt` are nil before the row is inserted (the database assigns
-/// them). Build a new row with the memberwise initializer, insert it with `insertSQL`.
+/// them). The one order row model: jobs build rows with the memberwise initializer and the ledger
+/// (LTPostgres `LedgerStore`) inserts them; LTPostgres `OrderRows` holds its SQL.
 public struct LTOrder: Sendable, Hashable, Codable {
     public var ltOrderID: Int64?
     public var strategyID: String
@@ -56,20 +57,18 @@ public struct LTOrder: Sendable, Hashable, Codable {
     public var resolvedAt: Date?
     public var redeemedAt: Date?
     public var updatedAt: Date?
-
-    /// Every column of `lt_orders`, for `SELECT \(LTOrder.columns) FROM lt_orders`.
-    public static let columns = SQL(
-        unsafeRaw: """
-            lt_order_id, strategy_id, signal_key, parent_lt_order_id, ft_order_id, ft_wallet_id,
-            trader_wallet, signal_price, signal_size_usd, signal_time, condition_id, token_id, token_label,
-            market_title, market_slug, neg_risk, tick_size, side, order_type, limit_price, requested_usd,
-            requested_shares, order_hash, is_shadow, status, skip_reason, executed_price, executed_usd,
-            executed_shares, fees_usd, shares_remaining, cost_basis_remaining, exit_reason,
-            trader_position_baseline, outcome, winning_label, pnl, ft_pnl, redemption_status,
-            redemption_tx_hash, redemption_attempts, redemption_error, trace_id, run_id,
-            execution_latency_ms, error, created_at, submitted_at, filled_at, resolved_at, redeemed_at,
-            updated_at
-            """)
+    // Schema v3 (the money loop).
+    /// The trading wallet's name in `LT_WALLETS_FILE` that placed the order.
+    public var wallet: String? = nil
+    /// The venue's order id as answered, when it differs from `orderHash`.
+    public var venueOrderID: String? = nil
+    /// The trades that filled it (fills of record).
+    public var tradeIDs: [String] = []
+    public var settlement: Settlement? = nil
+    /// The taker fee locked with the order (design §3), until the fee of record replaces it.
+    public var expectedFeeUSD: Fixed6 = .zero
+    /// Decisions of this signal that provably never reached the venue (NOT_PLACED).
+    public var attempts: Int = 0
 
     public init(
         strategyID: String,
@@ -175,172 +174,4 @@ public struct LTOrder: Sendable, Hashable, Codable {
         self.redeemedAt = redeemedAt
         self.updatedAt = nil
     }
-
-    public init(row r: Row) throws(RowDecodingError) {
-        ltOrderID = try r.decode("lt_order_id", as: Int64?.self)
-        strategyID = try r.decode("strategy_id", as: String.self)
-        signalKey = try r.decode("signal_key", as: String.self)
-        parentLTOrderID = try r.decode("parent_lt_order_id", as: Int64?.self)
-        ftOrderID = try r.decode("ft_order_id", as: String?.self)
-        ftWalletID = try r.decode("ft_wallet_id", as: String?.self)
-        traderWallet = try r.decode("trader_wallet", as: String?.self)
-        signalPrice = try r.decode("signal_price", as: Fixed6?.self)
-        signalSizeUSD = try r.decode("signal_size_usd", as: Fixed6?.self)
-        signalTime = try r.decode("signal_time", as: Date?.self)
-        conditionID = try r.decode("condition_id", as: String?.self)
-        tokenID = try r.decode("token_id", as: String?.self)
-        tokenLabel = try r.decode("token_label", as: String?.self)
-        marketTitle = try r.decode("market_title", as: String?.self)
-        marketSlug = try r.decode("market_slug", as: String?.self)
-        negRisk = try r.decode("neg_risk", as: Bool?.self)
-        tickSize = try r.decode("tick_size", as: Fixed6?.self)
-        side = try r.decode("side", as: Side.self)
-        orderType = try r.decode("order_type", as: OrderType?.self)
-        limitPrice = try r.decode("limit_price", as: Fixed6?.self)
-        requestedUSD = try r.decode("requested_usd", as: Fixed6?.self)
-        requestedShares = try r.decode("requested_shares", as: Fixed6?.self)
-        orderHash = try r.decode("order_hash", as: String?.self)
-        isShadow = try r.decode("is_shadow", as: Bool.self)
-        status = try r.decode("status", as: OrderStatus.self)
-        skipReason = try r.decode("skip_reason", as: String?.self)
-        executedPrice = try r.decode("executed_price", as: Fixed6?.self)
-        executedUSD = try r.decode("executed_usd", as: Fixed6.self)
-        executedShares = try r.decode("executed_shares", as: Fixed6.self)
-        feesUSD = try r.decode("fees_usd", as: Fixed6.self)
-        sharesRemaining = try r.decode("shares_remaining", as: Fixed6.self)
-        costBasisRemaining = try r.decode("cost_basis_remaining", as: Fixed6.self)
-        exitReason = try r.decode("exit_reason", as: ExitReason?.self)
-        traderPositionBaseline = try r.decode("trader_position_baseline", as: Fixed6?.self)
-        outcome = try r.decode("outcome", as: PositionOutcome?.self)
-        winningLabel = try r.decode("winning_label", as: String?.self)
-        pnl = try r.decode("pnl", as: Fixed6?.self)
-        ftPnL = try r.decode("ft_pnl", as: Fixed6?.self)
-        redemptionStatus = try r.decode("redemption_status", as: RedemptionStatus.self)
-        redemptionTxHash = try r.decode("redemption_tx_hash", as: String?.self)
-        redemptionAttempts = try r.decode("redemption_attempts", as: Int.self)
-        redemptionError = try r.decode("redemption_error", as: String?.self)
-        traceID = try r.decode("trace_id", as: String?.self)
-        runID = try r.decode("run_id", as: String?.self)
-        executionLatencyMs = try r.decode("execution_latency_ms", as: Int64?.self)
-        error = try r.decode("error", as: String?.self)
-        createdAt = try r.decode("created_at", as: Date?.self)
-        submittedAt = try r.decode("submitted_at", as: Date?.self)
-        filledAt = try r.decode("filled_at", as: Date?.self)
-        resolvedAt = try r.decode("resolved_at", as: Date?.self)
-        redeemedAt = try r.decode("redeemed_at", as: Date?.self)
-        updatedAt = try r.decode("updated_at", as: Date?.self)
-    }
-
-    /// `INSERT INTO lt_orders (...) VALUES (...) RETURNING lt_order_id, created_at`, every value bound.
-    /// Add `ON CONFLICT (strategy_id, signal_key) DO NOTHING` with `insertSQL(onConflictDoNothing: true)`:
-    /// then no row comes back when the signal already has one.
-    public func insertSQL(onConflictDoNothing: Bool = false) -> SQL {
-        let values: [SQL] = [
-            "\(strategyID)",
-            "\(signalKey)",
-            "\(parentLTOrderID)",
-            "\(ftOrderID)",
-            "\(ftWalletID)",
-            "\(traderWallet)",
-            "\(signalPrice)",
-            "\(signalSizeUSD)",
-            "\(signalTime)",
-            "\(conditionID)",
-            "\(tokenID)",
-            "\(tokenLabel)",
-            "\(marketTitle)",
-            "\(marketSlug)",
-            "\(negRisk)",
-            "\(tickSize)",
-            "\(side)",
-            "\(orderType)",
-            "\(limitPrice)",
-            "\(requestedUSD)",
-            "\(requestedShares)",
-            "\(orderHash)",
-            "\(isShadow)",
-            "\(status)",
-            "\(skipReason)",
-            "\(executedPrice)",
-            "\(executedUSD)",
-            "\(executedShares)",
-            "\(feesUSD)",
-            "\(sharesRemaining)",
-            "\(costBasisRemaining)",
-            "\(exitReason)",
-            "\(traderPositionBaseline)",
-            "\(outcome)",
-            "\(winningLabel)",
-            "\(pnl)",
-            "\(ftPnL)",
-            "\(redemptionStatus)",
-            "\(redemptionTxHash)",
-            "\(redemptionAttempts)",
-            "\(redemptionError)",
-            "\(traceID)",
-            "\(runID)",
-            "\(executionLatencyMs)",
-            "\(error)",
-            "\(submittedAt)",
-            "\(filledAt)",
-            "\(resolvedAt)",
-            "\(redeemedAt)",
-        ]
-        let names = SQL(unsafeRaw: LTOrder.insertColumns.joined(separator: ", "))
-        let conflict = SQL(unsafeRaw: onConflictDoNothing ? " ON CONFLICT (strategy_id, signal_key) DO NOTHING" : "")
-        return "INSERT INTO lt_orders (\(names)) VALUES (\(SQL.joined(values, separator: ", ")))\(conflict)"
-            + " RETURNING lt_order_id, created_at"
-    }
-
-    static let insertColumns = [
-        "strategy_id",
-        "signal_key",
-        "parent_lt_order_id",
-        "ft_order_id",
-        "ft_wallet_id",
-        "trader_wallet",
-        "signal_price",
-        "signal_size_usd",
-        "signal_time",
-        "condition_id",
-        "token_id",
-        "token_label",
-        "market_title",
-        "market_slug",
-        "neg_risk",
-        "tick_size",
-        "side",
-        "order_type",
-        "limit_price",
-        "requested_usd",
-        "requested_shares",
-        "order_hash",
-        "is_shadow",
-        "status",
-        "skip_reason",
-        "executed_price",
-        "executed_usd",
-        "executed_shares",
-        "fees_usd",
-        "shares_remaining",
-        "cost_basis_remaining",
-        "exit_reason",
-        "trader_position_baseline",
-        "outcome",
-        "winning_label",
-        "pnl",
-        "ft_pnl",
-        "redemption_status",
-        "redemption_tx_hash",
-        "redemption_attempts",
-        "redemption_error",
-        "trace_id",
-        "run_id",
-        "execution_latency_ms",
-        "error",
-        "submitted_at",
-        "filled_at",
-        "resolved_at",
-        "redeemed_at",
-    ]
 }

@@ -34,11 +34,15 @@ public enum OrderStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case skipped = "SKIPPED"
     /// The post's outcome is unproven (timeout, 5xx, dropped connection): reconcile, never re-post.
     case unknown = "UNKNOWN"
+    /// The order provably never reached the matching engine (connection refused before sending,
+    /// 429/425): its cash is released and the signal is decided again by the next run (staleness
+    /// still applies); `attempts` and `error` keep the audit trail.
+    case notPlaced = "NOT_PLACED"
 
     /// No further change can happen to the order itself.
     public var isFinal: Bool {
         switch self {
-        case .filled, .unfilled, .rejected, .failed, .skipped: return true
+        case .filled, .unfilled, .rejected, .failed, .skipped, .notPlaced: return true
         case .intent, .submitted, .partial, .unknown: return false
         }
     }
@@ -84,4 +88,24 @@ public enum RedemptionStatus: String, Sendable, Hashable, Codable, CaseIterable 
     case redeemed = "REDEEMED"
     case lossConfirmed = "LOSS_CONFIRMED"
     case failed = "FAILED"
+}
+
+/// On-chain settlement of a fill (the trade's status on the venue). CONFIRMED and FAILED are final;
+/// a FAILED settlement reverses the fill (design §3).
+public enum Settlement: String, Sendable, Hashable, Codable, CaseIterable {
+    case matched = "MATCHED"
+    case mined = "MINED"
+    case confirmed = "CONFIRMED"
+    case retrying = "RETRYING"
+    case failed = "FAILED"
+
+    public var isFinal: Bool { self == .confirmed || self == .failed }
+
+    /// The venue's trade status (`MATCHED`, `TRADE_STATUS_MINED`, `MATCHED_NOT_BROADCASTED`, …).
+    public init?(venueStatus: String) {
+        var s = venueStatus.uppercased()
+        if s.hasPrefix("TRADE_STATUS_") { s.removeFirst("TRADE_STATUS_".count) }
+        if s == "MATCHED_NOT_BROADCASTED" { s = "MATCHED" }
+        self.init(rawValue: s)
+    }
 }

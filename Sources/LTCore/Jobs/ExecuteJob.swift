@@ -1,30 +1,6 @@
 import Foundation
 import Logging
 
-/// `--shard i/n`: this run handles the strategies whose stable hash is `i` modulo `n`.
-public struct Shard: Sendable, Hashable, CustomStringConvertible {
-    public let index: Int
-    public let count: Int
-
-    public init?(parsing text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n > 0, i >= 0, i < n else {
-            return nil
-        }
-        index = i
-        count = n
-    }
-
-    /// FNV-1a 64 of the strategy id (the advisory-lock hash): the same on every host and build,
-    /// unlike `hashValue`.
-    public func contains(strategyId: String) -> Bool {
-        let h = UInt64(bitPattern: AdvisoryLockKey.fnv1a64(strategyId))
-        return Int(h % UInt64(count)) == index
-    }
-
-    public var description: String { "\(index)/\(count)" }
-}
-
 public struct ExecuteOptions: Sendable {
     /// `LT_LIVE_TRADING=1`: the environment's half of the two keys for live orders.
     public var liveTradingEnabled: Bool
@@ -43,89 +19,12 @@ public struct ExecuteOptions: Sendable {
     }
 }
 
-/// The run's counts, printed as the summary (design §6).
-public struct ExecuteSummary: Sendable, Hashable, Encodable {
-    public var strategies = 0
-    public var signalsSeen = 0
-    /// Live orders posted (any answer).
-    public var placed = 0
-    public var filled = 0
-    public var submitted = 0
-    public var unfilled = 0
-    public var rejected = 0
-    public var failed = 0
-    public var unknown = 0
-    /// Shadow decisions booked with a simulated fill.
-    public var shadowFilled = 0
-    public var skipped: [SkipReason: Int] = [:]
-    /// Signals another run decided first.
-    public var alreadyDecided = 0
-    /// Signals left undecided because the venue could not be read (retried next run).
-    public var deferred = 0
-    /// INTENT rows of earlier runs turned UNKNOWN.
-    public var abandonedIntents = 0
-    /// Signals left undecided because a wallet could not be used (missing, unreadable key: exit 78).
-    public var configurationErrors = 0
-
-    public init() {}
-
-    public var skippedTotal: Int { skipped.values.reduce(0, +) }
-
-    public var text: String {
-        var lines = [
-            "execute: \(strategies) strategies, \(signalsSeen) signals seen",
-            "  placed \(placed) (filled \(filled), submitted \(submitted), unfilled \(unfilled), "
-                + "rejected \(rejected), failed \(failed), unknown \(unknown))",
-            "  shadow filled \(shadowFilled)",
-            "  skipped \(skippedTotal)" + (skipped.isEmpty ? "" : ": ")
-                + skipped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
-                .joined(separator: ", "),
-        ]
-        if alreadyDecided > 0 { lines.append("  already decided by another run \(alreadyDecided)") }
-        if deferred > 0 { lines.append("  deferred (venue unavailable) \(deferred)") }
-        if abandonedIntents > 0 { lines.append("  earlier INTENT rows marked UNKNOWN \(abandonedIntents)") }
-        if configurationErrors > 0 { lines.append("  not signed (wallet configuration) \(configurationErrors)") }
-        return lines.joined(separator: "\n")
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case strategies, signalsSeen, placed, filled, submitted, unfilled, rejected, failed, unknown, shadowFilled
-        case skipped, skippedByReason, alreadyDecided, deferred, abandonedIntents, configurationErrors
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(strategies, forKey: .strategies)
-        try c.encode(signalsSeen, forKey: .signalsSeen)
-        try c.encode(placed, forKey: .placed)
-        try c.encode(filled, forKey: .filled)
-        try c.encode(submitted, forKey: .submitted)
-        try c.encode(unfilled, forKey: .unfilled)
-        try c.encode(rejected, forKey: .rejected)
-        try c.encode(failed, forKey: .failed)
-        try c.encode(unknown, forKey: .unknown)
-        try c.encode(shadowFilled, forKey: .shadowFilled)
-        try c.encode(skippedTotal, forKey: .skipped)
-        try c.encode(
-            Dictionary(uniqueKeysWithValues: skipped.map { ($0.key.rawValue, $0.value) }), forKey: .skippedByReason)
-        try c.encode(alreadyDecided, forKey: .alreadyDecided)
-        try c.encode(deferred, forKey: .deferred)
-        try c.encode(abandonedIntents, forKey: .abandonedIntents)
-        try c.encode(configurationErrors, forKey: .configurationErrors)
-    }
-}
-
-extension ExecuteSummary: JobSummary {
-    /// Orders whose post failed or whose outcome is unproven (exit 1).
-    public var failedCount: Int { failed + unknown }
-    public var textLines: [String] { text.split(separator: "\n").map(String.init) }
-}
-
 /// `lt execute` (design §4, docs/jobs.md "execute"): FT signals → sized, risk-checked, signed orders,
 /// exactly once. The numbered steps in the comments are the ones docs/jobs.md describes.
 public final class ExecuteJob {
     let store: any ExecuteStoring
-    let venue: any ExecutionVenue
+    let ledger: any Ledger
+    let venue: any TradingVenue
     let options: ExecuteOptions
     let runId: String
     let now: () -> Date
@@ -136,11 +35,13 @@ public final class ExecuteJob {
     public private(set) var summary = ExecuteSummary()
 
     public init(
-        store: any ExecuteStoring, venue: any ExecutionVenue, options: ExecuteOptions, runId: String,
+        store: any ExecuteStoring, ledger: any Ledger, venue: any TradingVenue, options: ExecuteOptions,
+        runId: String,
         now: @escaping () -> Date, logger: Logger, crashPoint: @escaping (String) -> Void = { _ in }
     ) {
         self.crashPoint = crashPoint
         self.store = store
+        self.ledger = ledger
         self.venue = venue
         self.options = options
         self.runId = runId
@@ -154,8 +55,9 @@ public final class ExecuteJob {
         // 1. Active strategies of this shard.
         let strategies = try store.activeStrategies().filter { options.shard?.contains(strategyId: $0.id) ?? true }
         summary.strategies = strategies.count
-        // 2. Reconcile what an earlier run left unfinished: INTENT rows whose post may have happened
-        //    become UNKNOWN (cash stays locked; sync-order-status looks them up by order hash).
+        // 2. Reconcile what an earlier run left unfinished: INTENT rows of dead runs (their liveness
+        //    lock is free) become UNKNOWN — their post may have happened, so the cash stays locked and
+        //    sync-order-status looks them up by order hash. A live run's rows are left alone.
         let abandoned = try store.abandonIntents(strategyIds: strategies.map(\.id), exceptRun: runId, at: now())
         summary.abandonedIntents = abandoned
         if abandoned > 0 {
@@ -333,11 +235,10 @@ public final class ExecuteJob {
         case .success(let d): sized = d
         }
         row.requestedUsd = sized.amountUsd
-        // 9. Risk checks in the design's order.
-        let existing = try store.positionUsd(
-            strategyId: strategy.id, conditionId: signal.conditionId, label: signal.tokenLabel)
+        // 9. Risk checks in the design's order, on this run's view; the ledger re-evaluates them on
+        //    fresh rows under the strategy lock (the position too) before any cash moves.
         if let skip = RiskChecks.evaluate(
-            orderUsd: sized.amountUsd, existingPositionUsd: existing, limits: strategy.limits, state: state)
+            orderUsd: sized.amountUsd, existingPositionUsd: .zero, limits: strategy.limits, state: state)
         {
             return try skipRow(&row, skip, log: log, stage: "risk")
         }
@@ -367,53 +268,110 @@ public final class ExecuteJob {
         }
         row.negRisk = book.negRisk
         row.tickSize = book.tickSize
-        // 11. Order type, then 12. price protection and venue rules against the book.
-        let orderType = OrderTypePolicy.choose(amountUsd: sized.amountUsd, fakThresholdUsd: strategy.fakThresholdUsd)
-        row.orderType = orderType
-        let protected: ProtectedBuy
-        switch PriceProtection.protect(
-            asks: book.asks, signalPrice: signal.price, maxSlippageBps: strategy.maxSlippageBps,
-            rules: VenueRules(tickSize: book.tickSize, minOrderSize: book.minOrderSize), amountUsd: sized.amountUsd,
-            orderType: orderType)
-        {
-        case .failure(let skip): return try skipRow(&row, skip, log: log, stage: "price")
-        case .success(let p): protected = p
+        // 11. The fee schedule (design §3: the expected taker fee is locked with the order).
+        let fees: FeeSchedule
+        do {
+            fees = try venue.feeSchedule(conditionId: signal.conditionId)
+        } catch {
+            summary.deferred += 1
+            log.warning("signal deferred: fee schedule unavailable", metadata: ["stage": "fee", "error": "\(error)"])
+            return
         }
+        // 12. Order type, price protection and venue rules against the book, and the expected fee.
+        //     Amount + fee must fit the 99 % cash cap: when it does not, the amount shrinks once to fit.
+        var amountUsd = sized.amountUsd
+        var protected: ProtectedBuy
+        var fee: Fixed6
+        var orderType: OrderType
+        var shrunk = false
+        while true {
+            orderType = OrderTypePolicy.choose(amountUsd: amountUsd, fakThresholdUsd: strategy.fakThresholdUsd)
+            switch PriceProtection.protect(
+                asks: book.asks, signalPrice: signal.price, maxSlippageBps: strategy.maxSlippageBps,
+                rules: VenueRules(tickSize: book.tickSize, minOrderSize: book.minOrderSize), amountUsd: amountUsd,
+                orderType: orderType)
+            {
+            case .failure(let skip): return try skipRow(&row, skip, log: log, stage: "price")
+            case .success(let p): protected = p
+            }
+            guard let f = fees.fee(of: protected.expectedFill) else {
+                return try skipRow(&row, Skip(.invalidSize, "expected fee out of range for this size"), log: log, stage: "fee")
+            }
+            fee = f
+            guard let fitted = FeeFit.amount(protected.amountUsd, fee: fee, availableCash: state.availableCash)
+            else {
+                return try skipRow(
+                    &row,
+                    Skip(
+                        .insufficientCash,
+                        "amount \(protected.amountUsd) + expected fee \(fee) > 99% of available \(state.availableCash)"),
+                    log: log, stage: "fee")
+            }
+            if fitted == protected.amountUsd || shrunk { break }
+            amountUsd = fitted
+            shrunk = true
+        }
+        guard protected.amountUsd + fee <= state.availableCash.multiplied(by: Sizing.maxCashFraction, rounding: .down)
+        else {
+            return try skipRow(
+                &row, Skip(.insufficientCash, "amount + expected fee exceed 99% of available cash"), log: log,
+                stage: "fee")
+        }
+        row.orderType = orderType
         row.limitPrice = protected.limitPrice
         row.requestedUsd = protected.amountUsd
         row.requestedShares = protected.shares
+        row.expectedFeeUSD = fee
         log.info(
             "decided",
             metadata: [
                 "stage": "decide", "amount_usd": "\(protected.amountUsd)", "limit_price": "\(protected.limitPrice)",
-                "order_type": "\(orderType.rawValue)", "shadow": "\(!live)", "elapsed_ms": ms(since: started),
+                "expected_fee_usd": "\(fee)", "order_type": "\(orderType.rawValue)", "shadow": "\(!live)",
+                "elapsed_ms": ms(since: started),
             ])
         let amount = protected.amountUsd
-        let recheck: (RiskState) -> Skip? = { fresh in
-            RiskChecks.evaluate(orderUsd: amount, existingPositionUsd: existing, limits: strategy.limits, state: fresh)
+        let limits = strategy.limits
+        // Re-evaluated by the ledger under the strategy lock on fresh rows (design §4).
+        let gate: (FreshState) -> Skip? = { fresh in
+            RiskChecks.evaluate(
+                orderUsd: amount + fee, existingPositionUsd: fresh.positionUSD, limits: limits, state: fresh.risk)
         }
+        let position = PositionKey(conditionID: signal.conditionId, label: signal.tokenLabel)
 
         if !live {
-            // Shadow: the same pipeline against the real book; the fill is simulated by walking it.
-            // Nothing is signed or posted. Row and cash in one transaction.
+            // Shadow: the same pipeline against the real book; the fill and its fee are simulated by
+            // walking it. Nothing is signed or posted. Row and cash in one ledger entry.
             let fill = protected.expectedFill
             let filled = fill.usd > .zero
-            let record = FillRecord(
-                status: filled ? .filled : .unfilled, executedUsd: fill.usd, executedShares: fill.shares,
-                executedPrice: fill.vwap, latencyMs: latencyMs(signal), at: now())
-            switch try store.commitDecision(row, shadowFill: record, at: now(), recheck: recheck) {
-            case .recorded, .intent:
+            let simulatedFee = filled ? fee : .zero
+            var order = row.order(status: filled ? .filled : .unfilled, at: now())
+            order.expectedFeeUSD = simulatedFee
+            if filled {
+                order.executedUSD = fill.usd
+                order.executedShares = fill.shares
+                order.executedPrice = fill.vwap
+                order.feesUSD = simulatedFee
+                order.sharesRemaining = fill.shares
+                order.costBasisRemaining = fill.usd + simulatedFee
+                order.outcome = .open
+                order.filledAt = now()
+            }
+            order.submittedAt = now()
+            order.executionLatencyMs = latencyMs(signal)
+            let entry = LedgerEntry(
+                strategyID: strategy.id, change: .insert(order),
+                events: filled ? [.lockForBuy(fill.usd + simulatedFee)] : [], at: now(), gate: gate,
+                position: position)
+            switch try ledger.apply(entry) {
+            case .applied(_, let fresh):
+                state = fresh.risk
                 summary.shadowFilled += filled ? 1 : 0
-                if filled {
-                    state.availableCash -= fill.usd
-                    state.lockedCapital += fill.usd
-                    state.dailySpentUsd += fill.usd
-                }
                 log.info(
                     "shadow fill",
                     metadata: [
                         "stage": "shadow", "executed_usd": "\(fill.usd)", "executed_shares": "\(fill.shares)",
-                        "vwap": "\(fill.vwap.map { "\($0)" } ?? "-")", "elapsed_ms": ms(since: started),
+                        "fee_usd": "\(simulatedFee)", "vwap": "\(fill.vwap.map { "\($0)" } ?? "-")",
+                        "elapsed_ms": ms(since: started),
                     ])
             case .skipped(let skip): count(skip, log: log, stage: "commit")
             case .alreadyDecided: summary.alreadyDecided += 1
@@ -421,14 +379,14 @@ public final class ExecuteJob {
             return
         }
 
-        // 13. Live: sign (the order hash is the CLOB order id), then INTENT + cash lock in ONE
-        //     transaction before anything is posted.
-        let signed: SignedBuy
+        // 13. Live: sign (the order hash is the CLOB order id), then INTENT + cash lock (amount and
+        //     expected fee) in ONE durable ledger entry before anything is posted.
+        let signed: SignedVenueOrder
         do {
-            signed = try venue.signBuy(
-                BuyOrderRequest(
-                    wallet: strategy.wallet, tokenId: token.tokenId, negRisk: book.negRisk, tickSize: book.tickSize,
-                    limitPrice: protected.limitPrice, amountUsd: amount, orderType: orderType))
+            signed = try venue.sign(
+                OrderRequest(
+                    wallet: strategy.wallet, side: .buy, tokenId: token.tokenId, negRisk: book.negRisk,
+                    tickSize: book.tickSize, limitPrice: protected.limitPrice, amount: amount, orderType: orderType))
         } catch {
             // Nothing was posted, nothing locked: the signal stays new for the next run.
             if error.kind == .configuration { summary.configurationErrors += 1 } else { summary.deferred += 1 }
@@ -436,91 +394,79 @@ public final class ExecuteJob {
             return
         }
         row.orderHash = signed.orderHash
-        row.requestedShares = signed.requestedShares
+        row.requestedShares = signed.shares
+        row.wallet = strategy.wallet
         var log2 = log
         log2[metadataKey: "order_hash"] = .string(signed.orderHash)
+        let intent = LedgerEntry(
+            strategyID: strategy.id, change: .insert(row.order(status: .intent, at: now())),
+            events: [.lockForBuy(amount + fee)], durable: true, at: now(), gate: gate, position: position)
         let ltOrderId: Int64
-        switch try store.commitDecision(row, shadowFill: nil, at: now(), recheck: recheck) {
-        case .intent(let id), .recorded(let id): ltOrderId = id
+        switch try ledger.apply(intent) {
+        case .applied(let id, let fresh):
+            ltOrderId = id
+            state = fresh.risk
         case .skipped(let skip): return count(skip, log: log2, stage: "commit")
         case .alreadyDecided:
             summary.alreadyDecided += 1
             return
         }
-        state.availableCash -= amount
-        state.lockedCapital += amount
-        state.dailySpentUsd += amount
         log2.info("intent committed", metadata: ["stage": "intent", "elapsed_ms": ms(since: started)])
         crashPoint("after-intent")
 
-        // 14. Post once, 15. record the answer.
+        // 14. Post once, 15. record the answer through the ledger.
         let t = ContinuousClock.now
-        let answer = venue.post(signed, orderType: orderType, wallet: strategy.wallet)
+        let answer = venue.post(signed)
         summary.placed += 1
         let postMs = ms(since: t)
-        let latency = latencyMs(signal)
-        let fill: FillRecord
-        switch answer {
-        case .accepted(let venueId, let matched, let making, let taking):
-            if venueId.lowercased() != signed.orderHash.lowercased() {
-                // The row keeps the locally computed hash; reconciliation needs to know they differ.
-                log2.warning(
-                    "venue order id differs from the local order hash",
-                    metadata: ["stage": "post", "venue_order_id": .string(venueId)])
-            }
-            if matched {
-                let usd = Swift.min(making ?? amount, amount)
-                let shares = taking ?? .zero
-                fill = FillRecord(
-                    status: .filled, executedUsd: usd, executedShares: shares,
-                    executedPrice: shares > .zero ? usd.divided(by: shares, rounding: .halfEven) : nil,
-                    latencyMs: latency, at: now())
-                summary.filled += 1
-            } else {
-                fill = FillRecord(status: .submitted, latencyMs: latency, at: now())
-                summary.submitted += 1
-            }
-        case .unfilled(let reason):
-            fill = FillRecord(status: .unfilled, error: reason, latencyMs: latency, at: now())
-            summary.unfilled += 1
-        case .rejected(let reason):
-            fill = FillRecord(status: .rejected, error: reason, latencyMs: latency, at: now())
-            summary.rejected += 1
-        case .notPlaced(let reason):
-            fill = FillRecord(status: .failed, error: reason, latencyMs: latency, at: now())
-            summary.failed += 1
-        case .unknown(let reason):
-            fill = FillRecord(status: .unknown, error: reason, latencyMs: latency, at: now())
-            summary.unknown += 1
+        let booking = AnswerBooking.book(
+            answer, signed: signed, expectedFee: fee, latencyMs: latencyMs(signal), at: now())
+        switch booking.status {
+        case .filled: summary.filled += 1
+        case .submitted: summary.submitted += 1
+        case .unfilled: summary.unfilled += 1
+        case .rejected: summary.rejected += 1
+        case .notPlaced: summary.notPlaced += 1
+        case .unknown: summary.unknown += 1
+        default: summary.failed += 1
         }
-        let orderId: String? = { if case .accepted(let id, _, _, _) = answer { return id } else { return nil } }()
-        _ = try store.recordAnswer(
-            ltOrderId: ltOrderId, strategyId: strategy.id, runId: runId, requestedUsd: amount, orderId: orderId,
-            fill: fill)
-        // Keep the in-memory cash in step with what recordAnswer released.
-        if fill.status != .unknown && fill.status != .submitted {
-            let unused = amount - fill.executedUsd
-            state.availableCash += unused
-            state.lockedCapital -= unused
-            state.dailySpentUsd = Swift.max(.zero, state.dailySpentUsd - unused)
+        if booking.unverified != nil { summary.unverifiedAnswers += 1 }
+        if let venueId = booking.fields.venueOrderID {
+            // The row keeps the locally computed hash; reconciliation needs to know they differ.
+            log2.warning(
+                "venue order id differs from the local order hash",
+                metadata: ["stage": "post", "venue_order_id": .string(venueId)])
         }
-        let level: Logger.Level = fill.status == .unknown || fill.status == .failed ? .error : .info
+        let entry = LedgerEntry(
+            strategyID: strategy.id,
+            change: .update(ltOrderID: ltOrderId, to: booking.status, fields: booking.fields, onlyRun: runId),
+            events: booking.events, at: now())
+        do {
+            if case .applied(_, let fresh) = try ledger.apply(entry) { state = fresh.risk }
+        } catch let refused as LedgerError {
+            // Another run (sync) reconciled the row first: its answer stands.
+            summary.answersNotBooked += 1
+            log2.warning("answer not booked", metadata: ["stage": "post", "error": "\(refused)"])
+        }
+        let level: Logger.Level = [.unknown, .failed, .notPlaced].contains(booking.status) ? .error : .info
         log2.log(
             level: level, "order answer",
             metadata: [
-                "stage": "post", "status": "\(fill.status.rawValue)", "executed_usd": "\(fill.executedUsd)",
-                "executed_shares": "\(fill.executedShares)", "post_ms": "\(postMs)",
-                "execution_latency_ms": "\(latency)", "elapsed_ms": ms(since: started),
-                "error": "\(fill.error ?? "")",
+                "stage": "post", "status": "\(booking.status.rawValue)",
+                "executed_usd": "\(booking.fields.executedUSD ?? .zero)",
+                "executed_shares": "\(booking.fields.executedShares ?? .zero)", "post_ms": "\(postMs)",
+                "execution_latency_ms": "\(latencyMs(signal))", "elapsed_ms": ms(since: started),
+                "error": "\(booking.fields.error ?? "")",
             ])
     }
 
     func skipRow(_ row: inout ExecuteDecisionRow, _ skip: Skip, log: Logger, stage: String) throws {
         row.skip = skip
-        if try store.recordSkip(row, at: now()) {
-            count(skip, log: log, stage: stage)
-        } else {
-            summary.alreadyDecided += 1
+        let entry = LedgerEntry(
+            strategyID: row.strategyId, change: .insert(row.order(status: .skipped, at: now())), at: now())
+        switch try ledger.apply(entry) {
+        case .applied, .skipped: count(skip, log: log, stage: stage)
+        case .alreadyDecided: summary.alreadyDecided += 1
         }
     }
 
@@ -543,12 +489,3 @@ public final class ExecuteJob {
     }
 }
 
-/// One id per signal, carried on every log line and stored in `lt_orders.trace_id`.
-public enum TraceID {
-    public static func make() -> String {
-        var g = SystemRandomNumberGenerator()
-        let a = g.next()
-        let s = String(a, radix: 16)
-        return "t" + String(repeating: "0", count: 16 - s.count) + s
-    }
-}

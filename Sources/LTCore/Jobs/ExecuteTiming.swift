@@ -71,43 +71,37 @@ public final class TimedExecuteStore: ExecuteStoring {
     public func cachedTokens(conditionIds: [String]) throws -> [CachedToken] {
         try timings.measure(.database) { try base.cachedTokens(conditionIds: conditionIds) }
     }
+}
 
-    public func positionUsd(strategyId: String, conditionId: String, label: String) throws -> Fixed6 {
-        try timings.measure(.database) {
-            try base.positionUsd(strategyId: strategyId, conditionId: conditionId, label: label)
-        }
+/// The ledger, timed as database work.
+public final class TimedLedger: Ledger {
+    let base: any Ledger
+    let timings: StageTimings
+
+    public init(_ base: any Ledger, timings: StageTimings) {
+        self.base = base
+        self.timings = timings
     }
 
-    public func recordSkip(_ row: ExecuteDecisionRow, at: Date) throws -> Bool {
-        try timings.measure(.database) { try base.recordSkip(row, at: at) }
+    public func apply(_ entry: LedgerEntry) throws -> LedgerOutcome {
+        try timings.measure(.database) { try base.apply(entry) }
     }
 
-    public func commitDecision(
-        _ row: ExecuteDecisionRow, shadowFill: FillRecord?, at: Date, recheck: (RiskState) -> Skip?
-    ) throws -> IntentOutcome {
-        try timings.measure(.database) {
-            try base.commitDecision(row, shadowFill: shadowFill, at: at, recheck: recheck)
-        }
+    public func strategiesWithMaturedCooldown(now: Date) throws -> [String] {
+        try timings.measure(.database) { try base.strategiesWithMaturedCooldown(now: now) }
     }
 
-    public func recordAnswer(
-        ltOrderId: Int64, strategyId: String, runId: String, requestedUsd: Fixed6, orderId: String?,
-        fill: FillRecord
-    ) throws -> Bool {
-        try timings.measure(.database) {
-            try base.recordAnswer(
-                ltOrderId: ltOrderId, strategyId: strategyId, runId: runId, requestedUsd: requestedUsd,
-                orderId: orderId, fill: fill)
-        }
+    public func releaseMaturedCooldown(strategyID: String, now: Date) throws -> Fixed6 {
+        try timings.measure(.database) { try base.releaseMaturedCooldown(strategyID: strategyID, now: now) }
     }
 }
 
-/// The venue port: reads and posts timed as HTTP, `signBuy` as signing.
-public final class TimedExecutionVenue: ExecutionVenue {
-    let base: any ExecutionVenue
+/// The venue port: every read, post and cancel timed as HTTP, `sign` as signing.
+public final class TimedVenue: TradingVenue {
+    let base: any TradingVenue
     let timings: StageTimings
 
-    public init(_ base: any ExecutionVenue, timings: StageTimings) {
+    public init(_ base: any TradingVenue, timings: StageTimings) {
         self.base = base
         self.timings = timings
     }
@@ -116,16 +110,40 @@ public final class TimedExecutionVenue: ExecutionVenue {
         try timings.measure(.http) { () throws(VenueError) in try base.market(conditionId: conditionId) }
     }
 
+    public func feeSchedule(conditionId: String) throws(VenueError) -> FeeSchedule {
+        try timings.measure(.http) { () throws(VenueError) in try base.feeSchedule(conditionId: conditionId) }
+    }
+
     public func books(tokenIds: [String]) throws(VenueError) -> [String: VenueBook] {
         try timings.measure(.http) { () throws(VenueError) in try base.books(tokenIds: tokenIds) }
     }
 
-    public func signBuy(_ request: BuyOrderRequest) throws(VenueError) -> SignedBuy {
-        try timings.measure(.signing) { () throws(VenueError) in try base.signBuy(request) }
+    public func sign(_ request: OrderRequest) throws(VenueError) -> SignedVenueOrder {
+        try timings.measure(.signing) { () throws(VenueError) in try base.sign(request) }
     }
 
-    public func post(_ order: SignedBuy, orderType: OrderType, wallet: String) -> VenuePostResult {
-        timings.measure(.http) { base.post(order, orderType: orderType, wallet: wallet) }
+    public func post(_ order: SignedVenueOrder) -> VenuePostResult {
+        timings.measure(.http) { base.post(order) }
+    }
+
+    public func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder? {
+        try timings.measure(.http) { () throws(VenueError) in try base.order(hash: hash, wallet: wallet) }
+    }
+
+    public func trades(orderHash hash: String, market conditionId: String?, wallet: String) throws(VenueError)
+        -> [VenueTrade]
+    {
+        try timings.measure(.http) { () throws(VenueError) in
+            try base.trades(orderHash: hash, market: conditionId, wallet: wallet)
+        }
+    }
+
+    public func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool {
+        try timings.measure(.http) { () throws(VenueError) in try base.cancel(orderHash: hash, wallet: wallet) }
+    }
+
+    public func balance(wallet: String, tokenId: String?) throws(VenueError) -> Fixed6 {
+        try timings.measure(.http) { () throws(VenueError) in try base.balance(wallet: wallet, tokenId: tokenId) }
     }
 }
 

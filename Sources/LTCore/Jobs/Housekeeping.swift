@@ -10,14 +10,16 @@ public enum Housekeeping {
         public var cooldownsReleased: CooldownRelease.Summary
     }
 
-    public static func run(_ ctx: JobContext) throws -> Summary {
-        Summary(dailyReset: try DailyReset.run(ctx), cooldownsReleased: try CooldownRelease.run(ctx))
+    public static func run(_ ctx: JobContext, ledger: any Ledger) throws -> Summary {
+        Summary(
+            dailyReset: try DailyReset.run(ctx), cooldownsReleased: try CooldownRelease.run(ctx, ledger: ledger))
     }
 }
 
 /// Cooldown matured (design §3): `available += amount`, `cooldown -= amount`, the queue rows marked
-/// released — one transaction per strategy under its lock, so the capital invariant and
-/// `cooldown_capital = sum(unreleased rows)` hold at every commit.
+/// released — through the ledger, one transaction per strategy under its lock, so the capital
+/// invariant and `cooldown_capital = sum(unreleased rows)` hold at every commit. A WON payout waits
+/// for its redemption to be confirmed as well as for its time.
 public enum CooldownRelease {
     public struct Summary: Codable, Sendable, Equatable {
         /// strategy id → amount released this run.
@@ -25,33 +27,12 @@ public enum CooldownRelease {
         public var total: Fixed6 { released.values.reduce(.zero, +) }
     }
 
-    public static func run(_ ctx: JobContext) throws -> Summary {
-        let db = ctx.database
+    public static func run(_ ctx: JobContext, ledger: any Ledger) throws -> Summary {
         let now = ctx.now()
-        let due = try db.query(
-            """
-            SELECT DISTINCT strategy_id FROM lt_cooldown_queue
-            WHERE released_at IS NULL AND available_at <= \(now) ORDER BY strategy_id
-            """
-        ) { row throws(RowDecodingError) in try row.decode("strategy_id", as: String.self) }
         var summary = Summary()
-        for id in due {
-            let amount = try db.transaction { () throws -> Fixed6? in
-                try db.lockStrategy(id)
-                return try db.queryFirst(
-                    """
-                    WITH released AS (
-                      UPDATE lt_cooldown_queue SET released_at = \(now)
-                      WHERE strategy_id = \(id) AND released_at IS NULL AND available_at <= \(now)
-                      RETURNING amount
-                    ), total AS (SELECT coalesce(sum(amount), 0) AS amount FROM released)
-                    UPDATE lt_strategies s SET available_cash = s.available_cash + t.amount,
-                      cooldown_capital = s.cooldown_capital - t.amount, updated_at = now()
-                    FROM total t WHERE s.strategy_id = \(id) AND t.amount > 0
-                    RETURNING t.amount
-                    """)?.decode("amount", as: Fixed6.self)
-            }
-            guard let amount, amount.isPositive else { continue }
+        for id in try ledger.strategiesWithMaturedCooldown(now: now) {
+            let amount = try ledger.releaseMaturedCooldown(strategyID: id, now: now)
+            guard amount.isPositive else { continue }
             summary.released[id] = amount
             ctx.logger.info(
                 "cooldown released", metadata: ["strategy_id": .string(id), "amount": .string(amount.exactText)])

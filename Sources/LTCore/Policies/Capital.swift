@@ -66,17 +66,22 @@ public struct CashDelta: Sendable, Hashable {
     }
 }
 
-/// The rows of the capital-flow table (design §3). Each is one SQL transaction together with the
-/// `lt_orders` change that causes it.
+/// The rows of the capital-flow table (design §3). The ledger (LTPostgres `LedgerStore`) applies one
+/// or more of them in the same transaction as the `lt_orders` change that causes them.
 public enum CapitalEvent: Sendable, Hashable {
-    /// BUY intent, before posting: the order's whole amount moves from available to locked.
+    /// BUY intent, before posting: the order's amount plus its expected fee move from available to
+    /// locked.
     case lockForBuy(Fixed6)
-    /// Fill below the request, rejection, unfilled, killed remainder: the unused part goes back.
+    /// Fill below the request, rejection, unfilled, killed remainder, provably not placed: the
+    /// unused part of the lock (amount and expected fee) goes back.
     case releaseUnused(Fixed6)
-    /// A fill of `executed` dollars against a lock of `requested`: the executed part stays locked
-    /// as the position's cost basis, the rest is released. `executed > requested` is an error.
-    case fill(requested: Fixed6, executed: Fixed6)
-    /// Resolution WON: the cost basis leaves locked, the payout (shares × $1) waits in cooldown.
+    /// The fee of record is known (from the trades): the difference to the fee locked is released,
+    /// or — when the venue charged more — taken from available cash.
+    case feeSettled(expected: Fixed6, actual: Fixed6)
+    /// The trade reverted on-chain (settlement FAILED): the fill's cost is released.
+    case settlementFailed(revertedCost: Fixed6)
+    /// Resolution WON: the cost basis leaves locked, the payout (shares × payout per share) waits in
+    /// cooldown.
     case resolvedWon(costBasis: Fixed6, payout: Fixed6)
     /// Resolution LOST: the cost basis is gone.
     case resolvedLost(costBasis: Fixed6)
@@ -88,10 +93,10 @@ public enum CapitalEvent: Sendable, Hashable {
     public var delta: CashDelta {
         switch self {
         case .lockForBuy(let a): return CashDelta(available: -a, locked: a)
-        case .releaseUnused(let a): return CashDelta(available: a, locked: -a)
-        case .fill(let requested, let executed):
-            let unused = requested - executed
-            return CashDelta(available: unused, locked: -unused)
+        case .releaseUnused(let a), .settlementFailed(let a): return CashDelta(available: a, locked: -a)
+        case .feeSettled(let expected, let actual):
+            let back = expected - actual
+            return CashDelta(available: back, locked: -back)
         case .resolvedWon(let cost, let payout):
             return CashDelta(locked: -cost, cooldown: payout, realizedPnl: payout - cost)
         case .resolvedLost(let cost): return CashDelta(locked: -cost, realizedPnl: -cost)
@@ -101,18 +106,47 @@ public enum CapitalEvent: Sendable, Hashable {
         }
     }
 
+    /// The change to `daily_spent_usd` (the daily budget counts what is committed to entries):
+    /// a lock spends, a release or a reversal gives back, a fee correction adjusts.
+    public var dailySpentDelta: Fixed6 {
+        switch self {
+        case .lockForBuy(let a): return a
+        case .releaseUnused(let a), .settlementFailed(let a): return -a
+        case .feeSettled(let expected, let actual): return actual - expected
+        case .resolvedWon, .resolvedLost, .sellFilled, .cooldownMatured: return .zero
+        }
+    }
+
+    /// Events that put money in the cooldown bucket, which the ledger also queues.
+    public var cooldownAmount: Fixed6? {
+        switch self {
+        case .resolvedWon(_, let payout): return payout
+        case .sellFilled(_, let proceeds): return proceeds
+        default: return nil
+        }
+    }
+
     func validateAmounts() throws(CapitalError) {
         switch self {
         case .lockForBuy(let a), .cooldownMatured(let a):
             guard a.isPositive else { throw .nonPositiveAmount }
-        case .releaseUnused(let a), .resolvedLost(let a):
+        case .releaseUnused(let a), .resolvedLost(let a), .settlementFailed(let a):
             guard !a.isNegative else { throw .nonPositiveAmount }
-        case .fill(let requested, let executed):
-            guard !requested.isNegative, !executed.isNegative else { throw .nonPositiveAmount }
-            guard executed <= requested else { throw .overfill }
+        case .feeSettled(let e, let a):
+            guard !e.isNegative, !a.isNegative else { throw .nonPositiveAmount }
         case .resolvedWon(let c, let p), .sellFilled(let c, let p):
             guard !c.isNegative, !p.isNegative else { throw .nonPositiveAmount }
         }
+    }
+
+    /// What a BUY's answer releases: the lock (`requested` + `expectedFee`) less what stays locked
+    /// for the fill (`executed` + the fee expected on it). Never negative: an answer claiming more
+    /// than was locked is not booked (fill sanity) and releases nothing here.
+    public static func unusedLock(
+        requested: Fixed6, expectedFee: Fixed6, executed: Fixed6, feeOnExecuted: Fixed6
+    ) -> Fixed6 {
+        let unused = (requested + expectedFee) - (executed + feeOnExecuted)
+        return unused.isNegative ? .zero : unused
     }
 }
 

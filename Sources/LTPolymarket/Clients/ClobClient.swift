@@ -62,6 +62,12 @@ public final class ClobClient {
         return try http.fetchJSON(.get(url(path)), as: ClobMarket.self, policy: readPolicy)
     }
 
+    /// `GET /clob-markets/{condition_id}`: the compact market record (tokens, tick, fee schedule).
+    public func clobMarket(conditionID: String) throws(HTTPError) -> CompactMarket {
+        let path = "/clob-markets/" + URLBuilder.escape(conditionID)
+        return try http.fetchJSON(.get(url(path)), as: CompactMarket.self, policy: readPolicy)
+    }
+
     // MARK: Trading (L2)
 
     /// `POST /order` with `body` (the exact JSON text from `SignedOrder.postBody`, which is also

@@ -381,3 +381,31 @@ public struct CancelResult: Sendable, Hashable, Decodable {
         notCanceled = try c.decodeIfPresent([String: String].self, forKey: .not_canceled) ?? [:]
     }
 }
+
+/// `GET /clob-markets/{condition_id}` (compact): only what lt reads — the fee schedule `fd`
+/// (`{"r": rate, "e": exponent, "to": taker only}`, polymarket-protocol.md §5.7).
+public struct CompactMarket: Sendable, Hashable, Decodable {
+    public var feeSchedule: FeeSchedule
+
+    enum CodingKeys: String, CodingKey { case fd }
+    enum FeeKeys: String, CodingKey { case r, e, to }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard c.contains(.fd), try !c.decodeNil(forKey: .fd) else {
+            feeSchedule = .free
+            return
+        }
+        let fd = try c.nestedContainer(keyedBy: FeeKeys.self, forKey: .fd)
+        let rate = try fd.decimalIfPresent(.r) ?? .zero
+        let exponentValue = try fd.decimalIfPresent(.e) ?? .zero
+        guard !rate.isNegative, !exponentValue.isNegative, exponentValue.micros % 1_000_000 == 0,
+            exponentValue <= Fixed6(8)
+        else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: fd.codingPath, debugDescription: "fee schedule r \(rate), e \(exponentValue)"))
+        }
+        let takerOnly = fd.contains(.to) ? try fd.looseBool(.to) : true
+        feeSchedule = FeeSchedule(rate: rate, exponent: Int(exponentValue.micros / 1_000_000), takerOnly: takerOnly)
+    }
+}

@@ -10,8 +10,8 @@ extension PostOrderOutcome {
         switch self {
         case .accepted(let a):
             return .accepted(
-                orderId: a.orderID, matched: a.status == .matched, makingUsd: a.makingAmount,
-                takingShares: a.takingAmount)
+                orderId: a.orderID, matched: a.status == .matched, making: a.makingAmount, taking: a.takingAmount,
+                tradeIDs: a.tradeIDs)
         case .unfilled(_, let reason): return .unfilled(reason: reason)
         case .rejected(let reason, _): return .rejected(reason: reason)
         case .retryable(let reason, _): return .notPlaced(reason: reason)
@@ -48,6 +48,32 @@ extension OrderBook {
     public var venueBook: VenueBook? {
         guard let tickSize, let minOrderSize, tickSize.isPositive else { return nil }
         return VenueBook(
-            tokenId: assetID, asks: asks, tickSize: tickSize, minOrderSize: minOrderSize, negRisk: negRisk)
+            tokenId: assetID, asks: asks, bids: bids, tickSize: tickSize, minOrderSize: minOrderSize,
+            negRisk: negRisk)
+    }
+}
+
+extension OpenOrder {
+    public var venueOrder: VenueOrder {
+        VenueOrder(id: id, status: normalizedStatus, sizeMatched: sizeMatched, tradeIDs: associateTrades)
+    }
+}
+
+extension Trade {
+    /// The part of this trade that filled order `orderID` (as taker or as a maker), or nil when the
+    /// order is not in it. A maker fill trades at its own order's price.
+    public func venueTrade(forOrder orderID: String) -> VenueTrade? {
+        let settlement = Settlement(venueStatus: status)
+        let bps = feeRateBps.flatMap { Int($0) }
+        if takerOrderID.caseInsensitiveCompare(orderID) == .orderedSame {
+            return VenueTrade(
+                id: id, price: price, shares: size, feeRateBps: bps, settlement: settlement,
+                transactionHash: transactionHash)
+        }
+        let makers = makerOrders.filter { $0.orderID.caseInsensitiveCompare(orderID) == .orderedSame }
+        guard let first = makers.first else { return nil }
+        return VenueTrade(
+            id: id, price: first.price, shares: makers.reduce(Fixed6.zero) { $0 + $1.matchedAmount },
+            feeRateBps: first.feeRateBps.flatMap { Int($0) }, settlement: settlement, transactionHash: transactionHash)
     }
 }

@@ -1,0 +1,161 @@
+import Foundation
+
+/// The one ledger (design §3): every cash move of every job goes through `Ledger.apply`, which —
+/// under the strategy's advisory lock, in one transaction — applies the `lt_orders` change and the
+/// `CapitalEvent`s it causes, refuses a status change `OrderTransitions` does not allow, and
+/// returns the strategy's fresh state. No job writes cash columns any other way.
+public protocol Ledger: AnyObject {
+    /// Throws `LedgerError` for a refused change (nothing was written) and `DatabaseError` when
+    /// the database failed.
+    func apply(_ entry: LedgerEntry) throws -> LedgerOutcome
+
+    /// Strategies with cooldown money due at `now` (design §3 "cooldown matured").
+    func strategiesWithMaturedCooldown(now: Date) throws -> [String]
+
+    /// Releases `strategyID`'s cooldown money due at `now` — a WON payout only once its redemption
+    /// is confirmed — to available cash, in one transaction under the strategy lock. Returns the
+    /// amount released.
+    func releaseMaturedCooldown(strategyID: String, now: Date) throws -> Fixed6
+}
+
+/// One ledger entry: a row change and the cash it moves.
+public struct LedgerEntry {
+    public enum Change {
+        /// A decision: a new row, or the re-decision of a NOT_PLACED row of the same signal.
+        case insert(LTOrder)
+        /// An existing row moves to `to` with `fields` changed. `onlyRun`: the row must carry that
+        /// run id (a run records the answers of its own posts only).
+        case update(ltOrderID: Int64, to: OrderStatus, fields: OrderFields, onlyRun: String? = nil)
+    }
+
+    public var strategyID: String
+    public var change: Change
+    public var events: [CapitalEvent]
+    /// Commit with `synchronous_commit = on` whatever the server default (design §4 "durability
+    /// before side effects"): for a transaction whose effect must survive before something leaves
+    /// the process, like an INTENT before its POST.
+    public var durable: Bool
+    public var at: Date
+    /// When money queued in cooldown by an event becomes spendable.
+    public var cooldownAvailableAt: Date?
+    /// A decision's rules, re-evaluated on fresh rows under the lock (design §4 "read what you
+    /// decide on under the lock"). A skip turns the insert into a SKIPPED row with no cash moved.
+    public var gate: ((FreshState) -> Skip?)?
+    /// The outcome whose held position the gate reads.
+    public var position: PositionKey?
+
+    public init(
+        strategyID: String, change: Change, events: [CapitalEvent] = [], durable: Bool = false, at: Date,
+        cooldownAvailableAt: Date? = nil, gate: ((FreshState) -> Skip?)? = nil, position: PositionKey? = nil
+    ) {
+        self.strategyID = strategyID
+        self.change = change
+        self.events = events
+        self.durable = durable
+        self.at = at
+        self.cooldownAvailableAt = cooldownAvailableAt
+        self.gate = gate
+        self.position = position
+    }
+}
+
+/// One outcome of one market: what a position is held in.
+public struct PositionKey: Sendable, Hashable {
+    public var conditionID: String
+    public var label: String
+    public init(conditionID: String, label: String) {
+        self.conditionID = conditionID
+        self.label = label
+    }
+}
+
+/// What a gate sees: the strategy's rows as they are under the lock.
+public struct FreshState: Sendable, Hashable {
+    public var risk: RiskState
+    public var buckets: CashBuckets
+    /// Pending orders and open cost basis in `LedgerEntry.position` (zero without one).
+    public var positionUSD: Fixed6
+
+    public init(risk: RiskState, buckets: CashBuckets, positionUSD: Fixed6) {
+        self.risk = risk
+        self.buckets = buckets
+        self.positionUSD = positionUSD
+    }
+}
+
+public enum LedgerOutcome: Sendable {
+    /// Written; the strategy's state after it.
+    case applied(ltOrderID: Int64, state: FreshState)
+    /// The gate or the capital rules refused the decision: a SKIPPED row was written instead.
+    case skipped(Skip)
+    /// The signal already has a row that is not NOT_PLACED (another run decided it).
+    case alreadyDecided
+}
+
+/// Why the ledger refused an entry. Nothing was written.
+public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
+    case orderNotFound(Int64)
+    case transitionRefused(ltOrderID: Int64, from: OrderStatus?, to: OrderStatus)
+    /// The row belongs to another run (`onlyRun`).
+    case notThisRun(ltOrderID: Int64, runID: String?)
+    case capital(strategyID: String, CapitalError)
+    case strategyNotFound(String)
+
+    public var description: String {
+        switch self {
+        case .orderNotFound(let id): return "lt_orders row \(id) does not exist"
+        case .transitionRefused(let id, let from, let to):
+            return "lt_orders row \(id): \(from?.rawValue ?? "no row") → \(to.rawValue) is not an allowed transition"
+        case .notThisRun(let id, let run): return "lt_orders row \(id) belongs to run \(run ?? "?")"
+        case .capital(let s, let e): return "strategy \(s): \(e)"
+        case .strategyNotFound(let s): return "strategy \(s) does not exist"
+        }
+    }
+}
+
+/// The columns an update may change; nil leaves a column as it is.
+public struct OrderFields: Sendable, Hashable {
+    public var executedUSD: Fixed6?
+    public var executedShares: Fixed6?
+    public var executedPrice: Fixed6?
+    public var feesUSD: Fixed6?
+    public var expectedFeeUSD: Fixed6?
+    public var sharesRemaining: Fixed6?
+    public var costBasisRemaining: Fixed6?
+    public var outcome: PositionOutcome?
+    public var settlement: Settlement?
+    public var tradeIDs: [String]?
+    public var venueOrderID: String?
+    public var error: String?
+    public var executionLatencyMs: Int64?
+    public var submittedAt: Date?
+    public var filledAt: Date?
+    /// Count one more NOT_PLACED attempt.
+    public var countAttempt: Bool
+
+    public init(
+        executedUSD: Fixed6? = nil, executedShares: Fixed6? = nil, executedPrice: Fixed6? = nil,
+        feesUSD: Fixed6? = nil, expectedFeeUSD: Fixed6? = nil, sharesRemaining: Fixed6? = nil,
+        costBasisRemaining: Fixed6? = nil, outcome: PositionOutcome? = nil, settlement: Settlement? = nil,
+        tradeIDs: [String]? = nil, venueOrderID: String? = nil, error: String? = nil,
+        executionLatencyMs: Int64? = nil, submittedAt: Date? = nil, filledAt: Date? = nil,
+        countAttempt: Bool = false
+    ) {
+        self.executedUSD = executedUSD
+        self.executedShares = executedShares
+        self.executedPrice = executedPrice
+        self.feesUSD = feesUSD
+        self.expectedFeeUSD = expectedFeeUSD
+        self.sharesRemaining = sharesRemaining
+        self.costBasisRemaining = costBasisRemaining
+        self.outcome = outcome
+        self.settlement = settlement
+        self.tradeIDs = tradeIDs
+        self.venueOrderID = venueOrderID
+        self.error = error
+        self.executionLatencyMs = executionLatencyMs
+        self.submittedAt = submittedAt
+        self.filledAt = filledAt
+        self.countAttempt = countAttempt
+    }
+}

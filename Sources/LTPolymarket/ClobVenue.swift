@@ -1,0 +1,187 @@
+import BigInt
+import Foundation
+import LTChain
+import LTCore
+import LTHTTP
+
+/// The exchange port (LTCore `TradingVenue`) over the CLOB client and V2 order signing.
+///
+/// Reads go through `ClobClient` with its retry policy (429 + Retry-After, 5xx); `post` sends once
+/// and maps the classified answer, so an answer that proves nothing stays `.unknown` and is never
+/// retried here. A wallet's key is loaded only to sign (or to derive API credentials that the
+/// wallets file does not give); reconciliation reads need its address and credentials only.
+/// Nothing here logs or describes a key, secret or passphrase.
+public final class ClobVenue: TradingVenue {
+    let clob: ClobClient
+    let wallets: () throws(WalletConfigError) -> WalletsFile
+    /// Milliseconds since the epoch for the V2 order `timestamp`.
+    let nowMs: () -> UInt64
+    var accounts: [String: Account] = [:]
+    var feeSchedules: [String: FeeSchedule] = [:]
+
+    /// A wallet as the venue knows it: its signing key, its configuration and its L2 credentials.
+    struct Account {
+        let key: PrivateKey
+        let config: WalletConfig
+        let credentials: ApiCredentials
+    }
+
+    public init(
+        clob: ClobClient, wallets: @escaping () throws(WalletConfigError) -> WalletsFile,
+        nowMs: @escaping () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
+    ) {
+        self.clob = clob
+        self.wallets = wallets
+        self.nowMs = nowMs
+    }
+
+    // MARK: Market data
+
+    public func market(conditionId: String) throws(VenueError) -> VenueMarket? {
+        do {
+            return try clob.market(conditionID: conditionId).venueMarket
+        } catch {
+            if case .status(_, 404, _) = error { return nil }
+            throw error.venueError
+        }
+    }
+
+    /// Cached for the run: a market's schedule does not change between two signals of one run.
+    public func feeSchedule(conditionId: String) throws(VenueError) -> FeeSchedule {
+        if let cached = feeSchedules[conditionId] { return cached }
+        let schedule: FeeSchedule
+        do {
+            schedule = try clob.clobMarket(conditionID: conditionId).feeSchedule
+        } catch {
+            // A market without a compact record charges what its trades say; expect none.
+            if case .status(_, 404, _) = error { return .free }
+            throw error.venueError
+        }
+        feeSchedules[conditionId] = schedule
+        return schedule
+    }
+
+    /// Books without a tick or minimum size are left out (the token then counts as bookless).
+    public func books(tokenIds: [String]) throws(VenueError) -> [String: VenueBook] {
+        let books: [OrderBook]
+        do { books = try clob.books(tokenIDs: tokenIds) } catch { throw error.venueError }
+        var out: [String: VenueBook] = [:]
+        for b in books { if let v = b.venueBook { out[v.tokenId] = v } }
+        return out
+    }
+
+    // MARK: Orders
+
+    public func sign(_ r: OrderRequest) throws(VenueError) -> SignedVenueOrder {
+        let account = try account(named: r.wallet)
+        do {
+            let tick = try TickSize(r.tickSize)
+            let amounts =
+                r.isMarketOrder
+                ? try OrderAmounts.market(side: r.side, price: r.limitPrice, amount: r.amount, tick: tick)
+                : try OrderAmounts.limit(side: r.side, price: r.limitPrice, size: r.amount, tick: tick)
+            guard let tokenId = BigUInt(r.tokenId, radix: 10) else {
+                throw VenueError(.malformed, "token id is not a decimal uint256")
+            }
+            let order = OrderV2(
+                salt: UInt64.random(in: 1..<(1 << 53)), maker: account.config.maker(eoa: account.key.address),
+                signer: account.key.address, tokenId: tokenId, makerAmount: amounts.makerAmount,
+                takerAmount: amounts.takerAmount, side: r.side, signatureType: account.config.signatureType,
+                timestamp: nowMs())
+            let domain = ExchangeDomain.v2(negRisk: r.negRisk, chainId: clob.chainId)
+            let signed = try SignedOrder.sign(order: order, key: account.key, domain: domain)
+            return SignedVenueOrder(
+                request: r, orderHash: order.orderID(domain: domain),
+                makerAmount: Fixed6(micros: Int64(amounts.makerAmount)),
+                takerAmount: Fixed6(micros: Int64(amounts.takerAmount)),
+                payload: signed.postBody(owner: account.credentials.key, orderType: r.orderType))
+        } catch let e as VenueError {
+            throw e
+        } catch {
+            // Order-validation and signing errors describe amounts and ticks, never the key.
+            throw VenueError(.configuration, "cannot build the order: \(error)")
+        }
+    }
+
+    public func post(_ order: SignedVenueOrder) -> VenuePostResult {
+        guard let account = accounts[order.request.wallet] else {
+            return .rejected(reason: "wallet \(order.request.wallet) was not loaded")
+        }
+        // Sent once; LTHTTP gives every non-GET request a fresh connection, so libcurl cannot silently
+        // re-send it on a dead keep-alive connection.
+        return clob.postOrder(body: order.payload, credentials: account.credentials, address: account.key.address)
+            .venuePostResult
+    }
+
+    public func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder? {
+        let account = try account(named: wallet)
+        do {
+            return try clob.order(id: hash, credentials: account.credentials, address: account.key.address)?
+                .venueOrder
+        } catch {
+            throw error.venueError
+        }
+    }
+
+    public func trades(orderHash hash: String, market conditionId: String?, wallet: String) throws(VenueError)
+        -> [VenueTrade]
+    {
+        let account = try account(named: wallet)
+        let trades: [Trade]
+        do {
+            trades = try clob.trades(
+                TradeQuery(market: conditionId), credentials: account.credentials, address: account.key.address)
+        } catch {
+            throw error.venueError
+        }
+        return trades.compactMap { $0.venueTrade(forOrder: hash) }
+    }
+
+    public func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool {
+        let account = try account(named: wallet)
+        do {
+            let r = try clob.cancel(orderID: hash, credentials: account.credentials, address: account.key.address)
+            return r.canceled.contains { $0.caseInsensitiveCompare(hash) == .orderedSame }
+        } catch {
+            throw error.venueError
+        }
+    }
+
+    public func balance(wallet: String, tokenId: String?) throws(VenueError) -> Fixed6 {
+        let account = try account(named: wallet)
+        do {
+            return try clob.balance(
+                tokenID: tokenId, signatureType: account.config.signatureType, credentials: account.credentials,
+                address: account.key.address)
+        } catch {
+            throw error.venueError
+        }
+    }
+
+    // MARK: Wallets
+
+    /// The wallet's key, configuration and API credentials — configured, or derived once (L1) and
+    /// kept for the run.
+    func account(named name: String) throws(VenueError) -> Account {
+        if let a = accounts[name] { return a }
+        do {
+            let config = try wallets().wallet(named: name)
+            let key = try config.loadKey()
+            let credentials: ApiCredentials
+            if let c = config.apiCredentials {
+                credentials = c
+            } else {
+                do { credentials = try clob.deriveApiKey(key: key) } catch {
+                    throw VenueError(.unavailable, "cannot derive API credentials for wallet \(name): \(error)")
+                }
+            }
+            let a = Account(key: key, config: config, credentials: credentials)
+            accounts[name] = a
+            return a
+        } catch let e as VenueError {
+            throw e
+        } catch {
+            throw VenueError(.configuration, "\(error)")
+        }
+    }
+}

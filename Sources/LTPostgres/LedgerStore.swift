@@ -1,0 +1,273 @@
+import Foundation
+import LTCore
+
+/// The ledger (design §3, LTCore `Ledger`): the only code that writes cash columns. Each `apply` is
+/// one transaction under the strategy's advisory lock: read the strategy fresh, run the gate,
+/// check the status transition, apply the capital events with the pure rules (the CHECK
+/// constraints see the same result), write the row and the strategy, queue cooldown money.
+public final class LedgerStore: Ledger {
+    let db: any Database
+
+    public init(database: any Database) { db = database }
+
+    public func apply(_ entry: LedgerEntry) throws -> LedgerOutcome {
+        try db.transaction { () throws -> LedgerOutcome in
+            if entry.durable {
+                // The server default may be `off`: an INTENT lost in a crash would let the next run
+                // place the same order again (design §4 "durability before side effects").
+                try db.execute("SET LOCAL synchronous_commit = on")
+            }
+            try db.lockStrategy(entry.strategyID)
+            let fresh = try freshState(entry.strategyID, position: entry.position)
+            switch entry.change {
+            case .insert(let row):
+                return try insert(row, entry: entry, fresh: fresh)
+            case .update(let id, let to, let fields, let onlyRun):
+                return try update(id, to: to, fields: fields, onlyRun: onlyRun, entry: entry, fresh: fresh)
+            }
+        }
+    }
+
+    public func strategiesWithMaturedCooldown(now: Date) throws -> [String] {
+        try db.query(
+            """
+            SELECT DISTINCT strategy_id FROM lt_cooldown_queue
+             WHERE released_at IS NULL AND available_at <= \(now) ORDER BY strategy_id
+            """
+        ) { row throws(RowDecodingError) in try row.decode("strategy_id", as: String.self) }
+    }
+
+    /// Cooldown matured (design §3): releases `strategyID`'s queue rows that are due at `now` —
+    /// for a WON payout only once its redemption is confirmed — in one transaction under the
+    /// strategy lock. Returns the amount released (zero: nothing was due).
+    public func releaseMaturedCooldown(strategyID: String, now: Date) throws -> Fixed6 {
+        try db.transaction { () throws -> Fixed6 in
+            try db.lockStrategy(strategyID)
+            let row = try db.queryFirst(
+                """
+                WITH released AS (
+                  UPDATE lt_cooldown_queue q SET released_at = \(now)
+                   WHERE q.strategy_id = \(strategyID) AND q.released_at IS NULL AND q.available_at <= \(now)
+                     AND NOT EXISTS (SELECT 1 FROM lt_orders o
+                                      WHERE o.lt_order_id = q.lt_order_id AND o.outcome = 'WON'
+                                        AND o.redemption_status <> 'REDEEMED')
+                  RETURNING q.amount)
+                SELECT coalesce(sum(amount), 0)::numeric(20,6)::text AS amount FROM released
+                """)
+            let amount = try Fixed6(parsing: try row?.text("amount") ?? "0")
+            guard amount.isPositive else { return .zero }
+            let fresh = try freshState(strategyID, position: nil)
+            let event = CapitalEvent.cooldownMatured(amount)
+            do throws(CapitalError) {
+                _ = try fresh.buckets.applying(event)
+            } catch {
+                throw LedgerError.capital(strategyID: strategyID, error)
+            }
+            _ = try writeStrategy(strategyID, events: [event], at: now)
+            return amount
+        }
+    }
+
+    // MARK: Steps
+
+    func insert(_ row: LTOrder, entry: LedgerEntry, fresh: FreshState) throws -> LedgerOutcome {
+        let existing = try db.queryFirst(
+            """
+            SELECT status FROM lt_orders WHERE strategy_id = \(row.strategyID) AND signal_key = \(row.signalKey)
+               FOR UPDATE
+            """)
+        let from = try existing.map { r throws(DatabaseError) in try r.decodeOrThrow("status", as: OrderStatus.self) }
+        if let from, from != .notPlaced { return .alreadyDecided }
+        if let gate = entry.gate, let skip = gate(fresh) { return try insertSkip(row, skip, from: from) }
+        guard OrderTransitions.allows(from: from, to: row.status) else {
+            throw LedgerError.transitionRefused(ltOrderID: 0, from: from, to: row.status)
+        }
+        do {
+            _ = try Self.buckets(after: entry.events, from: fresh.buckets)
+        } catch {
+            return try insertSkip(row, Skip(.insufficientCash, "capital rules refuse the lock: \(error)"), from: from)
+        }
+        guard let inserted = try db.queryFirst(row.insertSQL()) else { return .alreadyDecided }
+        let id = try inserted.decodeOrThrow("lt_order_id", as: Int64.self)
+        let state = try writeStrategy(row.strategyID, events: entry.events, at: entry.at, fresh: fresh)
+        try queueCooldown(entry, ltOrderID: id)
+        return .applied(ltOrderID: id, state: state)
+    }
+
+    func insertSkip(_ row: LTOrder, _ skip: Skip, from: OrderStatus?) throws -> LedgerOutcome {
+        guard OrderTransitions.allows(from: from, to: .skipped) else { return .alreadyDecided }
+        var s = row
+        s.status = .skipped
+        s.skipReason = skip.reason.rawValue
+        s.error = skip.detail
+        s.executedUSD = .zero
+        s.executedShares = .zero
+        s.executedPrice = nil
+        s.feesUSD = .zero
+        s.expectedFeeUSD = .zero
+        s.sharesRemaining = .zero
+        s.costBasisRemaining = .zero
+        s.outcome = nil
+        s.filledAt = nil
+        s.submittedAt = nil
+        return try db.queryFirst(s.insertSQL()) == nil ? .alreadyDecided : .skipped(skip)
+    }
+
+    func update(
+        _ id: Int64, to: OrderStatus, fields f: OrderFields, onlyRun: String?, entry: LedgerEntry, fresh: FreshState
+    ) throws -> LedgerOutcome {
+        guard
+            let current = try db.queryFirst(
+                """
+                SELECT status, run_id FROM lt_orders WHERE lt_order_id = \(id) AND strategy_id = \(entry.strategyID)
+                   FOR UPDATE
+                """)
+        else { throw LedgerError.orderNotFound(id) }
+        let from = try current.decodeOrThrow("status", as: OrderStatus.self)
+        let run = try current.text("run_id")
+        if let onlyRun, run != onlyRun { throw LedgerError.notThisRun(ltOrderID: id, runID: run) }
+        guard OrderTransitions.allows(from: from, to: to) else {
+            throw LedgerError.transitionRefused(ltOrderID: id, from: from, to: to)
+        }
+        do throws(CapitalError) {
+            _ = try Self.buckets(after: entry.events, from: fresh.buckets)
+        } catch {
+            throw LedgerError.capital(strategyID: entry.strategyID, error)
+        }
+        try db.execute(
+            """
+            UPDATE lt_orders
+               SET status = \(to),
+                   executed_usd = COALESCE(\(f.executedUSD), executed_usd),
+                   executed_shares = COALESCE(\(f.executedShares), executed_shares),
+                   executed_price = COALESCE(\(f.executedPrice), executed_price),
+                   fees_usd = COALESCE(\(f.feesUSD), fees_usd),
+                   expected_fee_usd = COALESCE(\(f.expectedFeeUSD), expected_fee_usd),
+                   shares_remaining = COALESCE(\(f.sharesRemaining), shares_remaining),
+                   cost_basis_remaining = COALESCE(\(f.costBasisRemaining), cost_basis_remaining),
+                   outcome = COALESCE(\(f.outcome), outcome),
+                   settlement = COALESCE(\(f.settlement), settlement),
+                   trade_ids = COALESCE(\(f.tradeIDs)::text[], trade_ids),
+                   venue_order_id = COALESCE(\(f.venueOrderID), venue_order_id),
+                   error = COALESCE(\(f.error), error),
+                   execution_latency_ms = COALESCE(\(f.executionLatencyMs), execution_latency_ms),
+                   submitted_at = COALESCE(\(f.submittedAt), submitted_at),
+                   filled_at = COALESCE(\(f.filledAt), filled_at),
+                   attempts = attempts + \(f.countAttempt ? 1 : 0),
+                   updated_at = \(entry.at)
+             WHERE lt_order_id = \(id)
+            """)
+        let state = try writeStrategy(entry.strategyID, events: entry.events, at: entry.at, fresh: fresh)
+        try queueCooldown(entry, ltOrderID: id)
+        return .applied(ltOrderID: id, state: state)
+    }
+
+    /// The buckets after `events`, or the capital rule they break.
+    static func buckets(after events: [CapitalEvent], from start: CashBuckets) throws(CapitalError) -> CashBuckets {
+        var b = start
+        for e in events { b = try b.applying(e) }
+        return b
+    }
+
+    /// Applies the events' deltas (deltas, not absolute values: the row was read under the same
+    /// lock, and the CHECK constraints re-verify the result) and returns the fresh state.
+    @discardableResult
+    func writeStrategy(_ id: String, events: [CapitalEvent], at: Date, fresh: FreshState? = nil) throws
+        -> FreshState
+    {
+        var d = CashDelta()
+        var spent = Fixed6.zero
+        for e in events {
+            let x = e.delta
+            d.available += x.available
+            d.locked += x.locked
+            d.cooldown += x.cooldown
+            d.realizedPnl += x.realizedPnl
+            spent += e.dailySpentDelta
+        }
+        if events.isEmpty, let fresh { return fresh }
+        guard
+            let r = try db.queryFirst(
+                """
+                UPDATE lt_strategies
+                   SET available_cash = available_cash + \(d.available),
+                       locked_capital = locked_capital + \(d.locked),
+                       cooldown_capital = cooldown_capital + \(d.cooldown),
+                       realized_pnl = realized_pnl + \(d.realizedPnl),
+                       daily_spent_usd = GREATEST(0, daily_spent_usd + \(spent)),
+                       updated_at = \(at)
+                 WHERE strategy_id = \(id)
+                RETURNING \(Self.stateColumns)
+                """)
+        else { throw LedgerError.strategyNotFound(id) }
+        return try Self.decodeState(r, strategyID: id, positionUSD: fresh?.positionUSD ?? .zero)
+    }
+
+    func queueCooldown(_ entry: LedgerEntry, ltOrderID: Int64) throws {
+        for e in entry.events {
+            guard let amount = e.cooldownAmount, amount.isPositive else { continue }
+            let availableAt = entry.cooldownAvailableAt ?? entry.at
+            try db.execute(
+                """
+                INSERT INTO lt_cooldown_queue (strategy_id, amount, available_at, lt_order_id)
+                VALUES (\(entry.strategyID), \(amount), \(availableAt), \(ltOrderID))
+                """)
+        }
+    }
+
+    // MARK: Reads
+
+    static let stateColumns: SQL = """
+        available_cash, locked_capital, cooldown_capital, realized_pnl, initial_capital, daily_spent_usd,
+        daily_loss_usd, current_drawdown_pct, circuit_breaker_active, trading_state
+        """
+
+    func freshState(_ id: String, position: PositionKey?) throws -> FreshState {
+        guard let r = try db.queryFirst("SELECT \(Self.stateColumns) FROM lt_strategies WHERE strategy_id = \(id)")
+        else { throw LedgerError.strategyNotFound(id) }
+        var held = Fixed6.zero
+        if let position {
+            let p = try db.queryFirst(Self.positionUSDSQL(strategyID: id, position: position))
+            held = try Fixed6(parsing: try p?.text("usd") ?? "0")
+        }
+        return try Self.decodeState(r, strategyID: id, positionUSD: held)
+    }
+
+    static func decodeState(_ r: Row, strategyID: String, positionUSD: Fixed6) throws -> FreshState {
+        do {
+            let buckets = try CashBuckets(
+                available: try r.decode("available_cash"), locked: try r.decode("locked_capital"),
+                cooldown: try r.decode("cooldown_capital"), realizedPnl: try r.decode("realized_pnl"),
+                initial: try r.decode("initial_capital"))
+            return FreshState(risk: try decodeRiskState(r), buckets: buckets, positionUSD: positionUSD)
+        } catch let e as CapitalError {
+            throw LedgerError.capital(strategyID: strategyID, e)
+        } catch {
+            throw DatabaseError(.decoding, "lt_strategies \(strategyID): \(error)")
+        }
+    }
+
+    static func decodeRiskState(_ r: Row) throws(RowDecodingError) -> RiskState {
+        RiskState(
+            availableCash: try r.decode("available_cash"), lockedCapital: try r.decode("locked_capital"),
+            dailySpentUsd: try r.decode("daily_spent_usd"), dailyLossUsd: try r.decode("daily_loss_usd"),
+            currentDrawdownPct: try r.decode("current_drawdown_pct"),
+            circuitBreakerActive: try r.decode("circuit_breaker_active"), tradingState: try r.decode("trading_state"))
+    }
+
+    /// What the strategy already holds or has pending in one outcome: pending orders at their
+    /// requested USD, open positions at their remaining cost basis. The WHERE clause repeats the
+    /// predicate of `lt_orders_held_buys_idx` (sql/002) so that the partial index serves it and
+    /// the cost follows open positions, not history.
+    public static func positionUSDSQL(strategyID: String, position: PositionKey) -> SQL {
+        """
+        SELECT COALESCE(SUM(CASE WHEN status IN ('INTENT', 'SUBMITTED', 'UNKNOWN') THEN requested_usd
+                                 ELSE cost_basis_remaining END), 0)::numeric(20,6)::text AS usd
+          FROM lt_orders
+         WHERE strategy_id = \(strategyID) AND condition_id = \(position.conditionID)
+           AND lower(token_label) = lower(\(position.label)) AND side = 'BUY'
+           AND status IN ('INTENT', 'SUBMITTED', 'UNKNOWN', 'FILLED', 'PARTIAL')
+           AND (outcome IS NULL OR outcome = 'OPEN')
+        """
+    }
+}
