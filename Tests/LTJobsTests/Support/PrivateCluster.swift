@@ -17,7 +17,10 @@ final class PrivateCluster {
         return root.appendingPathComponent("scripts/pg-test-cluster.sh").path
     }
 
-    init() throws {
+    /// `durableDefault: false` keeps the script's `synchronous_commit = off` as the server default
+    /// and makes the WAL writer flush only every 10 s, so that a crash loses every commit that did
+    /// not ask for durability itself (the durability test, issue 8 item 5).
+    init(durableDefault: Bool = true) throws {
         let r = try Self.run(["start"])
         let exports = Self.exports(r.stdout)
         guard r.status == 0, let dir = exports["LT_PG_DIR"], let url = exports["LT_TEST_DATABASE_URL"] else {
@@ -31,7 +34,13 @@ final class PrivateCluster {
         // saw (an INTENT row gone after its order was posted). A database setting overrides the server
         // default for every later session, so the crash below is the one production can have.
         let db = try PostgresConnection(url: url, applicationName: "lt-tests")
-        try db.runScript("ALTER DATABASE postgres SET synchronous_commit = on")
+        if durableDefault {
+            try db.runScript("ALTER DATABASE postgres SET synchronous_commit = on")
+        } else {
+            try db.runScript("ALTER SYSTEM SET wal_writer_delay = '10s'")
+            try db.runScript("ALTER DATABASE postgres SET synchronous_commit = off")
+            try db.runScript("SELECT pg_reload_conf()")
+        }
     }
 
     /// `pg_ctl restart -m immediate`: every session is cut, the server crash-recovers and comes back.
