@@ -58,11 +58,14 @@ public final class ClobExecutionVenue: ExecutionVenue {
             guard let tokenId = BigUInt(r.tokenId, radix: 10) else {
                 throw VenueError(.malformed, "token id is not a decimal uint256")
             }
+            let maker = signer.config.maker(eoa: signer.key.address)
+            // A deposit wallet (type 3) is maker and signer; otherwise the EOA signs (protocol §2).
+            let orderSigner = signer.config.signatureType == .poly1271 ? maker : signer.key.address
             let order = OrderV2(
-                salt: UInt64.random(in: 1..<(1 << 53)), maker: signer.config.maker(eoa: signer.key.address),
-                signer: signer.key.address, tokenId: tokenId, makerAmount: amounts.makerAmount,
+                salt: UInt64.random(in: 1..<(1 << 53)), maker: maker,
+                signer: orderSigner, tokenId: tokenId, makerAmount: amounts.makerAmount,
                 takerAmount: amounts.takerAmount, side: .buy, signatureType: signer.config.signatureType,
-                timestamp: nowMs())
+                timestamp: nowMs(), builder: signer.config.builderCode)
             let domain = ExchangeDomain.v2(negRisk: r.negRisk, chainId: clob.chainId)
             let signed = try SignedOrder.sign(order: order, key: signer.key, domain: domain)
             return SignedBuy(
