@@ -166,8 +166,11 @@ import Testing
 
         try h.addSignal("ft-2", size: "15")
         try h.fault(#"{"path": "/books", "kind": "malformed_json", "count": 10}"#)
-        let r2 = try h.execute()
+        let r2 = try h.execute(["--format", "json"])
         #expect(r2.status == 69, "\(r2.output)")
+        // The summary says what the exit status says (it used to print "ok" and exit 69).
+        let summary = try jsonObject(r2.stdout)
+        #expect(summary["status"] as? String == "error" && summary["exit_status"] as? Int == 69, "\(r2.stdout)")
         #expect(try h.orders()["ft-2"] == nil, "an undecided signal keeps no row: the next run decides it")
         try h.control(.delete, "/_control/faults")
         let r3 = try h.execute()
