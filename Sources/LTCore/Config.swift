@@ -15,7 +15,8 @@ public struct Config: Sendable {
     public let databaseURL: String
     /// nil: choose by terminal (text on a TTY, JSON otherwise).
     public let logFormat: LogFormat?
-    /// `LT_LIVE_TRADING=1` is the environment's half of the two keys for live orders.
+    /// `LT_LIVE_TRADING=1` is the environment's half of the two keys for live orders; `0` or unset
+    /// is off; any other value is a `ConfigError`.
     public let liveTrading: Bool
 
     /// Reads and validates the variables every database job needs.
@@ -33,10 +34,16 @@ public struct Config: Sendable {
             }
             logFormat = f
         }
+        // Exactly "1" arms live trading and "0" (or unset/empty) does not. Anything else — "true",
+        // "TRUE", "yes", " 1" — is refused rather than guessed: this switch decides real money.
         switch env["LT_LIVE_TRADING"] {
-        case nil, "", "0", "false": liveTrading = false
-        case "1", "true": liveTrading = true
-        case let v?: throw ConfigError(variable: "LT_LIVE_TRADING", reason: "must be 1 or 0, got \(v)")
+        case nil, "", "0": liveTrading = false
+        case "1": liveTrading = true
+        case let v?:
+            throw ConfigError(
+                variable: "LT_LIVE_TRADING",
+                reason:
+                    "must be 1 (live orders allowed) or 0/unset, got '\(TextEscaping.controls(String(v.prefix(20))))'")
         }
     }
 

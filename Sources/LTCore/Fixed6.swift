@@ -18,10 +18,18 @@ public struct Fixed6: Sendable, Hashable, Comparable, Codable {
 
     public init(micros: Int64) { self.micros = micros }
 
-    /// A whole number of units (dollars, shares).
+    /// A whole number of units (dollars, shares). Traps beyond ±9,223,372,036,854: for literals
+    /// and known-small values; `init(checkedUnits:)` for anything that comes from input.
     public init(_ units: Int) {
         let (v, o) = Int64(units).multipliedReportingOverflow(by: Fixed6.scale)
         precondition(!o, "Fixed6 overflow: \(units)")
+        micros = v
+    }
+
+    /// A whole number of units, or `.overflow` when it does not fit.
+    public init(checkedUnits units: Int64) throws(Fixed6Error) {
+        let (v, o) = units.multipliedReportingOverflow(by: Fixed6.scale)
+        guard !o, v != .min else { throw .overflow }
         micros = v
     }
 
@@ -67,6 +75,60 @@ public struct Fixed6: Sendable, Hashable, Comparable, Codable {
     static func checked(_ v: Int128) throws(Fixed6Error) -> Fixed6 {
         guard v <= Int128(Int64.max), v >= Int128(Int64.min + 1) else { throw .overflow }
         return Fixed6(micros: Int64(v))
+    }
+
+    // MARK: Checked arithmetic
+    //
+    // The operators below trap on overflow, which is right for values the program itself bounds
+    // (a price × a cash balance read from the database). Anything derived from input — an FT size,
+    // a strategy's multiplier or capital — goes through these instead: an overflow is an error the
+    // caller turns into a skip reason, so one absurd row never stops a run (design §2).
+
+    /// `self + other`, or `.overflow`.
+    public func adding(_ other: Fixed6) throws(Fixed6Error) -> Fixed6 {
+        try Fixed6.checked(Int128(micros) + Int128(other.micros))
+    }
+
+    /// `self − other`, or `.overflow`.
+    public func subtracting(_ other: Fixed6) throws(Fixed6Error) -> Fixed6 {
+        try Fixed6.checked(Int128(micros) - Int128(other.micros))
+    }
+
+    /// `self × other` rounded to six decimals, and whether the exact result was out of range (then
+    /// `partialValue` is zero, never a wrapped value that could be mistaken for an amount).
+    public func multipliedReportingOverflow(by other: Fixed6, rounding: Rounding) -> (
+        partialValue: Fixed6, overflow: Bool
+    ) {
+        let q = Fixed6.divide(Int128(micros) * Int128(other.micros), by: Int128(Fixed6.scale), rounding: rounding)
+        guard let v = try? Fixed6.checked(q) else { return (.zero, true) }
+        return (v, false)
+    }
+
+    /// `self × other` rounded to six decimals, or `.overflow`.
+    public func checkedMultiplied(by other: Fixed6, rounding: Rounding) throws(Fixed6Error) -> Fixed6 {
+        let r = multipliedReportingOverflow(by: other, rounding: rounding)
+        guard !r.overflow else { throw .overflow }
+        return r.partialValue
+    }
+
+    /// `self ÷ other` rounded to six decimals, or `.divisionByZero` / `.overflow`.
+    public func checkedDivided(by other: Fixed6, rounding: Rounding) throws(Fixed6Error) -> Fixed6 {
+        guard other.micros != 0 else { throw .divisionByZero }
+        var n = Int128(micros) * Int128(Fixed6.scale)
+        var d = Int128(other.micros)
+        if d < 0 { n = -n; d = -d }
+        return try Fixed6.checked(Fixed6.divide(n, by: d, rounding: rounding))
+    }
+
+    /// `self × numerator ÷ denominator` with one rounding and no intermediate overflow (the product
+    /// is kept in 128 bits): a percentage of a balance, `cash × pct ÷ 100`, for any balance.
+    public func scaled(by numerator: Fixed6, per denominator: Fixed6, rounding: Rounding) throws(Fixed6Error) -> Fixed6
+    {
+        guard denominator.micros != 0 else { throw .divisionByZero }
+        var n = Int128(micros) * Int128(numerator.micros)
+        var d = Int128(denominator.micros)
+        if d < 0 { n = -n; d = -d }
+        return try Fixed6.checked(Fixed6.divide(n, by: d, rounding: rounding))
     }
 
     // MARK: Arithmetic
@@ -158,14 +220,17 @@ public enum Fixed6Error: Error, Equatable, CustomStringConvertible {
     case empty
     case invalidCharacter(String)
     case tooManyDecimals(String)
+    /// Beyond ±9,223,372,036,854.775807, the range of 6-decimal Int64 micro-units.
     case overflow
+    case divisionByZero
 
     public var description: String {
         switch self {
         case .empty: return "empty decimal"
         case .invalidCharacter(let s): return "not a decimal number: '\(s)'"
         case .tooManyDecimals(let s): return "more than 6 decimal places: '\(s)'"
-        case .overflow: return "decimal out of range"
+        case .overflow: return "too large: beyond ±\(Fixed6.max.plainText)"
+        case .divisionByZero: return "division by zero"
         }
     }
 }
@@ -218,11 +283,20 @@ extension Fixed6 {
         var value = intPart * Int128(Fixed6.scale) + frac
         if extra.contains(where: { $0 != UInt8(ascii: "0") }) {
             guard let rounding else { throw .tooManyDecimals(String(s)) }
-            // Re-round using the remaining digits: value.extra as a fraction of one micro.
+            // Re-round using the remaining digits: value.extra as a fraction of one micro. Only the
+            // first 12 extra digits are kept, plus one "sticky" digit that is 1 when any later digit
+            // is non-zero: that decides every rounding mode exactly (a tie needs all later digits
+            // zero) while value × 10^13 stays below 2^127 for any magnitude that passed the
+            // integer-part check, so a NUMERIC text with hundreds of decimals cannot overflow here.
             var denom: Int128 = 1
             var rest: Int128 = 0
-            for c in extra.prefix(30) {
+            for c in extra.prefix(12) {
                 rest = rest * 10 + Int128(c - UInt8(ascii: "0"))
+                denom *= 10
+            }
+            if extra.count > 12 {
+                let sticky = extra.dropFirst(12).contains { $0 != UInt8(ascii: "0") }
+                rest = rest * 10 + (sticky ? 1 : 0)
                 denom *= 10
             }
             let signed = (value * denom + rest) * (negative ? -1 : 1)
@@ -287,7 +361,9 @@ extension Fixed6 {
                 throw DecodingError.dataCorruptedError(in: c, debugDescription: error.description)
             }
         } else if let i = try? c.decode(Int64.self) {
-            self = Fixed6(Int(i))
+            do { self = try Fixed6(checkedUnits: i) } catch {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: error.description)
+            }
         } else if let d = try? c.decode(Decimal.self) {
             // Foundation's Decimal keeps the JSON number's decimal digits (no binary rounding).
             do { self = try Fixed6(parsing: "\(d)") } catch {

@@ -83,11 +83,13 @@ public final class ClobVenue: TradingVenue {
             guard let tokenId = BigUInt(r.tokenId, radix: 10) else {
                 throw VenueError(.malformed, "token id is not a decimal uint256")
             }
+            let maker = account.config.maker(eoa: account.key.address)
+            // A deposit wallet (type 3) is maker and signer; otherwise the EOA signs (protocol §2).
+            let orderSigner = account.config.signatureType == .poly1271 ? maker : account.key.address
             let order = OrderV2(
-                salt: UInt64.random(in: 1..<(1 << 53)), maker: account.config.maker(eoa: account.key.address),
-                signer: account.key.address, tokenId: tokenId, makerAmount: amounts.makerAmount,
-                takerAmount: amounts.takerAmount, side: r.side, signatureType: account.config.signatureType,
-                timestamp: nowMs())
+                salt: UInt64.random(in: 1..<(1 << 53)), maker: maker, signer: orderSigner, tokenId: tokenId,
+                makerAmount: amounts.makerAmount, takerAmount: amounts.takerAmount, side: r.side,
+                signatureType: account.config.signatureType, timestamp: nowMs(), builder: account.config.builderCode)
             let domain = ExchangeDomain.v2(negRisk: r.negRisk, chainId: clob.chainId)
             let signed = try SignedOrder.sign(order: order, key: account.key, domain: domain)
             return SignedVenueOrder(

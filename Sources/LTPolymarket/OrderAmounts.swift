@@ -13,8 +13,17 @@ import LTCore
 ///   down at amountDecimals. Python's Decimal does the division with 28 significant digits, but a
 ///   quotient of these operands is either exact at 10 decimals or at least 10⁻¹⁴ away from that
 ///   grid, so exact arithmetic gives the same result.
+/// * market orders, then, the venue's caps (protocol §5.8, not in the SDKs' code): whatever the tick,
+///   the venue accepts a market order's maker amount with at most 2 decimals and its taker amount
+///   with at most 4, and rejects the SDK's 5–6 decimal takers on the fine ticks (0.001, 0.005,
+///   0.0025, 0.0001) every time. The maker is already at 2 (`sizeDecimals`); the taker is truncated
+///   to 4, so a BUY's derived price maker ÷ taker stays ≥ its limit and can still lift the ask.
 public enum OrderAmounts {
     public typealias Amounts = (makerAmount: UInt64, takerAmount: UInt64)
+
+    /// The venue's decimal caps for market (FOK/FAK) orders' amounts, on every tick (§5.8).
+    public static let marketMakerMaxDecimals = 2
+    public static let marketTakerMaxDecimals = 4
 
     public static func limit(side: Side, price: ExactDecimal, size: ExactDecimal, tick: TickSize)
         throws(OrderValidationError) -> Amounts
@@ -40,22 +49,25 @@ public enum OrderAmounts {
         throws(OrderValidationError) -> Amounts
     {
         let pd = tick.priceDecimals
-        let sd = tick.sizeDecimals
+        let sd = min(tick.sizeDecimals, marketMakerMaxDecimals)  // 2 on every tick today
         // The range applies to the price actually used: a book-walk or protection price is truncated
         // to the tick's decimals first (0.995 at tick 0.01 trades as 0.99).
         try checkRange(price: price, used: ExactDecimal(units: price.floorUnits(places: pd), scale: pd), tick: tick)
         guard amount.isPositive else { throw .nonPositiveAmount(amount.description) }
         let p = price.floorUnits(places: pd)
         let m = amount.floorUnits(places: sd)
-        let counter: Int128
+        let sdkCounter: Int128
         switch side {
         case .buy:  // shares = dollars ÷ price = (m / 10^sd) / (p / 10^pd)
-            counter = fix(numerator: m * pow10(pd), denominator: p * pow10(sd), places: tick.amountDecimals)
+            sdkCounter = fix(numerator: m * pow10(pd), denominator: p * pow10(sd), places: tick.amountDecimals)
         case .sell:  // dollars = shares × price
-            counter = fix(numerator: m * p, denominator: pow10(sd + pd), places: tick.amountDecimals)
+            sdkCounter = fix(numerator: m * p, denominator: pow10(sd + pd), places: tick.amountDecimals)
         }
+        // The venue's cap, truncating (never rounding up) the SDK's value: see the type's comment.
+        let takerScale = min(tick.amountDecimals, marketTakerMaxDecimals)
+        let counter = sdkCounter / pow10(tick.amountDecimals - takerScale)
         let makerUnits = try baseUnits(m, scale: sd, original: amount)
-        let takerUnits = try baseUnits(counter, scale: tick.amountDecimals, original: amount)
+        let takerUnits = try baseUnits(counter, scale: takerScale, original: amount)
         return try nonZero((makerUnits, takerUnits))
     }
 

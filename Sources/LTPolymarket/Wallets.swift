@@ -12,16 +12,31 @@ public struct WalletConfig: Sendable, Hashable, CustomStringConvertible {
     public let funder: Address?
     /// L2 credentials, when configured; otherwise derive them with `ClobClient.deriveApiKey`.
     public let apiCredentials: ApiCredentials?
+    /// The builder code (bytes32) every order of this wallet carries in its signed struct and body
+    /// (protocol §5.8); all zeros when none is configured, as the official client sends.
+    public let builderCode: [UInt8]
 
     public init(
         name: String, keyFile: String, signatureType: SignatureType, funder: Address? = nil,
-        apiCredentials: ApiCredentials? = nil
+        apiCredentials: ApiCredentials? = nil, builderCode: [UInt8] = Word.zero
     ) {
+        precondition(builderCode.count == 32, "a builder code is bytes32")
         self.name = name
         self.keyFile = keyFile
         self.signatureType = signatureType
         self.funder = funder
         self.apiCredentials = apiCredentials
+        self.builderCode = builderCode
+    }
+
+    /// Parses a `builder_code`: `0x` and exactly 64 hex digits (either case). The official client
+    /// would left-pad a shorter value with zeros (`zfill(64)`) in the signed struct yet send the
+    /// short text in the body; a code is an identifier, so lt refuses anything but the full form
+    /// rather than guess which of the two the operator meant.
+    public static func parseBuilderCode(_ text: String) -> [UInt8]? {
+        guard text.hasPrefix("0x"), text.utf8.count == 66, let bytes = try? Hex.decode(text), bytes.count == 32
+        else { return nil }
+        return bytes
     }
 
     /// The maker address for orders signed by `eoa`.
@@ -39,7 +54,8 @@ public struct WalletConfig: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "WalletConfig(\(name), key_file: \(keyFile), signature_type: \(signatureType.rawValue), funder: "
-            + (funder?.description ?? "EOA") + ", api_credentials: \(apiCredentials == nil ? "none" : "configured"))"
+            + (funder?.description ?? "EOA") + ", api_credentials: \(apiCredentials == nil ? "none" : "configured")"
+            + (builderCode == Word.zero ? "" : ", builder_code: \(Hex.encode(builderCode))") + ")"
     }
 }
 
@@ -84,7 +100,7 @@ public enum WalletConfigError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// The wallets file: `{"wallets": {"<name>": {"key_file": "...", "signature_type": 0,
 /// "funder": "0x...", "api_credentials": {"key", "secret", "passphrase"} | "api_credentials_file":
-/// "..."}}}` (docs/operations.md). A strategy's `wallet` column names one entry.
+/// "...", "builder_code": "0x<64 hex>"}}}` (docs/operations.md). A strategy's `wallet` column names one entry.
 public struct WalletsFile: Sendable {
     public static let environmentVariable = "LT_WALLETS_FILE"
 
@@ -160,6 +176,7 @@ public struct WalletsFile: Sendable {
         var funder: String?
         var apiCredentials: RawCredentials?
         var apiCredentialsFile: String?
+        var builderCode: String?
 
         enum CodingKeys: String, CodingKey {
             case keyFile = "key_file"
@@ -167,6 +184,7 @@ public struct WalletsFile: Sendable {
             case funder
             case apiCredentials = "api_credentials"
             case apiCredentialsFile = "api_credentials_file"
+            case builderCode = "builder_code"
         }
 
         func config(name: String, path: String) throws(WalletConfigError) -> WalletConfig {
@@ -197,8 +215,18 @@ public struct WalletsFile: Sendable {
             if let creds {
                 do { try creds.validate() } catch { throw invalid("api_credentials: \(error)") }
             }
+            var builder = Word.zero
+            if let builderCode {
+                // The value is an attribution id, not a secret: quoting it helps the operator.
+                guard let parsed = WalletConfig.parseBuilderCode(builderCode) else {
+                    throw invalid(
+                        "builder_code '\(builderCode.prefix(80))' is not a bytes32: expected 0x and 64 hex digits")
+                }
+                builder = parsed
+            }
             return WalletConfig(
-                name: name, keyFile: keyFile, signatureType: type, funder: funderAddress, apiCredentials: creds)
+                name: name, keyFile: keyFile, signatureType: type, funder: funderAddress, apiCredentials: creds,
+                builderCode: builder)
         }
     }
 

@@ -37,10 +37,47 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
             if let v = p.pointee.val { fields[String(cString: keyword)] = String(cString: v) }
             p += 1
         }
+        if let problem = Self.invalidOption(fields) {
+            throw DatabaseError(.configuration, "DATABASE_URL: \(problem)")
+        }
         self.init(
             host: fields["host"] ?? fields["hostaddr"], port: fields["port"], database: fields["dbname"],
             user: fields["user"], password: fields["password"])
     }
+
+    /// Values libpq accepts in the string but rejects only when it connects, which would read as an
+    /// unreachable server (69) instead of a setting to fix (78). Names the option, and shows the
+    /// value: none of these options holds a secret.
+    static func invalidOption(_ fields: [String: String]) -> String? {
+        let choices: [(String, [String])] = [
+            ("sslmode", ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]),
+            ("gssencmode", ["disable", "prefer", "require"]),
+            ("channel_binding", ["disable", "prefer", "require"]),
+            ("target_session_attrs", ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"]),
+            ("load_balance_hosts", ["disable", "random"]),
+        ]
+        for (option, allowed) in choices {
+            if let v = fields[option], !v.isEmpty, !allowed.contains(v) {
+                return "\(option)=\(shown(v)) is not one of \(allowed.joined(separator: ", "))"
+            }
+        }
+        if let ports = fields["port"], !ports.isEmpty {
+            // One port, or one per host (comma-separated); an empty element means the default.
+            for p in ports.split(separator: ",", omittingEmptySubsequences: false) where !p.isEmpty {
+                guard let n = Int(p), (1...65_535).contains(n) else {
+                    return "port=\(shown(ports)) is not a port number (1-65535)"
+                }
+            }
+        }
+        for option in ["connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count"] {
+            if let v = fields[option], !v.isEmpty, Int(v.trimmingCharacters(in: .whitespaces)) == nil {
+                return "\(option)=\(shown(v)) is not an integer"
+            }
+        }
+        return nil
+    }
+
+    private static func shown(_ v: String) -> String { "'" + TextEscaping.controls(String(v.prefix(40))) + "'" }
 
     /// `database "lt" on host "db.example" port 5432 as user "lt"`: what to say when something fails.
     public var description: String {

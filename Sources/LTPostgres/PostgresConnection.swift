@@ -38,7 +38,11 @@ public final class PostgresConnection: Database {
         if PQstatus(c) != CONNECTION_OK {
             let reason = resolved.scrub(Self.errorText(c))
             PQfinish(c)
-            throw DatabaseError(.connection, "cannot connect to \(resolved): \(reason)")
+            // libpq checks option values (port, sslmode, …) only when connecting: a bad one is the
+            // operator's setting to fix (78), not an unreachable server (69). ConnectionTarget
+            // catches the common ones first; this covers the rest of libpq's option vocabulary.
+            let kind: DatabaseError.Kind = Self.isOptionValueError(reason) ? .configuration : .connection
+            throw DatabaseError(kind, "cannot connect to \(resolved): \(reason)")
         }
         conn = c
         target = resolved
@@ -181,10 +185,23 @@ public final class PostgresConnection: Database {
             throw DatabaseError(.connection, "lost connection to \(target): \(target.scrub(Self.errorText(conn)))")
         }
         let constraint = field(UInt8(ascii: "n"))
+        let oneLine = statement.replacingOccurrences(of: "\n", with: " ")
+        // A missing lt_ table means this database was never migrated: a setup step, not a failed query.
+        if state == "42P01", primary.contains("\"lt_") {
+            throw DatabaseError(
+                .configuration, "schema not found: run `lt migrate` (\(primary))", sqlState: state, statement: oneLine)
+        }
         var message = primary
         if let state { message += " (SQLSTATE \(state)" + (constraint.map { ", constraint \($0)" } ?? "") + ")" }
-        message += " in: " + statement.replacingOccurrences(of: "\n", with: " ")
-        throw DatabaseError(.query, message, sqlState: state, constraint: constraint)
+        // The statement travels separately (logged at debug level), never inside the message.
+        throw DatabaseError(.query, message, sqlState: state, constraint: constraint, statement: oneLine)
+    }
+
+    /// libpq's own complaints about a connection option's value, e.g. `invalid port number: "x"`,
+    /// `invalid sslmode value: "bogus"`, `invalid integer value "x" for connection option "port"`.
+    static func isOptionValueError(_ text: String) -> Bool {
+        text.hasPrefix("invalid ")
+            && (text.contains(" value") || text.contains("port number") || text.contains("connection option"))
     }
 
     /// Class 08 (connection exception), 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now.

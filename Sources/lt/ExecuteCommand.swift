@@ -48,7 +48,16 @@ struct ExecuteCommand: JobCommand {
         let outcome = Outcome()
         // 0. The job lock is taken by Runner.run; then the housekeeping every job does first (an
         //    overdue daily reset, matured cooldowns), so a missed cron tick never blocks trading.
-        let status = Runner.run(job: job, options: options) { ctx, config, db in
+        // Strategies the configuration stops (78) or signals deferred for an unavailable venue (69)
+        // decide the exit status — and so the JSON summary's status, which Runner derives from it.
+        let decide: (any JobSummary) -> ExitStatus = { summary in
+            if summary.failedCount > 0 { return .someFailed }
+            guard let s = outcome.summary else { return .ok }
+            if s.configurationErrors > 0 { return .config }
+            if s.deferred > 0 { return .unavailable }
+            return .ok
+        }
+        return Runner.run(job: job, options: options, decide: decide) { ctx, config, db in
             let timings = StageTimings()  // db / HTTP / signing totals for the JSON summary (lt-bench)
             let ledger = TimedLedger(LedgerStore(database: db), timings: timings)
             _ = try Housekeeping.run(ctx, ledger: ledger)
@@ -75,9 +84,5 @@ struct ExecuteCommand: JobCommand {
             outcome.summary = summary
             return TimedJobSummary(summary, timings: timings.report)
         }
-        guard status == .ok, let summary = outcome.summary else { return status }
-        if summary.configurationErrors > 0 { return .config }
-        if summary.deferred > 0 { return .unavailable }
-        return status
     }
 }

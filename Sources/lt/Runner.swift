@@ -43,9 +43,12 @@ enum Runner {
     /// - Parameters:
     ///   - job: the job name (log field `job`, job-lock name).
     ///   - takeJobLock: false for read-only operator commands (status).
+    ///   - decide: the exit status for a summary the job returned. The JSON summary's `status` is
+    ///     derived from the same value, so the two cannot disagree.
     ///   - body: the job itself; it returns its summary.
     static func run(
         job: String, options: CommonOptions, takeJobLock: Bool = true,
+        decide: (any JobSummary) -> ExitStatus = { $0.failedCount > 0 ? .someFailed : .ok },
         _ body: (JobContext, Config, PostgresConnection) throws -> any JobSummary
     ) -> ExitStatus {
         let env = ProcessInfo.processInfo.environment
@@ -105,7 +108,7 @@ enum Runner {
                 summary = try body(ctx, config, db)
             }
             let elapsed = Int(Date().timeIntervalSince(startedAt) * 1000)
-            let status: ExitStatus = summary.failedCount > 0 ? .someFailed : .ok
+            let status: ExitStatus = summary is LockSkippedSummary ? .ok : decide(summary)
             ctx.logger.info(
                 "run finished",
                 metadata: [
@@ -115,6 +118,9 @@ enum Runner {
             return status
         } catch {
             let status = status(for: error)
+            if let e = error as? DatabaseError, let statement = e.statement {
+                ctx.logger.debug("failed statement", metadata: ["statement": .string(statement)])
+            }
             return fail(ctx.logger, status, "\(error)", format: options.format, runID: runID, job: job)
         }
     }
@@ -159,8 +165,9 @@ enum Runner {
         case .text:
             for line in summary.textLines { print(line) }
         case .json:
-            let statusText = summary is LockSkippedSummary ? "skipped" : (status == .ok ? "ok" : "failed")
-            let envelope = Envelope(job: job, runID: runID, status: statusText, result: summary)
+            let envelope = Envelope(
+                job: job, runID: runID, status: statusText(status, skipped: summary is LockSkippedSummary),
+                exitStatus: status.rawValue, result: summary)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -176,19 +183,31 @@ enum Runner {
         }
     }
 
+    /// The JSON summary's `status` for an exit status: "ok" (or "skipped") only for 0, "failed"
+    /// for 1, "error" for 64/69/78 as `fail` prints, so a script reading either sees the same.
+    static func statusText(_ status: ExitStatus, skipped: Bool) -> String {
+        switch status {
+        case .ok: return skipped ? "skipped" : "ok"
+        case .someFailed: return "failed"
+        case .usage, .unavailable, .config: return "error"
+        }
+    }
+
     struct Envelope: Encodable {
         var job: String
         var runID: String
         var status: String
+        var exitStatus: Int32
         var result: any JobSummary
 
-        enum CodingKeys: String, CodingKey { case job, runID, status, result }
+        enum CodingKeys: String, CodingKey { case job, runID, status, exitStatus, result }
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(job, forKey: .job)
             try c.encode(runID, forKey: .runID)
             try c.encode(status, forKey: .status)
+            try c.encode(exitStatus, forKey: .exitStatus)
             try c.encode(result, forKey: .result)
         }
     }

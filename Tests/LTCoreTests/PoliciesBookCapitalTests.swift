@@ -92,12 +92,32 @@ import Testing
         Case(
             name: "FAK takes partial depth", asks: book([("0.55", "20"), ("0.70", "1000")]),
             signal: "0.55", bps: 0, amount: "150", type: .fak, reason: nil),
+        // The venue's minimum is $1 of collateral for market orders (§5.8), whatever min_order_size
+        // says: a $2 FOK at 0.50 buys 4 shares on a market whose limit-order minimum is 5.
         Case(
-            name: "below market minimum shares", asks: book([("0.55", "100")]), signal: "0.55", bps: 0,
-            amount: "2.5", type: .fok, reason: .belowMinSize),
+            name: "$2 FOK below min_order_size shares is placed", asks: book([("0.50", "100")]), signal: "0.50",
+            bps: 0, amount: "2", type: .fok, reason: nil),
         Case(
-            name: "at market minimum shares", asks: book([("0.50", "100")]), signal: "0.50", bps: 0,
-            amount: "2.5", type: .fok, reason: nil),
+            name: "$1 FAK for 1.8181 shares is placed", asks: book([("0.55", "100")]), signal: "0.55", bps: 0,
+            amount: "1", type: .fak, reason: nil),
+        Case(
+            name: "FOK below $1 is skipped", asks: book([("0.50", "100")]), signal: "0.50", bps: 0,
+            amount: "0.99", type: .fok, reason: .belowMinSize),
+        Case(
+            name: "FAK below $1 is skipped", asks: book([("0.05", "1000")]), signal: "0.05", bps: 0,
+            amount: "0.999", type: .fak, reason: .belowMinSize),
+        Case(
+            name: "GTC below min_order_size shares is skipped", asks: book([("0.50", "100")]), signal: "0.50",
+            bps: 0, amount: "2", type: .gtc, reason: .belowMinSize),
+        Case(
+            name: "GTC at min_order_size shares is placed", asks: book([("0.50", "100")]), signal: "0.50", bps: 0,
+            amount: "2.5", type: .gtc, reason: nil),
+        Case(
+            name: "FOK needs collateral depth, not share depth", asks: book([("0.50", "29.5")]), signal: "0.50",
+            bps: 300, amount: "15", type: .fok, reason: .insufficientDepth),
+        Case(
+            name: "FOK with exactly the collateral at ≤ limit", asks: book([("0.50", "20"), ("0.51", "9.803922")]),
+            signal: "0.50", bps: 200, amount: "15", type: .fok, reason: nil),
         Case(
             name: "signal below the tick", asks: book([("0.01", "1000")]), signal: "0.004", bps: 0,
             amount: "5", type: .fok, reason: .priceOutOfRange),
@@ -114,8 +134,16 @@ import Testing
             #expect(p.limitPrice.isMultiple(of: c.rules.tickSize))
             #expect(p.bestAsk <= p.limitPrice)
             #expect(p.expectedFill.usd <= p.amountUsd)
-            #expect(p.shares >= c.rules.minOrderSize)
-            if c.type == .fok { #expect(p.expectedFill.shares == p.shares) }
+            if PriceProtection.isMarketOrder(c.type) {
+                #expect(p.amountUsd >= PriceProtection.marketOrderMinimumUsd)
+            } else {
+                #expect(p.shares >= c.rules.minOrderSize)
+            }
+            // A FOK spends its whole amount and gets at least the shares it asked for.
+            if c.type == .fok {
+                #expect(p.expectedFill.usd == p.amountUsd)
+                #expect(p.expectedFill.shares >= p.shares)
+            }
         case .failure(let skip):
             #expect(skip.reason == c.reason, "\(skip)")
         }
@@ -131,22 +159,54 @@ import Testing
         #expect(p.shares == fx("272.7272"))  // 150 / 0.55 down to 4 decimals (tick 0.01)
     }
 
-    @Test func fokPricesImprovementGoesToTheTaker() throws {
-        // $15 at limit 0.51 asks for 29.4117 shares; the book sells them at 0.50.
+    /// §5.8: the venue fills a marketable BUY by collateral; price improvement is extra shares.
+    @Test func fokPriceImprovementComesBackAsShares() throws {
+        // The example: a $40 FOK at limit 0.51 against asks at 0.50 spends $40 for 80 shares
+        // (not $39.22 for the 78.4313 shares it asked for).
         let p = try PriceProtection.protect(
+            asks: Self.book([("0.50", "1000")]), signalPrice: fx("0.50"), maxSlippageBps: 200, rules: Self.rules,
+            amountUsd: fx("40"), orderType: .fok
+        ).get()
+        #expect(p.limitPrice == fx("0.51"))
+        #expect(p.shares == fx("78.4313"))
+        #expect(p.expectedFill == BookFill(shares: fx("80"), usd: fx("40"), vwap: fx("0.5")))
+        // $15 at 0.51 asks for 29.4117 shares and gets 30 at 0.50.
+        let q = try PriceProtection.protect(
             asks: Self.book([("0.50", "100")]), signalPrice: fx("0.50"), maxSlippageBps: 300, rules: Self.rules,
             amountUsd: fx("15"), orderType: .fok
         ).get()
-        #expect(p.limitPrice == fx("0.51"))
-        #expect(p.shares == fx("29.4117"))
-        #expect(p.expectedFill == BookFill(shares: fx("29.4117"), usd: fx("14.70585"), vwap: fx("0.5")))
-        // Share depth, not dollar depth, decides FOK: 29.5 shares at 0.50 ($14.75) suffice.
-        #expect(throws: Never.self) {
-            try PriceProtection.protect(
-                asks: Self.book([("0.50", "29.5")]), signalPrice: fx("0.50"), maxSlippageBps: 300,
-                rules: Self.rules, amountUsd: fx("15"), orderType: .fok
-            ).get()
-        }
+        #expect(q.shares == fx("29.4117"))
+        #expect(q.expectedFill == BookFill(shares: fx("30"), usd: fx("15"), vwap: fx("0.5")))
+    }
+
+    /// The shadow fill walks the book level by level: whole levels at their cost, then the rest of
+    /// the money at the next price, rounded down to a micro-share.
+    @Test(
+        arguments: [
+            // asks, limit, amount, type, shares, usd
+            ([("0.50", "10"), ("0.52", "100")], "0.55", "15", OrderType.fok, "29.230769", "15"),
+            ([("0.50", "10"), ("0.52", "100")], "0.51", "15", .fak, "10", "5"),  // FAK: what ≤ limit allows
+            ([("0.33", "1000")], "0.34", "10", .fok, "30.30303", "10"),
+            ([("0.0625", "1000")], "0.07", "1", .fok, "16", "1"),
+        ] as [([(String, String)], String, String, OrderType, String, String)])
+    func shadowFillSpendsTheAmount(
+        asks: [(String, String)], limit: String, amount: String, type: OrderType, shares: String, usd: String
+    ) throws {
+        let p = try PriceProtection.protect(
+            asks: Self.book(asks), signalPrice: fx(limit), maxSlippageBps: 0,
+            rules: Self.rules, amountUsd: fx(amount), orderType: type
+        ).get()
+        #expect(p.expectedFill.shares == fx(shares))
+        #expect(p.expectedFill.usd == fx(usd))
+    }
+
+    @Test func marketTakerDecimalsAreCappedAtFour() {
+        #expect(
+            PriceProtection.shares(amountUsd: fx("15"), limitPrice: fx("0.533"), tick: fx("0.001")) == fx("28.1425"))
+        #expect(
+            PriceProtection.shares(amountUsd: fx("15"), limitPrice: fx("0.4321"), tick: fx("0.0001")) == fx("34.7141"))
+        #expect(PriceProtection.shares(amountUsd: fx("15"), limitPrice: fx("0.6"), tick: fx("0.1")) == fx("25"))
+        #expect(PriceProtection.shares(amountUsd: fx("10"), limitPrice: fx("0.3"), tick: fx("0.1")) == fx("33.333"))
     }
 
     @Test(

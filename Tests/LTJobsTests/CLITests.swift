@@ -73,4 +73,98 @@ struct CLITests {
         }
         #expect(runIDs.count == 1)
     }
+
+    // MARK: Issue 9 §5: operator-facing errors
+
+    @Test(
+        "LT_LIVE_TRADING accepts exactly 1 and 0/unset; anything else exits 78 naming it",
+        arguments: ["true", "TRUE", "yes", "2", " 1", "false", "on"])
+    func liveTradingValues(value: String) throws {
+        let r = try LTProcess.run(
+            ["status", "--format", "json"],
+            environment: ["DATABASE_URL": "host=/nonexistent-lt-socket-dir", "LT_LIVE_TRADING": value])
+        #expect(r.status == 78, "\(r.stdout)")
+        #expect(r.stdout.contains("LT_LIVE_TRADING") && r.stderr.contains("LT_LIVE_TRADING"))
+        #expect(try jsonObject(r.stdout)["status"] as? String == "error")
+    }
+
+    @Test("LT_LIVE_TRADING=1 and =0 are accepted (the run gets as far as the database)", arguments: ["1", "0", ""])
+    func liveTradingAccepted(value: String) throws {
+        let r = try LTProcess.run(
+            ["status"], environment: ["DATABASE_URL": "host=/nonexistent-lt-socket-dir", "LT_LIVE_TRADING": value])
+        #expect(r.status == 69, "\(r.stdout)")
+    }
+
+    @Test(
+        "a malformed DATABASE_URL option exits 78, not 69",
+        arguments: [
+            "postgresql://lt@localhost/db?port=notaport", "postgresql://lt@localhost:5432/db?sslmode=bogus",
+            "host=/tmp port=notaport dbname=x", "host=/tmp port=70000 dbname=x", "host=/tmp sslmode=bogus dbname=x",
+            "host=/tmp connect_timeout=soon dbname=x", "host=/tmp target_session_attrs=whatever dbname=x",
+        ])
+    func malformedDatabaseOption(url: String) throws {
+        for format in ["text", "json"] {
+            let r = try LTProcess.run(["daily-reset", "--format", format], environment: ["DATABASE_URL": url])
+            #expect(r.status == 78, "\(url): \(r.stdout)")
+            #expect(r.stdout.contains("DATABASE_URL"), "\(r.stdout)")
+            if format == "json" { #expect(try jsonObject(r.stdout)["status"] as? String == "error") }
+        }
+    }
+
+    @Test("an unmigrated database says to run lt migrate and exits 78, without the SQL text")
+    func unmigratedDatabase() throws {
+        let t = try TestDatabase(migrated: false, devTables: false)
+        for command in ["status", "daily-reset"] {
+            for format in ["text", "json"] {
+                let r = try LTProcess.run([command, "--format", format], environment: ["DATABASE_URL": t.url])
+                #expect(r.status == 78, "\(command): \(r.stdout) \(r.stderr)")
+                #expect(r.stdout.contains("schema not found: run `lt migrate`"), "\(r.stdout)")
+                #expect(!(r.stdout + r.stderr).contains("SELECT"), "the statement is for debug logs only")
+                if format == "json" { #expect(try jsonObject(r.stdout)["status"] as? String == "error") }
+            }
+        }
+        // At debug level the statement is there for whoever needs it.
+        let debug = try LTProcess.run(
+            ["status", "--log-level", "debug"], environment: ["DATABASE_URL": t.url, "LT_LOG_FORMAT": "json"])
+        #expect(debug.status == 78)
+        #expect(debug.stderr.contains("SELECT"))
+        #expect(!debug.stdout.contains("SELECT"))
+    }
+
+    @Test("the JSON summary's status agrees with the exit status")
+    func jsonStatusAgreesWithExitStatus() throws {
+        let t = try TestDatabase()
+        let ok = try LTProcess.run(["status", "--format", "json"], environment: ["DATABASE_URL": t.url])
+        #expect(ok.status == 0)
+        let okJSON = try jsonObject(ok.stdout)
+        #expect(okJSON["status"] as? String == "ok" && okJSON["exit_status"] as? Int == 0)
+        // A broken invariant: status exits 1, and says "failed".
+        let db = try t.connect()
+        try db.runScript(
+            """
+            ALTER TABLE lt_strategies DROP CONSTRAINT lt_strategies_capital_invariant;
+            INSERT INTO lt_strategies (strategy_id, ft_wallet_id, wallet, mode, initial_capital, available_cash)
+            VALUES ('s1', 'w', 'main', 'shadow', 100, 90)
+            """)
+        let failed = try LTProcess.run(["status", "--format", "json"], environment: ["DATABASE_URL": t.url])
+        #expect(failed.status == 1)
+        let failedJSON = try jsonObject(failed.stdout)
+        #expect(failedJSON["status"] as? String == "failed" && failedJSON["exit_status"] as? Int == 1)
+    }
+
+    @Test("lt status escapes control characters in strategy ids")
+    func statusEscapesControlCharacters() throws {
+        let t = try TestDatabase()
+        let db = try t.connect()
+        try db.runScript(
+            """
+            INSERT INTO lt_strategies (strategy_id, ft_wallet_id, wallet, mode, initial_capital, available_cash)
+            VALUES (E'evil\\nINVARIANTS OK\\u001b[31mred', 'w', 'main', 'shadow', 100, 100)
+            """)
+        let r = try LTProcess.run(["status"], environment: ["DATABASE_URL": t.url])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(!r.stdout.contains("\u{1b}"))
+        #expect(r.stdout.contains(#"evil\nINVARIANTS OK\u{1b}[31mred"#), "\(r.stdout)")
+        #expect(!r.stdout.split(separator: "\n").contains { $0.hasPrefix("INVARIANTS OK") })
+    }
 }

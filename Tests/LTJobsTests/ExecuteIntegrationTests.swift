@@ -65,8 +65,9 @@ import Testing
         try h.addStrategy("shadow", wallet: "ftw1", mode: .shadow)
         // A live strategy without LT_LIVE_TRADING=1 also runs as shadow (with a warning).
         try h.addStrategy("live-no-key", wallet: "ftw1", mode: .live)
-        // $60, signal 0.51, 300 bps → limit 0.52: 60/0.52 = 115.3846 shares, walked as the venue
-        // would: 100 @0.50 ($50) + 15.3846 @0.51 ($7.846146).
+        // $60, signal 0.51, 300 bps → limit 0.52: the order asks for 60/0.52 = 115.3846 shares, and
+        // the venue fills a marketable BUY by its collateral (protocol §5.8): 100 @0.50 ($50), then
+        // the remaining $10 buys 19.607843 @0.51: $60 for 119.607843 shares.
         try h.addSignal("ft-1", price: "0.51", size: "60")
         let r = try h.execute(live: false)
         #expect(r.status == 0, "\(r.output)")
@@ -77,10 +78,10 @@ import Testing
             #expect(row.status == "FILLED")
             #expect(row.orderHash == nil)
             #expect(row.requestedUsd == Self.fx("60"))
-            #expect(row.executedUsd == Self.fx("57.846146"))
-            #expect(row.executedShares == Self.fx("115.3846"))
+            #expect(row.executedUsd == Self.fx("60"))
+            #expect(row.executedShares == Self.fx("119.607843"))
             let c = try h.cash(s)
-            #expect(c.locked == Self.fx("57.846146") && c.available == Self.fx("942.153854"))
+            #expect(c.locked == Self.fx("60") && c.available == Self.fx("940"))
         }
         #expect(try h.orderLog().isEmpty, "shadow mode must never call POST /order")
         try assertClean(h, strategies: ["shadow", "live-no-key"])
@@ -191,8 +192,11 @@ import Testing
 
         try h.addSignal("ft-2", size: "15")
         try h.fault(#"{"path": "/books", "kind": "malformed_json", "count": 10}"#)
-        let r2 = try h.execute()
+        let r2 = try h.execute(["--format", "json"])
         #expect(r2.status == 69, "\(r2.output)")
+        // The summary says what the exit status says (it used to print "ok" and exit 69).
+        let summary = try jsonObject(r2.stdout)
+        #expect(summary["status"] as? String == "error" && summary["exit_status"] as? Int == 69, "\(r2.stdout)")
         #expect(try h.orders()["ft-2"] == nil, "an undecided signal keeps no row: the next run decides it")
         try h.control(.delete, "/_control/faults")
         let r3 = try h.execute()

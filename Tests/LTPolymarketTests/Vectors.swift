@@ -52,3 +52,25 @@ enum Vectors {
         }
     }
 }
+
+/// What the venue accepts for an official vector's amounts (protocol §5.8). The official clients
+/// compute market (FOK/FAK) orders with the tick's amount decimals, 5–6 on the fine ticks, and the
+/// live venue rejects every such order ("maker amount supports a max accuracy of 2 decimals, taker
+/// amount a max of 4 decimals"). `lt` keeps the SDK's algorithm and then truncates the taker to 4
+/// decimals (down, so a BUY's derived price maker ÷ taker stays ≥ its limit). So the expected value
+/// of a market case is derived from the vector by that rule: the maker as given (the SDK already
+/// truncates it to 2 decimals, which is asserted), the taker rounded down to 4 decimals. Limit
+/// orders and market orders already within the caps are expected byte for byte.
+enum MarketOrderCaps {
+    /// Base units (6 decimals) per step of the market taker's last allowed decimal (10⁻⁴).
+    static let marketTakerStep: UInt64 = 100
+    static let marketMakerStep: UInt64 = 10_000
+
+    static func expected(kind: String, makerAmount: String, takerAmount: String) -> (maker: UInt64, taker: UInt64) {
+        let maker = UInt64(makerAmount)!
+        let taker = UInt64(takerAmount)!
+        guard kind == "market" else { return (maker, taker) }
+        precondition(maker % marketMakerStep == 0, "an SDK market maker amount with more than 2 decimals")
+        return (maker, taker / marketTakerStep * marketTakerStep)
+    }
+}

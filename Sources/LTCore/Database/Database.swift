@@ -48,7 +48,7 @@ extension Database {
             do {
                 out.append(try decode(row))
             } catch {
-                throw DatabaseError(.decoding, "\(error) in: \(sql.description)")
+                throw DatabaseError(.decoding, "\(error)", statement: sql.description)
             }
         }
         return out
@@ -124,13 +124,22 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public var sqlState: String?
     /// The violated constraint's name, when the server sent one.
     public var constraint: String?
+    /// The statement that failed. Not part of `message`: an operator needs what went wrong and on
+    /// which strategy or signal, not a page of SQL; the runner logs it at debug level.
+    public var statement: String?
 
-    public init(_ kind: Kind, _ message: String, sqlState: String? = nil, constraint: String? = nil) {
+    public init(
+        _ kind: Kind, _ message: String, sqlState: String? = nil, constraint: String? = nil, statement: String? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.sqlState = sqlState
         self.constraint = constraint
+        self.statement = statement
     }
+
+    /// SQLSTATE 42P01 undefined_table on one of lt's own tables: the database was never migrated.
+    public var isMissingSchema: Bool { kind == .configuration && sqlState == "42P01" }
 
     public var description: String { message }
 

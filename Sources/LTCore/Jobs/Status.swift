@@ -44,12 +44,16 @@ public enum StatusReport {
                 "STRATEGY", "MODE", "STATE", "AVAILABLE", "LOCKED", "COOLDOWN", "PNL", "RISK", "OPEN", "TODAY",
                 "LAST ACTIVITY",
             ]
+            // Ids, reasons and statuses are database text anyone with write access chose: escaped, so
+            // a newline cannot break the table and an ESC sequence cannot reach the terminal.
+            let esc = TextEscaping.controls
             let rows = strategies.map { s -> [String] in
                 var risk = "spent \(s.dailySpentUSD.formatted(places: 2)) loss \(s.dailyLossUSD.formatted(places: 2))"
-                if s.circuitBreakerActive { risk = "BREAKER \(s.circuitBreakerReason ?? "?"); " + risk }
-                let today = s.ordersToday.keys.sorted().map { "\($0) \(s.ordersToday[$0]!)" }.joined(separator: ", ")
+                if s.circuitBreakerActive { risk = "BREAKER \(esc(s.circuitBreakerReason ?? "?")); " + risk }
+                let today = s.ordersToday.keys.sorted().map { "\(esc($0)) \(s.ordersToday[$0]!)" }
+                    .joined(separator: ", ")
                 return [
-                    s.strategyID + (s.isActive ? "" : " (inactive)"), s.mode.rawValue, s.tradingState.rawValue,
+                    esc(s.strategyID) + (s.isActive ? "" : " (inactive)"), s.mode.rawValue, s.tradingState.rawValue,
                     s.availableCash.formatted(places: 2), s.lockedCapital.formatted(places: 2),
                     s.cooldownCapital.formatted(places: 2), s.realizedPnl.formatted(places: 2), risk,
                     String(s.openPositions), today.isEmpty ? "-" : today,
@@ -61,7 +65,7 @@ public enum StatusReport {
             if issues.isEmpty {
                 lines.append("invariants: ok")
             } else {
-                lines += issues.map { "INVARIANT BROKEN: \($0)" }
+                lines += issues.map { "INVARIANT BROKEN: \(esc($0))" }
             }
             return lines
         }

@@ -30,7 +30,12 @@ public enum BookWalk {
         asks.filter { $0.price > .zero && $0.size > .zero }.sorted { $0.price < $1.price }
     }
 
-    /// Walks `asks` best-first, taking levels priced at or below `limitPrice`, until `maxUsd` is spent.
+    /// Walks `asks` best-first, taking levels priced at or below `limitPrice`, until `maxUsd` is spent:
+    /// how the venue fills a marketable BUY (polymarket-protocol.md §5.8). It spends the order's
+    /// collateral (its maker amount: all of it for FOK, what the book allows at ≤ the limit for FAK)
+    /// and price improvement comes back as extra shares. A whole level costs `size × price` rounded
+    /// up to a micro; the level where the money runs out buys `remaining ÷ price` shares rounded down
+    /// to a micro-share and takes all of the remaining money.
     public static func buy(asks: [BookLevel], limitPrice: Fixed6, maxUsd: Fixed6) -> BookFill {
         var shares = Fixed6.zero
         var usd = Fixed6.zero
@@ -43,28 +48,13 @@ public enum BookWalk {
                 shares += level.size
                 usd += levelCost
             } else {
-                // floor(remaining / price) shares cost at most `remaining` even after rounding up.
+                // Prices are < 1, so a positive remainder always buys at least a micro-share.
                 let take = remaining.divided(by: level.price, rounding: .floor)
                 guard take > .zero else { break }
                 shares += take
-                usd += take.multiplied(by: level.price, rounding: .ceiling)
+                usd = maxUsd
                 break
             }
-        }
-        guard shares > .zero else { return .empty }
-        return BookFill(shares: shares, usd: usd, vwap: usd.divided(by: shares, rounding: .halfEven))
-    }
-
-    /// Walks `asks` best-first at or below `limitPrice` until `shares` are bought: how the venue
-    /// matches a marketable BUY (it asks for a number of shares, price improvement goes to the taker).
-    public static func buy(asks: [BookLevel], limitPrice: Fixed6, shares target: Fixed6) -> BookFill {
-        var shares = Fixed6.zero
-        var usd = Fixed6.zero
-        for level in normalizedAsks(asks) {
-            guard level.price <= limitPrice, shares < target else { break }
-            let take = Swift.min(level.size, target - shares)
-            shares += take
-            usd += take.multiplied(by: level.price, rounding: .ceiling)
         }
         guard shares > .zero else { return .empty }
         return BookFill(shares: shares, usd: usd, vwap: usd.divided(by: shares, rounding: .halfEven))
@@ -112,27 +102,44 @@ public struct VenueRules: Sendable, Hashable {
 public struct ProtectedBuy: Sendable, Hashable {
     /// On the tick grid, in [tick, 1 − tick]. The worst price the order accepts.
     public let limitPrice: Fixed6
-    /// Whole cents: the collateral the market order offers (its maker amount).
+    /// Whole cents: the collateral the market order offers (its maker amount), which the venue
+    /// spends in full on a FOK fill.
     public let amountUsd: Fixed6
-    /// Shares the order asks for: amount ÷ limit, rounded down to the market's amount decimals
-    /// (polymarket-protocol.md §5.4, the taker amount of a market BUY).
+    /// Shares the order asks for, its taker amount: amount ÷ limit rounded down to the market
+    /// order's taker decimals (at most 4, §5.8). A fill below the limit gets more shares than this.
     public let shares: Fixed6
     public let bestAsk: Fixed6
     /// USD available at or below the limit price.
     public let depthUsd: Fixed6
-    /// What walking the current book would fill (the shadow fill; an estimate for live orders).
+    /// What the amount buys walking the current book at ≤ the limit (the shadow fill; an estimate
+    /// for live orders): the whole amount for a FOK, what the book allows for a FAK.
     public let expectedFill: BookFill
 }
 
 /// Price protection against the signal price, venue rules and depth (design §4).
 public enum PriceProtection {
+    /// The venue's minimum collateral for a market (FOK/FAK) BUY (polymarket-protocol.md §5.8). The
+    /// book's `min_order_size` share minimum applies to limit orders only.
+    public static let marketOrderMinimumUsd = Fixed6(1)
+
+    /// Decimals the venue accepts in a market order's taker amount, whatever the tick (§5.8).
+    public static let marketTakerMaxDecimals = 4
+
     /// Amount decimals for a tick (polymarket-protocol.md §5.1): the tick's price decimals + 2.
     public static func amountDecimals(tick: Fixed6) -> Int { Swift.min(6, tick.fractionalDigits + 2) }
 
+    /// Decimals of a market order's taker amount: the tick's amount decimals, capped at 4 (§5.8).
+    public static func marketTakerDecimals(tick: Fixed6) -> Int {
+        Swift.min(marketTakerMaxDecimals, amountDecimals(tick: tick))
+    }
+
     /// The shares a market BUY of `amountUsd` at `limitPrice` asks for (its taker amount).
     public static func shares(amountUsd: Fixed6, limitPrice: Fixed6, tick: Fixed6) -> Fixed6 {
-        amountUsd.divided(by: limitPrice, rounding: .floor).rounded(toPlaces: amountDecimals(tick: tick), .floor)
+        amountUsd.divided(by: limitPrice, rounding: .floor).rounded(toPlaces: marketTakerDecimals(tick: tick), .floor)
     }
+
+    /// True for the order types the venue treats as market orders (its $1 minimum applies).
+    public static func isMarketOrder(_ type: OrderType) -> Bool { type == .fok || type == .fak }
 
     /// The protected BUY limit: `signal × (1 + bps/10 000)`, rounded DOWN to the tick so slippage
     /// never exceeds the strategy's limit, capped at `1 − tick` (the venue's maximum price).
@@ -167,20 +174,33 @@ public enum PriceProtection {
         }
         let amount = amountUsd.rounded(toMultipleOf: Sizing.cent, .floor)
         let shares = shares(amountUsd: amount, limitPrice: limit, tick: tick)
-        guard shares >= rules.minOrderSize, shares > .zero else {
-            return .failure(
-                Skip(.belowMinSize, "\(shares) shares at \(limit) < market minimum \(rules.minOrderSize)"))
+        // The venue's minimum depends on the order type (§5.8): $1 of collateral for a market order,
+        // `min_order_size` shares for a limit order.
+        if isMarketOrder(orderType) {
+            guard amount >= marketOrderMinimumUsd, shares > .zero else {
+                return .failure(
+                    Skip(
+                        .belowMinSize,
+                        "\(orderType.rawValue) for $\(amount) < the venue's market-order minimum $\(marketOrderMinimumUsd)"
+                    ))
+            }
+        } else {
+            guard shares >= rules.minOrderSize, shares > .zero else {
+                return .failure(
+                    Skip(.belowMinSize, "\(shares) shares at \(limit) < market minimum \(rules.minOrderSize)"))
+            }
         }
-        // The venue fills the order's share count at prices up to the limit: FOK needs that many.
-        let depth = BookWalk.depthShares(asks: book, limitPrice: limit)
-        if orderType == .fok, depth < shares {
+        // The venue fills a marketable BUY by its collateral at prices up to the limit: a FOK needs
+        // asks worth the whole amount there.
+        let depthUsd = BookWalk.depthUsd(asks: book, limitPrice: limit)
+        if orderType == .fok, depthUsd < amount {
             return .failure(
-                Skip(.insufficientDepth, "FOK for \(shares) shares but only \(depth) offered at ≤ \(limit)"))
+                Skip(.insufficientDepth, "FOK for $\(amount) but only $\(depthUsd) offered at ≤ \(limit)"))
         }
-        let fill = BookWalk.buy(asks: book, limitPrice: limit, shares: shares)
+        let fill = BookWalk.buy(asks: book, limitPrice: limit, maxUsd: amount)
         return .success(
             ProtectedBuy(
-                limitPrice: limit, amountUsd: amount, shares: shares, bestAsk: best,
-                depthUsd: BookWalk.depthUsd(asks: book, limitPrice: limit), expectedFill: fill))
+                limitPrice: limit, amountUsd: amount, shares: shares, bestAsk: best, depthUsd: depthUsd,
+                expectedFill: fill))
     }
 }

@@ -60,15 +60,15 @@ public enum RiskChecks {
         if orderUsd > state.availableCash {
             return Skip(.insufficientCash, "order \(orderUsd) > available cash \(state.availableCash)")
         }
-        if let maxPos = limits.maxPositionSizeUsd, existingPositionUsd + orderUsd > maxPos {
+        if let maxPos = limits.maxPositionSizeUsd, exceeds(existingPositionUsd, plus: orderUsd, maxPos) {
             return Skip(
                 .positionLimit, "position \(existingPositionUsd) + order \(orderUsd) > max position \(maxPos)")
         }
-        if let maxExp = limits.maxTotalExposureUsd, state.lockedCapital + orderUsd > maxExp {
+        if let maxExp = limits.maxTotalExposureUsd, exceeds(state.lockedCapital, plus: orderUsd, maxExp) {
             return Skip(
                 .exposureLimit, "locked \(state.lockedCapital) + order \(orderUsd) > max exposure \(maxExp)")
         }
-        if let budget = limits.dailyBudgetUsd, state.dailySpentUsd + orderUsd > budget {
+        if let budget = limits.dailyBudgetUsd, exceeds(state.dailySpentUsd, plus: orderUsd, budget) {
             return Skip(.dailyBudget, "spent today \(state.dailySpentUsd) + order \(orderUsd) > budget \(budget)")
         }
         if let maxLoss = limits.maxDailyLossUsd, state.dailyLossUsd >= maxLoss {
@@ -85,5 +85,11 @@ public enum RiskChecks {
         case .halted: return Skip(.halted, "strategy is HALTED")
         case .reduceOnly: return Skip(.reduceOnly, "strategy is REDUCE_ONLY: no new entries")
         }
+    }
+
+    /// `a + b > limit`, exact in 128 bits: a sum of two large balances (input-derived, e.g. a
+    /// hand-edited `daily_spent_usd`) must compare, not trap.
+    static func exceeds(_ a: Fixed6, plus b: Fixed6, _ limit: Fixed6) -> Bool {
+        Int128(a.micros) + Int128(b.micros) > Int128(limit.micros)
     }
 }

@@ -62,9 +62,88 @@ public struct BuySignal: Sendable, Hashable {
 }
 
 /// FT row → BUY signal or a skip reason. Pure; checks run in a fixed order so a row with several
-/// defects always gets the same reason: side, condition, outcome label, price, size, signal time.
+/// defects always gets the same reason: field lengths, side, condition, outcome label, price, size,
+/// signal time.
 public enum SignalValidation {
+    /// The text fields lt copies from an FT row into `lt_orders`, with the longest value it accepts
+    /// (UTF-8 bytes). Ids get a small bound (the longest legitimate one, a uint256 token id, is 78
+    /// digits); free text a larger one. Every bound is far below what a B-tree index row can hold
+    /// (about 2.7 kB), so an over-long value is a SKIPPED row instead of a failed insert that would
+    /// stop the run.
+    public enum Field: String, Sendable, CaseIterable {
+        case orderId = "order_id"
+        case walletId = "wallet_id"
+        case conditionId = "condition_id"
+        case tokenId = "token_id"
+        case traderWallet = "trader_wallet"
+        case tokenLabel = "token_label"
+        case marketSlug = "market_slug"
+        case marketTitle = "market_title"
+
+        public var maxLength: Int {
+            switch self {
+            case .orderId, .walletId, .conditionId, .tokenId, .traderWallet: return 128
+            case .tokenLabel, .marketSlug: return 256
+            case .marketTitle: return 1024
+            }
+        }
+
+        func value(in row: FTSignalRow) -> String? {
+            switch self {
+            case .orderId: return row.orderId
+            case .walletId: return row.walletId
+            case .conditionId: return row.conditionId
+            case .tokenId: return row.tokenId
+            case .traderWallet: return row.traderWallet
+            case .tokenLabel: return row.tokenLabel
+            case .marketSlug: return row.marketSlug
+            case .marketTitle: return row.marketTitle
+            }
+        }
+    }
+
+    /// The first field of `row` longer than its bound, as a FIELD_TOO_LONG skip.
+    public static func oversizedField(_ row: FTSignalRow) -> Skip? {
+        for field in Field.allCases {
+            guard let v = field.value(in: row) else { continue }
+            let length = v.utf8.count
+            if length > field.maxLength {
+                return Skip(
+                    .fieldTooLong,
+                    "\(field.rawValue) is \(length) bytes long (at most \(field.maxLength)); stored truncated")
+            }
+        }
+        return nil
+    }
+
+    /// `value` cut to at most `field.maxLength` UTF-8 bytes on a character boundary: what a row
+    /// can store of an over-long field (its skip detail says it was cut).
+    public static func truncated(_ value: String, to field: Field) -> String {
+        guard value.utf8.count > field.maxLength else { return value }
+        var out = ""
+        var bytes = 0
+        for c in value {
+            let n = c.utf8.count
+            if bytes + n > field.maxLength { break }
+            out.append(c)
+            bytes += n
+        }
+        return out
+    }
+
+    /// True for `0x` followed by exactly 64 hex digits (a bytes32 condition id), either case.
+    public static func isConditionID(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        guard u.count == 66, u[0] == UInt8(ascii: "0"), u[1] | 0x20 == UInt8(ascii: "x") else { return false }
+        return u.dropFirst(2).allSatisfy { c in
+            (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+                || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "f"))
+        }
+    }
+
     public static func validate(_ row: FTSignalRow) -> Result<BuySignal, Skip> {
+        // First: every later detail quotes fields, and the row is stored whatever the outcome.
+        if let skip = oversizedField(row) { return .failure(skip) }
         let side = trimmed(row.side)?.uppercased()
         switch side {
         case "BUY": break
@@ -78,6 +157,14 @@ public enum SignalValidation {
         guard let condition = trimmed(row.conditionId)?.lowercased() else {
             return .failure(Skip(.missingCondition, "condition_id is NULL or empty"))
         }
+        // Checked here, so a malformed id costs no venue call and reads as what it is.
+        guard isConditionID(condition) else {
+            return .failure(
+                Skip(
+                    .invalidCondition,
+                    "condition_id \(describe(row.conditionId)) (\(condition.utf8.count) characters) is not 0x and 64 hex digits"
+                ))
+        }
         guard let label = trimmed(row.tokenLabel) else {
             return .failure(Skip(.unknownOutcome, "token_label is NULL or empty"))
         }
@@ -87,12 +174,25 @@ public enum SignalValidation {
         else {
             return .failure(Skip(.invalidPrice, "entry_price is \(describe(row.entryPrice))"))
         }
-        guard price > .zero, price < .one else {
-            return .failure(Skip(.invalidPrice, "entry_price \(price) is not strictly inside (0, 1)"))
+        if price.isZero, let away = try? Fixed6(parsing: priceText, rounding: .up), away.isPositive {
+            // Not "entry_price 0": the operator should see the value FT wrote.
+            return .failure(
+                Skip(
+                    .invalidPrice,
+                    "entry_price \(describe(priceText)) is below the smallest price unit \(Fixed6(micros: 1))"))
         }
-        guard let sizeText = trimmed(row.size),
-            let size = try? Fixed6(parsing: sizeText, rounding: .down)
-        else {
+        guard price > .zero, price < .one else {
+            let shown = price.isZero ? describe(priceText) : "\(price)"
+            return .failure(Skip(.invalidPrice, "entry_price \(shown) is not strictly inside (0, 1)"))
+        }
+        guard let sizeText = trimmed(row.size) else {
+            return .failure(Skip(.invalidSize, "size is \(describe(row.size))"))
+        }
+        let size: Fixed6
+        do { size = try Fixed6(parsing: sizeText, rounding: .down) } catch Fixed6Error.overflow {
+            return .failure(
+                Skip(.sizeOutOfRange, "size \(describe(sizeText)) is too large (at most \(Fixed6.max.plainText))"))
+        } catch {
             return .failure(Skip(.invalidSize, "size is \(describe(row.size))"))
         }
         guard size > .zero else {
@@ -117,18 +217,45 @@ public enum SignalValidation {
         return t.isEmpty ? nil : t
     }
 
-    /// Quotes a raw value for a skip detail, bounded so a huge malformed field cannot flood a row.
+    /// Quotes a raw value for a skip detail, bounded so a huge malformed field cannot flood a row,
+    /// with control characters escaped so it cannot break a log line or a terminal.
     static func describe(_ s: String?) -> String {
         guard let s else { return "NULL" }
-        return "'\(s.prefix(40))'"
+        return "'\(TextEscaping.controls(String(s.prefix(40))))'"
+    }
+
+    /// A label for a skip detail: quoted, control characters escaped and, when it holds anything
+    /// but printable ASCII, followed by its code points, so a homoglyph ("Yеs" with a Cyrillic е)
+    /// does not read as the valid label it imitates.
+    public static func describeLabel(_ label: String) -> String {
+        let shown = String(label.prefix(40))
+        let quoted = "\"" + TextEscaping.controls(shown) + "\""
+        guard shown.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value > 0x7e }) else { return quoted }
+        let points = shown.unicodeScalars.map { scalar -> String in
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: Swift.max(0, 4 - hex.count)) + hex
+        }
+        return quoted + " (" + points.joined(separator: " ") + ")"
     }
 }
 
 /// Staleness (design §4: skip stale BUYs older than `max_signal_age_seconds`). The clock is injected.
 public enum Staleness {
-    /// nil when the signal is fresh enough (or the strategy sets no limit). A signal time in the
-    /// future (clock skew between FT and us) counts as age zero, not as an error.
+    /// How far in the future a signal may be dated: the clock skew tolerated between FT's host and
+    /// ours. A signal dated later than this is not "fresh", it is wrong (FUTURE_SIGNAL): counting it
+    /// as age zero would place a signal whose time nobody can vouch for.
+    public static let maxClockSkewSeconds = 60
+
+    /// nil when the signal is fresh enough (or the strategy sets no age limit) and not dated beyond
+    /// the clock-skew allowance; a future date up to the allowance counts as age zero.
     public static func check(signalTime: Date, now: Date, maxAgeSeconds: Int?) -> Skip? {
+        let ahead = signalTime.timeIntervalSince(now)
+        if ahead > Double(maxClockSkewSeconds) {
+            return Skip(
+                .futureSignal,
+                "signal is dated \(Int(ahead.rounded(.down)))s in the future (clock-skew allowance \(maxClockSkewSeconds)s)"
+            )
+        }
         guard let maxAgeSeconds else { return nil }
         let age = now.timeIntervalSince(signalTime)
         guard age > Double(maxAgeSeconds) else { return nil }
@@ -155,8 +282,12 @@ public enum TokenResolution {
             $0.outcome.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == want
         }
         guard hits.count == 1 else {
-            let known = tokens.map(\.outcome).joined(separator: ", ")
-            return .failure(Skip(.unknownOutcome, "label '\(label.prefix(40))' not among [\(known)]"))
+            let known = tokens.map { TextEscaping.controls(String($0.outcome.prefix(40))) }
+                .joined(separator: ", ")
+            let which =
+                hits.isEmpty ? "is not an outcome of the market" : "names \(hits.count) of the market's outcomes"
+            return .failure(
+                Skip(.unknownOutcome, "label \(SignalValidation.describeLabel(label)) \(which) [\(known)]"))
         }
         return .success(hits[0])
     }

@@ -85,7 +85,11 @@ public enum Sizing {
             let m = c.multiplierTiers.first(where: { $0.contains(signalUsd) })?.multiplier ?? c.sizeMultiplier
             guard m > .zero else { return .failure(Skip(.invalidConfig, "multiplier \(m) is not positive")) }
             multiplier = m
-            raw = signalUsd.multiplied(by: m, rounding: .down)
+            // Both factors are input (FT's size, the strategy's multiplier): checked, never a trap.
+            do { raw = try signalUsd.checkedMultiplied(by: m, rounding: .down) } catch {
+                return .failure(
+                    Skip(.sizeOutOfRange, "signal size \(signalUsd) × multiplier \(m) is too large (\(error))"))
+            }
         case .fixed:
             guard let f = c.fixedSizeUsd, f > .zero else {
                 return .failure(Skip(.invalidConfig, "FIXED sizing without a positive fixed_size_usd"))
@@ -95,7 +99,11 @@ public enum Sizing {
             guard let p = c.percentOfCash, p > .zero, p <= Fixed6(100) else {
                 return .failure(Skip(.invalidConfig, "PERCENT sizing needs percent_of_cash in (0, 100]"))
             }
-            raw = availableCash.multiplied(by: p, rounding: .down).divided(by: Fixed6(100), rounding: .down)
+            // One 128-bit product and one rounding: no intermediate overflow for any balance.
+            do { raw = try availableCash.scaled(by: p, per: Fixed6(100), rounding: .down) } catch {
+                return .failure(
+                    Skip(.sizeOutOfRange, "\(p)% of available cash \(availableCash) is too large (\(error))"))
+            }
         }
 
         var cappedBy: SizingDecision.Cap? = nil

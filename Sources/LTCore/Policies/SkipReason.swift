@@ -16,12 +16,23 @@ public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
     case invalidSize = "INVALID_SIZE"
     /// `token_label` missing, or not one of the market's outcomes.
     case unknownOutcome = "UNKNOWN_OUTCOME"
-    /// `condition_id` missing or not a 32-byte hex id.
+    /// `condition_id` missing (NULL or empty).
     case missingCondition = "MISSING_CONDITION"
+    /// `condition_id` present but not `0x` + 64 hex digits: refused locally, before any venue call.
+    case invalidCondition = "INVALID_CONDITION"
+    /// A text field longer than lt stores (`SignalValidation.maxLength`): the detail names the field
+    /// and its length. Checked before anything is written, so an oversized value never reaches an
+    /// index (whose row size it could exceed).
+    case fieldTooLong = "FIELD_TOO_LONG"
+    /// A number from the signal or the strategy (size, multiplier, capital) too large to compute
+    /// with: the detail says "too large". Never a trap (design §2).
+    case sizeOutOfRange = "SIZE_OUT_OF_RANGE"
     /// `order_time` missing.
     case missingSignalTime = "MISSING_SIGNAL_TIME"
     /// Older than the strategy's `max_signal_age_seconds`.
     case staleSignal = "STALE_SIGNAL"
+    /// Dated further in the future than the clock-skew allowance (`Staleness.maxClockSkewSeconds`).
+    case futureSignal = "FUTURE_SIGNAL"
 
     // Sizing.
     /// The strategy's sizing configuration cannot produce a size (e.g. FIXED without a size).
