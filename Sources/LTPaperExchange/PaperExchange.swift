@@ -90,6 +90,15 @@ extension ExchangeState {
             return batchPriceQuery(req, path: path)
         case ("GET", "/deployed"):
             return deployed(req)
+        case ("GET", "/markets") where req.query("next_cursor") != nil:
+            // The CLOB's paginated market list (its clients always send next_cursor; Gamma's
+            // /markets never takes it): every market on one page.
+            let rows = marketIds.compactMap { markets[$0] }.map(clobMarketJSON)
+            return .json(
+                .object([
+                    ("limit", .int(rows.count)), ("count", .int(rows.count)), ("next_cursor", "LTE="),
+                    ("data", .array(rows)),
+                ]))
         case ("GET", "/markets"), ("GET", "/markets/keyset"):
             return gammaMarkets(req, keyset: path == "/markets/keyset")
         case ("GET", "/positions"):

@@ -208,6 +208,11 @@ import Testing
         #expect(ex.get("/markets/slug/test").json?["id"]?.stringValue == "1")
         #expect(ex.get("/markets/3").status == 404)
         #expect(ex.get("/markets/\(TestScenario.standardCid)").json?["condition_id"] != nil)
+        // The CLOB's paginated list (its clients send next_cursor) vs Gamma's array.
+        let clobList = ex.get("/markets?next_cursor=MA==").json
+        #expect(clobList?["next_cursor"]?.stringValue == "LTE=")
+        #expect(clobList?["data"]?.arrayValue?.first?["condition_id"]?.stringValue == TestScenario.standardCid)
+        #expect(ex.get("/markets?condition_ids=\(TestScenario.standardCid)").json?.arrayValue?.count == 1)
         // The relayer knows the scenario's proxy, Safe and deposit wallets, not the EOA.
         #expect(ex.get("/deployed?address=\(TestKey.safe)&type=SAFE").json == .object([("deployed", true)]))
         #expect(ex.get("/deployed?address=\(TestKey.deposit)&type=WALLET").json == .object([("deployed", true)]))

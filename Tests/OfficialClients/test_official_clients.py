@@ -14,6 +14,8 @@ import pytest
 
 from py_clob_client_v2 import (
     ApiCreds,
+    AssetType,
+    BalanceAllowanceParams,
     BookParams,
     ClobClient,
     MarketOrderArgs,
@@ -100,6 +102,10 @@ def test_public_reads(url, creds):
     prices = c.get_prices([BookParams(token_id=YES, side="BUY"), BookParams(token_id=YES, side="SELL")])
     assert prices == {YES: {"BUY": "0.48", "SELL": "0.5"}}
     assert c.get_market(STANDARD)["condition_id"] == STANDARD
+    markets = c.get_markets()
+    assert markets["next_cursor"] == "LTE=" and STANDARD in [m["condition_id"] for m in markets["data"]]
+    assert isinstance(c.get_server_time(), int)
+    assert c.get_closed_only_mode() == {"closed_only": False}
     info = c.get_clob_market_info(FEE_MARKET)
     assert info["fd"] == {"r": 0.02, "e": 1, "to": True}
 
@@ -119,6 +125,9 @@ def test_limit_order_every_signature_type(url, creds, signature_type, funder):
 @pytest.mark.parametrize("signature_type,funder", WALLETS)
 def test_market_orders_every_signature_type(url, creds, signature_type, funder):
     c = client(url, creds, signature_type, funder)
+    before = c.get_balance_allowance(BalanceAllowanceParams(asset_type=AssetType.COLLATERAL))
+    shares = c.get_balance_allowance(BalanceAllowanceParams(asset_type=AssetType.CONDITIONAL, token_id=YES))
+    assert int(shares["balance"]) > 0
     # A $3 BUY (6 shares at 0.50): market orders need $1, not the 5-share minimum.
     buy = c.create_and_post_market_order(MarketOrderArgs(token_id=YES, amount=3, side="BUY"))
     assert buy["success"] is True and buy["status"] == "matched", buy
@@ -131,6 +140,11 @@ def test_market_orders_every_signature_type(url, creds, signature_type, funder):
     assert len(trades) == 1 and trades[0]["side"] == "BUY" and trades[0]["maker_address"].lower() == funder.lower()
     order = c.get_order(buy["orderID"])
     assert order["status"] == "MATCHED"
+    # The BUY spent exactly $3 of this wallet's collateral; the SELL brought back 4 × 0.48.
+    after = c.update_balance_allowance(BalanceAllowanceParams(asset_type=AssetType.COLLATERAL))
+    assert int(before["balance"]) - int(after["balance"]) == 3_000_000 - 1_920_000
+    page = c.get_trades_paginated(TradeParams(maker_address=funder))
+    assert page["next_cursor"] == "LTE=" and len(page["trades"]) >= 2
 
 
 def test_a_marketable_buy_spends_its_collateral_and_pays_the_fee(url, creds):
