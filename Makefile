@@ -30,6 +30,7 @@ lint:
 test: deps
 	$(SWIFT) build --build-tests
 	LT_BIN="$$($(SWIFT) build --show-bin-path)/lt" $(CLUSTER) run $(SWIFT) test --skip-build $(TEST_ARGS)
+	PAPER_EXCHANGE_BIN="$$($(SWIFT) build --show-bin-path)/lt-paper-exchange" scripts/official-clients-test.sh
 
 demo: deps
 	scripts/demo.sh

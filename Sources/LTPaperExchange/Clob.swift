@@ -119,16 +119,18 @@ extension ExchangeState {
             return reject("invalid post-only order: only GTC and GTD orders can be post-only")
         }
         let sizeFirst = order.side == .buy ? takerAmount : makerAmount  // shares
-        let valueSide = order.side == .buy ? makerAmount : takerAmount  // collateral
-        let limitShaped = sizeFirst.fractionalDigits <= 2 && valueSide.fractionalDigits <= amountDecimals
-        let marketShaped =
-            order.side == .buy && makerAmount.fractionalDigits <= 2
-            && takerAmount.fractionalDigits <= amountDecimals
-        if !(limitShaped || (isMarketOrder && marketShaped)) {
-            // The venue's wording: which side of the order is the share amount decides the limits.
+        // Decimals: the venue caps market orders at maker 2 / taker 4 whatever the tick (protocol
+        // §5.8; the SDK table allows 5–6 on fine ticks and the venue rejects those); limit orders
+        // follow the tick table (shares 2, collateral the tick's amount decimals).
+        let makerLimit: Int
+        let takerLimit: Int
+        if isMarketOrder {
+            (makerLimit, takerLimit) = (2, 4)
+        } else {
+            (makerLimit, takerLimit) = order.side == .buy ? (amountDecimals, 2) : (2, amountDecimals)
+        }
+        if makerAmount.fractionalDigits > makerLimit || takerAmount.fractionalDigits > takerLimit {
             let which = (isMarketOrder ? "market " : "") + (order.side == .buy ? "buy" : "sell")
-            let makerLimit = order.side == .buy && !isMarketOrder ? amountDecimals : 2
-            let takerLimit = order.side == .buy && !isMarketOrder ? 2 : amountDecimals
             return reject(
                 "invalid amounts, the \(which) orders maker amount supports a max accuracy of \(makerLimit) "
                     + "decimals, taker amount a max of \(takerLimit) decimals")
@@ -157,27 +159,21 @@ extension ExchangeState {
                 return reject("invalid price (\(shown)), min: 0 - max: 1")
             }
         }
-        if sizeFirst < market.minOrderSize {
+        // Minimums differ by order type (protocol §5.8): a market BUY needs $1 of collateral, a
+        // limit order `min_order_size` shares; a market SELL has neither.
+        if isMarketOrder {
+            if order.side == .buy && makerAmount < Fixed6.one {
+                return reject(
+                    "invalid amount for a marketable BUY order ($\(makerAmount.plainText)), min size: $1")
+            }
+        } else if sizeFirst < market.minOrderSize {
             return reject(
                 "invalid order size (\(sizeFirst.plainText)), the market's minimum order size is "
                     + "\(market.minOrderSize.plainText)")
         }
 
-        // Balance and allowance, net of what resting orders already hold.
-        switch order.side {
-        case .buy:
-            let available = wallet.collateral - reservedCollateral(walletKey)
-            guard available >= makerAmount, wallet.allowance >= makerAmount + reservedCollateral(walletKey) else {
-                return reject(PaperErrors.notEnoughBalance)
-            }
-        case .sell:
-            let held = wallet.tokens[order.tokenId] ?? .zero
-            guard held - reservedShares(walletKey, token: order.tokenId) >= makerAmount else {
-                return reject(PaperErrors.notEnoughBalance)
-            }
-        }
-
-        // Match.
+        // Match first (pure: nothing changes until the order is accepted), so the balance check
+        // can require the collateral and the fee the fills will really cost.
         let book = books[order.tokenId] ?? PaperBook(tokenId: order.tokenId, bids: [], asks: [], timestampMs: now)
         let opposite = order.side == .buy ? book.asks : book.bids
         let crosses =
@@ -185,14 +181,53 @@ extension ExchangeState {
                 Matching.acceptable($0.price, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount)
             } ?? false
         if postOnly && crosses { return reject("invalid post-only order: order crosses book") }
-        let (fills, rest) = Matching.take(
-            levels: opposite, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount,
-            targetShares: sizeFirst)
+        var fills: [Fill]
+        let rest: [PaperLevel]
+        let fillsByCollateral = isMarketOrder && order.side == .buy
+        if fillsByCollateral {
+            // The venue fills a market BUY by its collateral: it spends the signed maker amount and
+            // price improvement comes back as extra shares.
+            let walk = Matching.takeByCollateral(
+                levels: opposite, makerAmount: makerAmount, takerAmount: takerAmount, budget: makerAmount)
+            (fills, rest) = (walk.fills, walk.rest)
+            if orderType == .fok && walk.unspent.isPositive { return reject(PaperErrors.fokNotFilled) }
+        } else {
+            (fills, rest) = Matching.take(
+                levels: opposite, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount,
+                targetShares: sizeFirst)
+        }
+        for i in fills.indices {
+            fills[i].fee = Matching.fee(shares: fills[i].shares, price: fills[i].price, schedule: market.fee)
+            // A SELL's fee comes out of its proceeds, which it can never exceed.
+            if order.side == .sell { fills[i].fee = Swift.min(fills[i].fee, fills[i].collateral) }
+        }
         let filledShares = fills.reduce(Fixed6.zero) { $0 + $1.shares }
         switch orderType {
-        case .fok where filledShares < sizeFirst: return reject(PaperErrors.fokNotFilled)
+        case .fok where !fillsByCollateral && filledShares < sizeFirst: return reject(PaperErrors.fokNotFilled)
         case .fak where filledShares.isZero: return reject(PaperErrors.fakNotFilled)
         default: break
+        }
+
+        // Balance and allowance, net of what resting orders already hold. A BUY needs its maker
+        // amount plus the fee on top (the fills' fees, and for a remainder that will rest on a
+        // market that charges makers, the fee at its own price).
+        switch order.side {
+        case .buy:
+            var fee = fills.reduce(Fixed6.zero) { $0 + $1.fee }
+            let matchedShares = filledShares
+            if !isMarketOrder && !market.fee.takerOnly && matchedShares < sizeFirst {
+                fee += Matching.fee(shares: sizeFirst - matchedShares, price: price, schedule: market.fee)
+            }
+            let needed = makerAmount + fee
+            let reserved = reservedCollateral(walletKey)
+            guard wallet.collateral - reserved >= needed, wallet.allowance >= needed + reserved else {
+                return reject(PaperErrors.notEnoughBalance)
+            }
+        case .sell:
+            let held = wallet.tokens[order.tokenId] ?? .zero
+            guard held - reservedShares(walletKey, token: order.tokenId) >= makerAmount else {
+                return reject(PaperErrors.notEnoughBalance)
+            }
         }
 
         var record = OrderRecord(
@@ -204,6 +239,7 @@ extension ExchangeState {
         if order.side == .buy { updated.asks = rest } else { updated.bids = rest }
         if !fills.isEmpty {
             updated.lastTradePrice = fills.last?.price
+            updated.lastTradeSide = order.side.rawValue
             updated.timestampMs = now
         }
         books[order.tokenId] = updated
@@ -231,6 +267,19 @@ extension ExchangeState {
         return Outcome(response: .json(response), orderId: orderId)
     }
 
+    /// One item of the `POST /orders` answer: the venue answers every order in the batch as an
+    /// order response, a refused one with `success:false` and its reason in `errorMsg` (never the
+    /// single-order `{"error":…}` body, which would hide that the batch's other orders are live).
+    static func batchItem(_ outcome: Outcome) -> JSON {
+        if outcome.response.status == 200, let json = outcome.response.json { return json }
+        let message = outcome.response.json?["error"]?.stringValue ?? outcome.response.body
+        return .object([
+            ("success", false), ("errorMsg", .string(message)), ("orderID", .string(outcome.orderId ?? "")),
+            ("status", ""), ("makingAmount", ""), ("takingAmount", ""), ("tradeIDs", .array([])),
+            ("transactionsHashes", .array([])),
+        ])
+    }
+
     /// Applies fills to the order, the wallet and the trade list; answers the new trade ids.
     mutating func settle(fills: [Fill], order: inout OrderRecord, traderSide: String, now: Int64) -> [String] {
         let walletKey = addressKey(order.maker)
@@ -243,10 +292,12 @@ extension ExchangeState {
             if var w = wallets[walletKey] {
                 switch order.side {
                 case .buy:
-                    w.collateral -= fill.collateral
-                    if w.allowance < PaperScenario.unlimitedAllowance { w.allowance -= fill.collateral }
+                    // The fee is charged on top of the signed amount and is part of the cost basis.
+                    let paid = fill.collateral + fill.fee
+                    w.collateral -= paid
+                    if w.allowance < PaperScenario.unlimitedAllowance { w.allowance -= paid }
                     w.tokens[order.tokenId, default: .zero] += fill.shares
-                    adjustCost(wallet: walletKey, token: order.tokenId, by: fill.collateral)
+                    adjustCost(wallet: walletKey, token: order.tokenId, by: paid)
                 case .sell:
                     let held = w.tokens[order.tokenId] ?? .zero
                     let cost = costs[walletKey]?[order.tokenId] ?? .zero
@@ -257,7 +308,7 @@ extension ExchangeState {
                         adjustCost(wallet: walletKey, token: order.tokenId, by: -share)
                     }
                     w.tokens[order.tokenId] = held - fill.shares
-                    w.collateral += fill.collateral
+                    w.collateral += fill.collateral - fill.fee
                 }
                 wallets[walletKey] = w
             }
@@ -267,7 +318,9 @@ extension ExchangeState {
                 TradeRecord(
                     id: tradeId, orderId: order.id, owner: order.owner, maker: order.maker,
                     conditionId: order.conditionId, tokenId: order.tokenId, outcome: order.outcome, side: order.side,
-                    size: fill.shares, price: fill.price, collateral: fill.collateral, traderSide: traderSide,
+                    size: fill.shares, price: fill.price, collateral: fill.collateral, fee: fill.fee,
+                    feeRateBps: fill.fee.isPositive ? feeRateBps(token: order.tokenId, price: fill.price) : "0",
+                    traderSide: traderSide,
                     matchTimeMs: now,
                     transactionHash: "0x" + String(repeating: "0", count: 64 - hex.count - 4) + "7ade" + hex,
                     forcedStatus: nil))
@@ -283,16 +336,31 @@ extension ExchangeState {
                 continue
             }
             let levels = o.side == .buy ? book.asks : book.bids
-            let (fills, rest) = Matching.makerFills(levels: levels, order: o)
+            var (fills, rest) = Matching.makerFills(levels: levels, order: o)
             guard !fills.isEmpty else { continue }
+            // A resting order fills as maker: it pays the fee only where the market charges makers.
+            if let m = market(forToken: token), !m.fee.takerOnly {
+                for i in fills.indices {
+                    let fee = Matching.fee(shares: fills[i].shares, price: fills[i].price, schedule: m.fee)
+                    fills[i].fee = o.side == .sell ? Swift.min(fee, fills[i].collateral) : fee
+                }
+            }
             if o.side == .buy { book.asks = rest } else { book.bids = rest }
             book.lastTradePrice = o.price
+            // The taker was the liquidity that arrived, on the other side of this resting order.
+            book.lastTradeSide = o.side == .buy ? "SELL" : "BUY"
             book.timestampMs = now
             books[token] = book
             _ = settle(fills: fills, order: &o, traderSide: "MAKER", now: now)
             if o.remaining.isZero { o.status = "MATCHED" }
             orders[id] = o
         }
+    }
+
+    /// The trade's `fee_rate_bps` for a fill at `price` on this token's market.
+    func feeRateBps(token: String, price: Fixed6) -> String {
+        guard let m = market(forToken: token) else { return "0" }
+        return Matching.feeRateBpsText(price: price, schedule: m.fee)
     }
 
     static func parseOrderBody(_ body: JSON) throws(PaperInputError) -> (WireOrder, String, OrderType, Bool) {

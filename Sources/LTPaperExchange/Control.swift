@@ -119,7 +119,10 @@ extension ExchangeState {
     mutating func applyBook(_ f: Fields, now: Int64) throws(PaperInputError) {
         var b = try PaperScenario.parseBook(f, timestampMs: now)
         guard market(forToken: b.tokenId) != nil else { throw PaperInputError("unknown token id \(b.tokenId)") }
-        if b.lastTradePrice == nil { b.lastTradePrice = books[b.tokenId]?.lastTradePrice }
+        if b.lastTradePrice == nil {
+            b.lastTradePrice = books[b.tokenId]?.lastTradePrice
+            b.lastTradeSide = books[b.tokenId]?.lastTradeSide
+        }
         books[b.tokenId] = b
         crossRestingOrders(token: b.tokenId, now: now)
     }

@@ -1,3 +1,4 @@
+import BigInt
 import LTCore
 
 /// One consumed slice of a book level.
@@ -5,6 +6,8 @@ struct Fill: Sendable, Equatable {
     var price: Fixed6
     var shares: Fixed6
     var collateral: Fixed6
+    /// The taker fee charged on this fill (collateral, on top of `collateral` for a BUY).
+    var fee: Fixed6 = .zero
 }
 
 /// Pure matching arithmetic. Prices compare against an order's limit as the exact ratio of its
@@ -62,6 +65,76 @@ enum Matching {
             }
         }
         return (fills, rest)
+    }
+
+    /// Walks the asks (best first) for a market BUY that spends collateral, as the venue fills
+    /// FOK/FAK BUYs: at each acceptable level it buys what the collateral left affords, shares
+    /// rounded down to the micro-unit; price improvement therefore comes back as extra shares. When
+    /// the budget runs out inside a level the whole remainder is paid for those shares (the
+    /// sub-micro leftover stays with the venue), so a fill that exhausts the budget spends exactly
+    /// `budget`. Returns the fills, the levels left and the collateral not spent.
+    static func takeByCollateral(
+        levels: [PaperLevel], makerAmount: Fixed6, takerAmount: Fixed6, budget: Fixed6
+    ) -> (fills: [Fill], rest: [PaperLevel], unspent: Fixed6) {
+        var fills: [Fill] = []
+        var rest = levels
+        var left = budget
+        var i = 0
+        while i < rest.count, left.isPositive {
+            let level = rest[i]
+            guard acceptable(level.price, side: .buy, makerAmount: makerAmount, takerAmount: takerAmount) else {
+                break
+            }
+            let affordable = Fixed6(
+                micros: Int64(Int128(left.micros) * scale / Int128(level.price.micros)))
+            guard affordable.isPositive else { break }
+            let shares = Swift.min(level.size, affordable)
+            // The whole level fits: pay its value (rounded up, never above `left` since shares ≤
+            // left/price). The budget ends inside the level: pay all that is left.
+            let cost = shares < affordable ? value(shares: shares, price: level.price, side: .buy) : left
+            fills.append(Fill(price: level.price, shares: shares, collateral: cost))
+            left -= cost
+            rest[i].size -= shares
+            if rest[i].size.isZero { rest.remove(at: i) } else { i += 1 }
+        }
+        return (fills, rest, left)
+    }
+
+    /// The V2 platform fee of one fill (protocol §5.7): `shares × rate × (p·(1−p))^exponent`,
+    /// computed exactly and rounded UP to the micro-unit (the venue never undercharges).
+    static func fee(shares: Fixed6, price: Fixed6, schedule: PaperFeeSchedule) -> Fixed6 {
+        guard schedule.rate.isPositive, shares.isPositive else { return .zero }
+        let (numerator, denominator) = feeRate(price: price, schedule: schedule)
+        let n = BigUInt(shares.micros) * numerator
+        let (q, r) = n.quotientAndRemainder(dividingBy: denominator)
+        let micros = r.isZero ? q : q + 1
+        return Fixed6(micros: Int64(micros))
+    }
+
+    /// `rate × (p·(1−p))^exponent` as an exact fraction (numerator, denominator).
+    static func feeRate(price: Fixed6, schedule: PaperFeeSchedule) -> (BigUInt, BigUInt) {
+        let p = BigUInt(price.micros)
+        let q = BigUInt(Fixed6.scale - price.micros)
+        let one = BigUInt(Fixed6.scale)
+        let numerator = BigUInt(schedule.rate.micros) * (p * q).power(schedule.exponent)
+        let denominator = one * (one * one).power(schedule.exponent)
+        return (numerator, denominator)
+    }
+
+    /// The fee rate of a fill in basis points (rate × (p·(1−p))^e × 10⁴), as an exact decimal
+    /// string: the trade's `fee_rate_bps`, from which fee = size × fee_rate_bps / 10⁴ (rounded up).
+    static func feeRateBpsText(price: Fixed6, schedule: PaperFeeSchedule) -> String {
+        guard schedule.rate.isPositive else { return "0" }
+        let (n, d) = feeRate(price: price, schedule: schedule)
+        let scaled = n * BigUInt(10_000)
+        // d is a power of ten: print scaled / d with all its decimals, trailing zeros trimmed.
+        let places = String(d).count - 1
+        var digits = String(scaled)
+        if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
+        let whole = String(digits.dropLast(places))
+        var fraction = String(digits.suffix(places))
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return fraction.isEmpty ? whole : whole + "." + fraction
     }
 
     /// A resting order (maker) filled by liquidity a book move brought: it trades at its own

@@ -84,8 +84,21 @@ extension ExchangeState {
             return .json(.object([("neg_risk", .bool(m.negRisk))]))
         case ("GET", "/fee-rate"):
             return .json(.object([("base_fee", .int(0))]))
-        case ("GET", "/midpoint"), ("GET", "/price"), ("GET", "/last-trade-price"):
+        case ("GET", "/midpoint"), ("GET", "/price"), ("GET", "/last-trade-price"), ("GET", "/spread"):
             return priceQuery(req, path: path)
+        case ("POST", "/midpoints"), ("POST", "/prices"), ("POST", "/spreads"), ("POST", "/last-trades-prices"):
+            return batchPriceQuery(req, path: path)
+        case ("GET", "/deployed"):
+            return deployed(req)
+        case ("GET", "/markets") where req.query("next_cursor") != nil:
+            // The CLOB's paginated market list (its clients always send next_cursor; Gamma's
+            // /markets never takes it): every market on one page.
+            let rows = marketIds.compactMap { markets[$0] }.map(clobMarketJSON)
+            return .json(
+                .object([
+                    ("limit", .int(rows.count)), ("count", .int(rows.count)), ("next_cursor", "LTE="),
+                    ("data", .array(rows)),
+                ]))
         case ("GET", "/markets"), ("GET", "/markets/keyset"):
             return gammaMarkets(req, keyset: path == "/markets/keyset")
         case ("GET", "/positions"):
@@ -96,7 +109,21 @@ extension ExchangeState {
             return rpc(req, now: now)
         default: break
         }
+        // Gamma's single-market paths share the /markets prefix with the CLOB's: a Gamma id is a
+        // small decimal number, a CLOB condition id is 0x-hex, so the segment says which API is meant.
+        if req.method == "GET", segments.count == 3, segments[0] == "markets", segments[1] == "slug" {
+            guard let i = marketIds.firstIndex(where: { markets[$0]?.slug == segments[2] }),
+                let m = markets[marketIds[i]]
+            else { return .error(404, "market not found") }
+            return .json(gammaMarketJSON(m, index: i))
+        }
         if req.method == "GET", segments.count == 2, segments[0] == "markets" {
+            if let n = Int(segments[1]), !segments[1].hasPrefix("0x") {
+                guard n >= 1, n <= marketIds.count, let m = markets[marketIds[n - 1]] else {
+                    return .error(404, "market not found")
+                }
+                return .json(gammaMarketJSON(m, index: n - 1))
+            }
             guard let m = market(segments[1]) else { return .error(404, "market not found") }
             return .json(clobMarketJSON(m))
         }
@@ -112,6 +139,7 @@ extension ExchangeState {
         // Everything else is an L2 endpoint.
         let known: Set<String> = [
             "POST /order", "POST /orders", "DELETE /order", "DELETE /orders", "DELETE /cancel-all",
+            "DELETE /cancel-market-orders",
             "GET /data/orders", "GET /data/trades", "GET /balance-allowance", "GET /balance-allowance/update",
         ]
         let isOrderLookup =
@@ -148,7 +176,7 @@ extension ExchangeState {
                 logOrder(
                     req, orderId: outcome.orderId, response: outcome.response, now: now, fault: fault,
                     itemBody: item.text)
-                answers.append(outcome.response.json ?? .null)
+                answers.append(ExchangeState.batchItem(outcome))
             }
             return .json(.array(answers))
         case ("DELETE", "/order"):
@@ -161,6 +189,17 @@ extension ExchangeState {
             return .json(cancel(ids: ids, apiKey: auth.apiKey))
         case ("DELETE", "/cancel-all"):
             let ids = orderIds.filter { orders[$0]?.owner == auth.apiKey && orders[$0]?.status == "LIVE" }
+            return .json(cancel(ids: ids, apiKey: auth.apiKey))
+        case ("DELETE", "/cancel-market-orders"):
+            // Body {"market"?: condition id, "asset_id"?: token id}: the caller's live orders there.
+            let body = try? JSON.parse(req.body)
+            let market = body?["market"]?.stringValue.map(addressKey)
+            let asset = body?["asset_id"]?.textValue
+            let ids = orderIds.filter { id in
+                guard let o = orders[id], o.owner == auth.apiKey, o.status == "LIVE" else { return false }
+                return (market.map { $0 == addressKey(o.conditionId) } ?? true)
+                    && (asset.map { $0 == o.tokenId } ?? true)
+            }
             return .json(cancel(ids: ids, apiKey: auth.apiKey))
         case ("GET", "/data/orders"):
             let rows = orderIds.compactMap { orders[$0] }.filter { o in
@@ -227,9 +266,71 @@ extension ExchangeState {
                 return .error(404, "No orderbook exists for the requested token id")
             }
             return .json(.object([("price", .string(p.plainText))]))
+        case "/spread":
+            guard let bid = b.bids.first?.price, let ask = b.asks.first?.price else {
+                return .error(404, "No orderbook exists for the requested token id")
+            }
+            return .json(.object([("spread", .string((ask - bid).plainText))]))
         default:
-            return .json(.object([("price", .string(b.lastTradePrice?.plainText ?? "")), ("side", "")]))
+            return .json(
+                .object([
+                    ("price", .string(b.lastTradePrice?.plainText ?? "")), ("side", .string(b.lastTradeSide ?? "")),
+                ]))
         }
+    }
+
+    /// The batch forms: `POST /midpoints`, `/spreads` → {token: value}; `/prices` → {token: {side:
+    /// price}}; `/last-trades-prices` → [{token_id, price, side}]. The body is `[{"token_id", "side"?}]`;
+    /// tokens without an answer (unknown, one-sided book, no trade yet) are left out.
+    func batchPriceQuery(_ req: PaperRequest, path: String) -> PaperResponse {
+        guard let body = try? JSON.parse(req.body), let items = body.arrayValue else {
+            return .error(400, "Invalid payload: expected [{\"token_id\": …}]")
+        }
+        var byToken: [(String, JSON)] = []
+        var lastTrades: [JSON] = []
+        for item in items {
+            guard let token = item["token_id"]?.textValue, let b = books[token] else { continue }
+            let bid = b.bids.first?.price
+            let ask = b.asks.first?.price
+            switch path {
+            case "/midpoints":
+                if let bid, let ask {
+                    byToken.append((token, .string(Fixed6(micros: (bid.micros + ask.micros) / 2).plainText)))
+                }
+            case "/spreads":
+                if let bid, let ask { byToken.append((token, .string((ask - bid).plainText))) }
+            case "/prices":
+                let side = item["side"]?.textValue?.uppercased() ?? "BUY"
+                guard side == "BUY" || side == "SELL", let p = side == "BUY" ? bid : ask else { continue }
+                if let i = byToken.firstIndex(where: { $0.0 == token }), case .object(var sides) = byToken[i].1 {
+                    sides.append((side, .string(p.plainText)))
+                    byToken[i].1 = .object(sides)
+                } else {
+                    byToken.append((token, .object([(side, .string(p.plainText))])))
+                }
+            default:
+                guard let p = b.lastTradePrice, let side = b.lastTradeSide else { continue }
+                lastTrades.append(
+                    .object([("token_id", .string(token)), ("price", .string(p.plainText)), ("side", .string(side))]))
+            }
+        }
+        return .json(path == "/last-trades-prices" ? .array(lastTrades) : .object(byToken))
+    }
+
+    /// The relayer's `GET /deployed?address=&type=`: a proxy (type PROXY), Safe (SAFE) or deposit
+    /// wallet (WALLET) is deployed when the scenario has it as a wallet of that signature type.
+    func deployed(_ req: PaperRequest) -> PaperResponse {
+        guard let address = req.query("address") else { return .error(400, "missing address") }
+        let types: Set<Int>
+        switch req.query("type")?.uppercased() {
+        case nil, "": types = [1, 2, 3]
+        case "PROXY": types = [1]
+        case "SAFE", "SAFE-CREATE": types = [2]
+        case "WALLET", "WALLET-CREATE": types = [3]
+        default: types = []
+        }
+        let known = wallets[addressKey(address)].map { types.contains($0.signatureType) } ?? false
+        return .json(.object([("deployed", .bool(known))]))
     }
 
     func gammaMarkets(_ req: PaperRequest, keyset: Bool) -> PaperResponse {

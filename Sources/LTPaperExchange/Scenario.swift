@@ -20,6 +20,18 @@ public struct PaperMarket: Sendable {
     public var closed: Bool
     /// Token id of the winning outcome once resolved.
     public var winnerTokenId: String?
+    /// The V2 fee schedule served as `fd` (protocol §5.7); zero = no fee.
+    public var fee: PaperFeeSchedule = .zero
+}
+
+/// A market's taker fee: per fill, `shares × rate × (p·(1−p))^exponent` in collateral, charged on
+/// top of the signed amount. `takerOnly` (the venue's `to`) exempts resting orders filled as makers.
+public struct PaperFeeSchedule: Sendable, Equatable {
+    public var rate: Fixed6
+    public var exponent: Int
+    public var takerOnly: Bool
+
+    public static let zero = PaperFeeSchedule(rate: .zero, exponent: 0, takerOnly: true)
 }
 
 public struct PaperLevel: Sendable, Equatable {
@@ -34,6 +46,8 @@ public struct PaperBook: Sendable {
     public var bids: [PaperLevel]
     public var asks: [PaperLevel]
     public var lastTradePrice: Fixed6?
+    /// The taker side of the last trade ("BUY"/"SELL"), as `/last-trade-price` reports it.
+    public var lastTradeSide: String?
     public var timestampMs: Int64
 
     mutating func normalise() {
@@ -183,6 +197,16 @@ public struct PaperScenario: Sendable {
             throw PaperInputError("\(f.context): tick_size must be 0.1, 0.01, 0.001, 0.0001, 0.005 or 0.0025")
         }
         let cid = try f.string("condition_id")
+        var fee = PaperFeeSchedule.zero
+        if let ff = try f.object("fee_schedule") {
+            let rate = try ff.optFixed("rate") ?? .zero
+            let exponent = try ff.optInt("exponent") ?? 0
+            // The exponent stays small so the exact fee arithmetic stays cheap; the venue's are 0–2.
+            guard !rate.isNegative, rate <= Fixed6.one, (0...8).contains(exponent) else {
+                throw PaperInputError("\(ff.context): rate must be in [0, 1] and exponent an integer in 0…8")
+            }
+            fee = PaperFeeSchedule(rate: rate, exponent: Int(exponent), takerOnly: try ff.optBool("taker_only") ?? true)
+        }
         return PaperMarket(
             conditionId: cid,
             questionId: try f.optString("question_id") ?? cid,
@@ -194,7 +218,8 @@ public struct PaperScenario: Sendable {
             negRisk: try f.optBool("neg_risk") ?? false,
             endDate: try f.optString("end_date") ?? "2030-01-01T00:00:00Z",
             closed: try f.optBool("closed") ?? false,
-            winnerTokenId: try f.optString("winner_token_id"))
+            winnerTokenId: try f.optString("winner_token_id"),
+            fee: fee)
     }
 
     static func parseLevels(_ items: [JSON], _ context: String) throws(PaperInputError) -> [PaperLevel] {
@@ -217,7 +242,11 @@ public struct PaperScenario: Sendable {
             bids: try parseLevels(f.array("bids"), "\(f.context).bids"),
             asks: try parseLevels(f.array("asks"), "\(f.context).asks"),
             lastTradePrice: try f.optFixed("last_trade_price"),
+            lastTradeSide: try f.optString("last_trade_side")?.uppercased(),
             timestampMs: timestampMs)
+        if let side = b.lastTradeSide, side != "BUY" && side != "SELL" {
+            throw PaperInputError("\(f.context): last_trade_side must be BUY or SELL")
+        }
         b.normalise()
         return b
     }

@@ -54,6 +54,10 @@ struct TradeRecord: Sendable {
     var size: Fixed6
     var price: Fixed6
     var collateral: Fixed6
+    /// The fee charged on this fill (collateral; a BUY paid it on top, a SELL received it less).
+    var fee: Fixed6 = .zero
+    /// The fill's fee rate in basis points, exact decimal text ("0" when no fee).
+    var feeRateBps: String = "0"
     /// TAKER (matched on arrival) or MAKER (a resting order filled by a book move).
     var traderSide: String
     var matchTimeMs: Int64
@@ -160,7 +164,8 @@ struct ExchangeState: Sendable {
         for m in scenario.markets {
             for o in m.outcomes {
                 books[o.tokenId] = PaperBook(
-                    tokenId: o.tokenId, bids: [], asks: [], lastTradePrice: nil, timestampMs: startMs)
+                    tokenId: o.tokenId, bids: [], asks: [], lastTradePrice: nil, lastTradeSide: nil,
+                    timestampMs: startMs)
             }
         }
         for var b in scenario.books {

@@ -56,11 +56,15 @@ extension ExchangeState {
         return .object([
             ("id", .string(t.id)), ("taker_order_id", .string(t.orderId)), ("market", .string(t.conditionId)),
             ("asset_id", .string(t.tokenId)), ("side", .string(t.side.rawValue)), ("size", .string(t.size.plainText)),
-            ("price", .string(t.price.plainText)), ("fee_rate_bps", "0"), ("status", .string(status)),
+            ("price", .string(t.price.plainText)), ("fee_rate_bps", .string(t.feeRateBps)), ("status", .string(status)),
             ("match_time", .string(matchSeconds)), ("last_update", .string(String(lastUpdate / 1000))),
             ("outcome", .string(t.outcome)), ("bucket_index", .int(0)), ("owner", .string(t.owner)),
             ("maker_address", .string(t.maker)), ("transaction_hash", .string(t.transactionHash)),
             ("trader_side", .string(t.traderSide)), ("maker_orders", .array([makerOrder])),
+            // Not a venue field (the venue reports only fee_rate_bps): the collateral this fill was
+            // charged, = size × fee_rate_bps / 10⁴ rounded up to the micro-unit. Named like the
+            // receipts' paperPayout so no client mistakes it for part of the real protocol.
+            ("paper_fee", .string(t.fee.plainText)),
         ])
     }
 
@@ -100,7 +104,12 @@ extension ExchangeState {
         ]
         if m.negRisk { pairs.append(("nr", true)) }
         pairs += [
-            ("fd", .object([("r", .int(0)), ("e", .int(0)), ("to", true)])),
+            (
+                "fd",
+                .object([
+                    ("r", .number(m.fee.rate.plainText)), ("e", .int(m.fee.exponent)), ("to", .bool(m.fee.takerOnly)),
+                ])
+            ),
             ("mos", .number(m.minOrderSize.plainText)), ("mbf", .int(0)), ("tbf", .int(0)),
         ]
         return .object(pairs)
@@ -126,7 +135,14 @@ extension ExchangeState {
             ("bestBid", first?.bids.first.map { .number($0.price.plainText) } ?? .null),
             ("bestAsk", first?.asks.first.map { .number($0.price.plainText) } ?? .null),
             ("lastTradePrice", first?.lastTradePrice.map { .number($0.plainText) } ?? .null),
-            ("feesEnabled", false),
+            ("feesEnabled", .bool(m.fee.rate.isPositive)),
+            (
+                "feeSchedule",
+                .object([
+                    ("exponent", .int(m.fee.exponent)), ("rate", .number(m.fee.rate.plainText)),
+                    ("takerOnly", .bool(m.fee.takerOnly)), ("rebateRate", .int(0)),
+                ])
+            ),
         ])
     }
 

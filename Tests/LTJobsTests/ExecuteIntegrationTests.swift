@@ -31,9 +31,11 @@ import Testing
         #expect(row.isShadow == false)
         #expect(row.orderType == "FOK")
         #expect(row.requestedUsd == Self.fx("15"))
-        // Limit 0.51 (300 bps default) asks for 15/0.51 = 29.4117 shares; the book sells them at 0.50.
-        #expect(row.executedShares == Self.fx("29.4117"))
-        #expect(row.executedUsd == Self.fx("14.70585"))
+        // Limit 0.51 (300 bps default) asks for at least 15/0.51 = 29.4117 shares; the book sells at
+        // 0.50 and the venue fills a market BUY by its collateral (protocol §5.8): all $15 is spent
+        // and the price improvement comes back as shares, 15/0.50 = 30.
+        #expect(row.executedShares == Self.fx("30"))
+        #expect(row.executedUsd == Self.fx("15"))
         #expect(row.orderHash?.hasPrefix("0x") == true)
         #expect(row.traceId != nil && row.latency != nil)
         // The trace id is on the log lines of that signal.
@@ -43,8 +45,8 @@ import Testing
         #expect(log.count == 1)
         #expect(log.first?["order_id"] as? String == row.orderHash)
         let cash = try h.cash("s1")
-        #expect(cash.available == Self.fx("985.29415") && cash.locked == Self.fx("14.70585"))
-        #expect(cash.dailySpent == Self.fx("14.70585"))
+        #expect(cash.available == Self.fx("985") && cash.locked == Self.fx("15"))
+        #expect(cash.dailySpent == Self.fx("15"))
 
         // Second run right after: nothing placed, nothing changed.
         let before = (try h.orders(), try h.cash("s1"))

@@ -32,6 +32,18 @@ import Testing
             var headers: [String: String] = [:]
             for (k, value) in request["headers"]?.objectValue ?? [] { headers[k] = value.stringValue }
             let r = ex.handle(PaperRequest(method: "POST", target: "/order", headers: headers, body: Array(body.utf8)))
+            // The vectors are the SDK's output; the venue caps a market order's amounts at 2 (maker)
+            // and 4 (taker) decimals whatever the tick (protocol §5.8), so a vector whose market
+            // order exceeds that is expected to be refused — derived by the rule, not by case id.
+            let parsed = try JSON.parse(body)
+            let orderType = parsed["orderType"]?.stringValue ?? ""
+            let maker = Fixed6(micros: Int64(parsed["order"]?["makerAmount"]?.stringValue ?? "") ?? 0)
+            let taker = Fixed6(micros: Int64(parsed["order"]?["takerAmount"]?.stringValue ?? "") ?? 0)
+            if ["FOK", "FAK"].contains(orderType) && (maker.fractionalDigits > 2 || taker.fractionalDigits > 4) {
+                #expect(r.status == 400, "\(id): \(r.body)")
+                #expect(r.json?["error"]?.stringValue?.hasPrefix("invalid amounts, the market") == true, "\(id)")
+                continue
+            }
             #expect(r.status == 200, "\(id): \(r.body)")
             #expect(r.json?["orderID"]?.stringValue == v["digest"]?.stringValue, "\(id)")
             #expect(r.json?["success"] == .bool(true), "\(id)")
@@ -177,19 +189,20 @@ import Testing
     @Test func fokFillsAcrossLevelsWithPriceImprovement() throws {
         let ex = try TestScenario().exchange()
         var t = try Trader()
-        // Market BUY: $60 for at least 115.3846 shares (limit 0.52).
+        // Market BUY: $60 for at least 115.3846 shares (limit 0.52). The venue fills a market BUY by
+        // its collateral: all $60 is spent and the price improvement comes back as shares.
         let o = try t.order(.buy, token: TestScenario.yes, makerAmount: units("60"), takerAmount: units("115.3846"))
         let r = ex.handle(t.post(o, .fok))
         #expect(r.status == 200, "\(r.body)")
         let j = try #require(r.json)
         #expect(j["status"]?.stringValue == "matched")
-        // 100 @0.50 + 15.3846 @0.52 = 50 + 7.999992.
-        #expect(j["takingAmount"]?.stringValue == "115.3846")
-        #expect(j["makingAmount"]?.stringValue == "57.999992")
+        // 100 @0.50 for $50, then $10 buys 10/0.52 = 19.230769 shares (rounded down) @0.52.
+        #expect(j["takingAmount"]?.stringValue == "119.230769")
+        #expect(j["makingAmount"]?.stringValue == "60")
         #expect(j["tradeIDs"]?.arrayValue?.count == 2)
-        #expect(ex.collateral(TestKey.address) == "942.000008")
-        #expect(ex.shares(TestKey.address, TestScenario.yes) == "165.3846")
-        #expect(ex.get("/book?token_id=\(TestScenario.yes)").json?["asks"]?.arrayValue?.last?["size"] == "84.6154")
+        #expect(ex.collateral(TestKey.address) == "940")
+        #expect(ex.shares(TestKey.address, TestScenario.yes) == "169.230769")
+        #expect(ex.get("/book?token_id=\(TestScenario.yes)").json?["asks"]?.arrayValue?.last?["size"] == "80.769231")
     }
 
     @Test func fakFillsWhatItCanAndIsKilledWhenNothingMatches() throws {

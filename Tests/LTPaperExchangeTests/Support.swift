@@ -44,6 +44,8 @@ struct TestScenario {
     var collateral = "1000"
     var yesShares = "50"
     var nrYesShares = "0"
+    /// The standard market's fee schedule (rate, exponent, taker only); nil = no `fee_schedule`.
+    var fee: (rate: String, exponent: Int, takerOnly: Bool)?
 
     func levels(_ ls: [(String, String)]) -> JSON {
         .array(ls.map { .object([("price", .string($0.0)), ("size", .string($0.1))]) })
@@ -65,7 +67,7 @@ struct TestScenario {
             ])
         }
         func market(_ cid: String, _ tick: String, _ negRisk: Bool, _ tokens: (String, String)) -> JSON {
-            .object([
+            var pairs: [(String, JSON)] = [
                 ("condition_id", .string(cid)), ("question", "Test?"), ("slug", "test"), ("tick_size", .string(tick)),
                 ("min_order_size", .string(minSize)), ("neg_risk", .bool(negRisk)),
                 (
@@ -75,7 +77,18 @@ struct TestScenario {
                         .object([("outcome", "No"), ("token_id", .string(tokens.1))]),
                     ])
                 ),
-            ])
+            ]
+            if let fee, cid == Self.standardCid {
+                pairs.append(
+                    (
+                        "fee_schedule",
+                        .object([
+                            ("rate", .string(fee.rate)), ("exponent", .int(fee.exponent)),
+                            ("taker_only", .bool(fee.takerOnly)),
+                        ])
+                    ))
+            }
+            return .object(pairs)
         }
         return .object([
             (
