@@ -142,7 +142,9 @@ import Testing
         #expect(np.fields.countAttempt)
         #expect(np.events == [.releaseUnused(fx("15.30"))])
         #expect(book(.unknown(reason: "timeout")).events.isEmpty)
-        #expect(book(.accepted(orderId: "0xabc", matched: false, making: nil, taking: nil, tradeIDs: [])).status == .submitted)
+        #expect(
+            book(.accepted(orderId: "0xabc", matched: false, making: nil, taking: nil, tradeIDs: [])).status
+                == .submitted)
     }
 
     @Test func feeFitShrinksTheAmountSoThatAmountPlusFeeFits() {

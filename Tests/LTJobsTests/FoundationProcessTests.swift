@@ -57,7 +57,9 @@ struct FoundationProcessTests {
         #expect(try h.orderLog().count <= posted + 1, "never re-posted")
     }
 
-    @Test("durable INTENT: a Postgres crash-restart mid-POST never leads to a second order (server default: async commit)")
+    @Test(
+        "durable INTENT: a Postgres crash-restart mid-POST never leads to a second order (server default: async commit)"
+    )
     func durableIntentSurvivesACrash() throws {
         let cluster = try PrivateCluster(durableDefault: false)
         defer { cluster.stop() }
@@ -108,7 +110,8 @@ struct FoundationProcessTests {
         #expect([0, 1].contains(b.terminationStatus), "\(bText)")
         for id in ids {
             let held = try h.db.queryFirst(
-                LedgerStore.positionUSDSQL(strategyID: id, position: PositionKey(conditionID: Market.condition, label: "Yes")))
+                LedgerStore.positionUSDSQL(
+                    strategyID: id, position: PositionKey(conditionID: Market.condition, label: "Yes")))
             let usd = try Fixed6(parsing: try held?.text("usd") ?? "0")
             #expect(usd <= Self.fx("20"), "\(id) holds \(usd) > max position 20")
         }
@@ -119,7 +122,8 @@ struct FoundationProcessTests {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
         try h.addSignal("ft-1", size: "15")
-        let body = #"{\"success\":true,\"errorMsg\":\"\",\"orderID\":\"0xfeed\",\"status\":\"matched\",\"makingAmount\":\"999\",\"takingAmount\":\"1\"}"#
+        let body =
+            #"{\"success\":true,\"errorMsg\":\"\",\"orderID\":\"0xfeed\",\"status\":\"matched\",\"makingAmount\":\"999\",\"takingAmount\":\"1\"}"#
         try h.fault(#"{"method": "POST", "path": "/order", "kind": "replace_body", "count": 1, "body": "\#(body)"}"#)
         let r = try h.execute()
         let row = try #require(try h.orders()["ft-1"])

@@ -28,7 +28,9 @@ struct LedgerTests {
 
         struct Buckets: Equatable, CustomStringConvertible {
             var available, locked, cooldown, pnl, spent: Fixed6
-            var description: String { "avail \(available) locked \(locked) cooldown \(cooldown) pnl \(pnl) spent \(spent)" }
+            var description: String {
+                "avail \(available) locked \(locked) cooldown \(cooldown) pnl \(pnl) spent \(spent)"
+            }
         }
 
         func buckets() throws -> Buckets {
@@ -76,9 +78,19 @@ struct LedgerTests {
     func intentAndRelease() throws {
         let f = try Fixture()
         let id = try f.insert("b1", .intent, events: [.lockForBuy(Self.fx("15.30"))])
-        #expect(try f.buckets() == .init(available: Self.fx("984.70"), locked: Self.fx("15.30"), cooldown: .zero, pnl: .zero, spent: Self.fx("15.30")))
-        try f.update(id, .filled, OrderFields(executedUSD: Self.fx("10"), outcome: .open), events: [.releaseUnused(Self.fx("5.10"))])
-        #expect(try f.buckets() == .init(available: Self.fx("989.80"), locked: Self.fx("10.20"), cooldown: .zero, pnl: .zero, spent: Self.fx("10.20")))
+        #expect(
+            try f.buckets()
+                == .init(
+                    available: Self.fx("984.70"), locked: Self.fx("15.30"), cooldown: .zero, pnl: .zero,
+                    spent: Self.fx("15.30")))
+        try f.update(
+            id, .filled, OrderFields(executedUSD: Self.fx("10"), outcome: .open),
+            events: [.releaseUnused(Self.fx("5.10"))])
+        #expect(
+            try f.buckets()
+                == .init(
+                    available: Self.fx("989.80"), locked: Self.fx("10.20"), cooldown: .zero, pnl: .zero,
+                    spent: Self.fx("10.20")))
         #expect(try f.status(id) == "FILLED")
     }
 
@@ -88,7 +100,9 @@ struct LedgerTests {
             let f = try Fixture()
             let id = try f.insert("b1", .intent, events: [.lockForBuy(Self.fx("15"))])
             try f.update(id, to, OrderFields(countAttempt: to == .notPlaced), events: [.releaseUnused(Self.fx("15"))])
-            #expect(try f.buckets() == .init(available: Self.fx("1000"), locked: .zero, cooldown: .zero, pnl: .zero, spent: .zero))
+            #expect(
+                try f.buckets()
+                    == .init(available: Self.fx("1000"), locked: .zero, cooldown: .zero, pnl: .zero, spent: .zero))
             #expect(try f.status(id) == to.rawValue)
         }
     }
@@ -97,7 +111,9 @@ struct LedgerTests {
     func feeSettled() throws {
         let f = try Fixture()
         let id = try f.insert("b1", .filled, events: [.lockForBuy(Self.fx("15.30"))])
-        try f.update(id, .filled, OrderFields(feesUSD: Self.fx("0.25")), events: [.feeSettled(expected: Self.fx("0.30"), actual: Self.fx("0.25"))])
+        try f.update(
+            id, .filled, OrderFields(feesUSD: Self.fx("0.25")),
+            events: [.feeSettled(expected: Self.fx("0.30"), actual: Self.fx("0.25"))])
         #expect(try f.buckets().locked == Self.fx("15.25"))
         #expect(try f.buckets().available == Self.fx("984.75"))
         try f.update(id, .filled, events: [.feeSettled(expected: Self.fx("0.25"), actual: Self.fx("0.40"))])
@@ -109,8 +125,11 @@ struct LedgerTests {
     func settlementFailed() throws {
         let f = try Fixture()
         let id = try f.insert("b1", .filled, events: [.lockForBuy(Self.fx("15"))])
-        try f.update(id, .failed, OrderFields(settlement: .failed), events: [.settlementFailed(revertedCost: Self.fx("15"))])
-        #expect(try f.buckets() == .init(available: Self.fx("1000"), locked: .zero, cooldown: .zero, pnl: .zero, spent: .zero))
+        try f.update(
+            id, .failed, OrderFields(settlement: .failed), events: [.settlementFailed(revertedCost: Self.fx("15"))])
+        #expect(
+            try f.buckets()
+                == .init(available: Self.fx("1000"), locked: .zero, cooldown: .zero, pnl: .zero, spent: .zero))
         #expect(try f.status(id) == "FAILED")
     }
 
@@ -118,8 +137,14 @@ struct LedgerTests {
     func resolvedWon() throws {
         let f = try Fixture()
         let id = try f.insert("b1", .filled, events: [.lockForBuy(Self.fx("15"))])
-        try f.update(id, .filled, OrderFields(outcome: .won), events: [.resolvedWon(costBasis: Self.fx("15"), payout: Self.fx("30"))])
-        #expect(try f.buckets() == .init(available: Self.fx("985"), locked: .zero, cooldown: Self.fx("30"), pnl: Self.fx("15"), spent: Self.fx("15")))
+        try f.update(
+            id, .filled, OrderFields(outcome: .won),
+            events: [.resolvedWon(costBasis: Self.fx("15"), payout: Self.fx("30"))])
+        #expect(
+            try f.buckets()
+                == .init(
+                    available: Self.fx("985"), locked: .zero, cooldown: Self.fx("30"), pnl: Self.fx("15"),
+                    spent: Self.fx("15")))
         let queued = try f.db.queryFirst("SELECT amount, lt_order_id FROM lt_cooldown_queue")
         #expect(try queued?.decode("amount", as: Fixed6.self) == Self.fx("30"))
         // Due by time, but the redemption is not confirmed: nothing moves.
@@ -136,7 +161,11 @@ struct LedgerTests {
         let f = try Fixture()
         let id = try f.insert("b1", .filled, events: [.lockForBuy(Self.fx("15"))])
         try f.update(id, .filled, OrderFields(outcome: .lost), events: [.resolvedLost(costBasis: Self.fx("15"))])
-        #expect(try f.buckets() == .init(available: Self.fx("985"), locked: .zero, cooldown: .zero, pnl: Self.fx("-15"), spent: Self.fx("15")))
+        #expect(
+            try f.buckets()
+                == .init(
+                    available: Self.fx("985"), locked: .zero, cooldown: .zero, pnl: Self.fx("-15"), spent: Self.fx("15")
+                ))
     }
 
     @Test("SELL filled: cost basis sold leaves locked, net proceeds wait in cooldown, then mature")
@@ -145,9 +174,15 @@ struct LedgerTests {
         _ = try f.insert("b1", .filled, events: [.lockForBuy(Self.fx("20"))])
         let sell = try f.insert("exit-b1", .intent, events: [], side: .sell)
         try f.update(sell, .filled, events: [.sellFilled(costBasisSold: Self.fx("10"), netProceeds: Self.fx("12.5"))])
-        #expect(try f.buckets() == .init(available: Self.fx("980"), locked: Self.fx("10"), cooldown: Self.fx("12.5"), pnl: Self.fx("2.5"), spent: Self.fx("20")))
+        #expect(
+            try f.buckets()
+                == .init(
+                    available: Self.fx("980"), locked: Self.fx("10"), cooldown: Self.fx("12.5"), pnl: Self.fx("2.5"),
+                    spent: Self.fx("20")))
         #expect(try f.ledger.strategiesWithMaturedCooldown(now: Self.at.addingTimeInterval(3600)) == ["s1"])
-        #expect(try f.ledger.releaseMaturedCooldown(strategyID: "s1", now: Self.at.addingTimeInterval(3600)) == Self.fx("12.5"))
+        #expect(
+            try f.ledger.releaseMaturedCooldown(strategyID: "s1", now: Self.at.addingTimeInterval(3600))
+                == Self.fx("12.5"))
         #expect(try f.buckets().available == Self.fx("992.5"))
     }
 
@@ -172,7 +207,8 @@ struct LedgerTests {
         #expect(throws: LedgerError.self) {
             _ = try f.ledger.apply(
                 LedgerEntry(
-                    strategyID: "s1", change: .update(ltOrderID: id2, to: .filled, fields: OrderFields(), onlyRun: "other"),
+                    strategyID: "s1",
+                    change: .update(ltOrderID: id2, to: .filled, fields: OrderFields(), onlyRun: "other"),
                     at: Self.at))
         }
         // A decision the capital rules refuse becomes a SKIPPED row, not an overdraft.
@@ -218,6 +254,8 @@ struct LedgerTests {
         #expect(counts.errors.isEmpty, "\(counts.errors)")
         #expect(counts.applied == 60)
         #expect(counts.skipped == 40)
-        #expect(try f.buckets() == .init(available: .zero, locked: Self.fx("60"), cooldown: .zero, pnl: .zero, spent: Self.fx("60")))
+        #expect(
+            try f.buckets()
+                == .init(available: .zero, locked: Self.fx("60"), cooldown: .zero, pnl: .zero, spent: Self.fx("60")))
     }
 }

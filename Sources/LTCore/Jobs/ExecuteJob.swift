@@ -295,7 +295,8 @@ public final class ExecuteJob {
             case .success(let p): protected = p
             }
             guard let f = fees.fee(of: protected.expectedFill) else {
-                return try skipRow(&row, Skip(.invalidSize, "expected fee out of range for this size"), log: log, stage: "fee")
+                return try skipRow(
+                    &row, Skip(.invalidSize, "expected fee out of range for this size"), log: log, stage: "fee")
             }
             fee = f
             guard let fitted = FeeFit.amount(protected.amountUsd, fee: fee, availableCash: state.availableCash)
@@ -488,4 +489,3 @@ public final class ExecuteJob {
         return .string("\(ms)")
     }
 }
-

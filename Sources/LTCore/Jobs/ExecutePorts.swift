@@ -94,12 +94,15 @@ extension ExecuteDecisionRow {
         let side: Side = r.side?.trimmingCharacters(in: .whitespaces).uppercased() == "SELL" ? .sell : .buy
         // Every text that reaches an index is bounded (issue 9): an over-long value is stored cut
         // (its SKIPPED row says so), never a failed insert that would stop the run.
-        func cut(_ v: String?, _ f: SignalValidation.Field) -> String? { v.map { SignalValidation.truncated($0, to: f) } }
+        func cut(_ v: String?, _ f: SignalValidation.Field) -> String? {
+            v.map { SignalValidation.truncated($0, to: f) }
+        }
         var o = LTOrder(
             strategyID: strategyId, signalKey: SignalValidation.truncated(signalKey, to: .orderId),
             ftOrderID: cut(r.orderId, .orderId), ftWalletID: cut(r.walletId, .walletId),
             traderWallet: cut(s?.traderWallet ?? r.traderWallet, .traderWallet), signalPrice: price,
-            signalSizeUSD: size, signalTime: r.orderTime, conditionID: cut(s?.conditionId ?? r.conditionId, .conditionId),
+            signalSizeUSD: size, signalTime: r.orderTime,
+            conditionID: cut(s?.conditionId ?? r.conditionId, .conditionId),
             tokenID: cut(tokenId, .tokenId), tokenLabel: cut(s?.tokenLabel ?? r.tokenLabel, .tokenLabel),
             marketTitle: cut(r.marketTitle, .marketTitle), marketSlug: cut(r.marketSlug, .marketSlug), negRisk: negRisk,
             tickSize: tickSize, side: side, orderType: orderType, limitPrice: limitPrice, requestedUSD: requestedUsd,

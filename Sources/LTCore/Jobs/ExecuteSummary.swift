@@ -48,8 +48,12 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
         if alreadyDecided > 0 { lines.append("  already decided by another run \(alreadyDecided)") }
         if deferred > 0 { lines.append("  deferred (venue unavailable) \(deferred)") }
         if abandonedIntents > 0 { lines.append("  earlier INTENT rows marked UNKNOWN \(abandonedIntents)") }
-        if unverifiedAnswers > 0 { lines.append("  matched answers not believable, left SUBMITTED \(unverifiedAnswers)") }
-        if answersNotBooked > 0 { lines.append("  answers not booked (row changed by another run) \(answersNotBooked)") }
+        if unverifiedAnswers > 0 {
+            lines.append("  matched answers not believable, left SUBMITTED \(unverifiedAnswers)")
+        }
+        if answersNotBooked > 0 {
+            lines.append("  answers not booked (row changed by another run) \(answersNotBooked)")
+        }
         if configurationErrors > 0 { lines.append("  not signed (wallet configuration) \(configurationErrors)") }
         return lines.joined(separator: "\n")
     }
