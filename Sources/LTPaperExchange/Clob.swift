@@ -184,13 +184,13 @@ extension ExchangeState {
         var fills: [Fill]
         let rest: [PaperLevel]
         let fillsByCollateral = isMarketOrder && order.side == .buy
+        var unspent = Fixed6.zero
         if fillsByCollateral {
             // The venue fills a market BUY by its collateral: it spends the signed maker amount and
             // price improvement comes back as extra shares.
             let walk = Matching.takeByCollateral(
                 levels: opposite, makerAmount: makerAmount, takerAmount: takerAmount, budget: makerAmount)
-            (fills, rest) = (walk.fills, walk.rest)
-            if orderType == .fok && walk.unspent.isPositive { return reject(PaperErrors.fokNotFilled) }
+            (fills, rest, unspent) = (walk.fills, walk.rest, walk.unspent)
         } else {
             (fills, rest) = Matching.take(
                 levels: opposite, side: order.side, makerAmount: makerAmount, takerAmount: takerAmount,
@@ -202,21 +202,18 @@ extension ExchangeState {
             if order.side == .sell { fills[i].fee = Swift.min(fills[i].fee, fills[i].collateral) }
         }
         let filledShares = fills.reduce(Fixed6.zero) { $0 + $1.shares }
-        switch orderType {
-        case .fok where !fillsByCollateral && filledShares < sizeFirst: return reject(PaperErrors.fokNotFilled)
-        case .fak where filledShares.isZero: return reject(PaperErrors.fakNotFilled)
-        default: break
-        }
+        // FOK: a market BUY must spend its whole amount, anything else fill its whole share size.
+        let fullyFilled = fillsByCollateral ? unspent.isZero : filledShares >= sizeFirst
 
-        // Balance and allowance, net of what resting orders already hold. A BUY needs its maker
-        // amount plus the fee on top (the fills' fees, and for a remainder that will rest on a
-        // market that charges makers, the fee at its own price).
+        // Balance and allowance, net of what resting orders already hold, checked before the
+        // FOK/FAK outcome as the venue validates before it matches. A BUY needs its maker amount
+        // plus the fee on top (the fills' fees, and for a remainder that will rest on a market
+        // that charges makers, the fee at its own price).
         switch order.side {
         case .buy:
             var fee = fills.reduce(Fixed6.zero) { $0 + $1.fee }
-            let matchedShares = filledShares
-            if !isMarketOrder && !market.fee.takerOnly && matchedShares < sizeFirst {
-                fee += Matching.fee(shares: sizeFirst - matchedShares, price: price, schedule: market.fee)
+            if !isMarketOrder && !market.fee.takerOnly && filledShares < sizeFirst {
+                fee += Matching.fee(shares: sizeFirst - filledShares, price: price, schedule: market.fee)
             }
             let needed = makerAmount + fee
             let reserved = reservedCollateral(walletKey)
@@ -228,6 +225,11 @@ extension ExchangeState {
             guard held - reservedShares(walletKey, token: order.tokenId) >= makerAmount else {
                 return reject(PaperErrors.notEnoughBalance)
             }
+        }
+        switch orderType {
+        case .fok where !fullyFilled: return reject(PaperErrors.fokNotFilled)
+        case .fak where filledShares.isZero: return reject(PaperErrors.fakNotFilled)
+        default: break
         }
 
         var record = OrderRecord(

@@ -112,6 +112,30 @@ import Testing
                 == .object([("r", .number("0")), ("e", .int(0)), ("to", true)]))
     }
 
+    @Test func aRestingOrderPaysTheFeeAsMakerOnlyWhereTheMarketChargesMakers() throws {
+        for takerOnly in [true, false] {
+            var s = TestScenario()
+            s.fee = (rate: "0.02", exponent: 1, takerOnly: takerOnly)
+            let ex = try s.exchange()
+            var t = try Trader()
+            // BUY 20 @0.45 rests below the 0.50 ask, then a seller arrives at 0.44.
+            let o = try t.order(.buy, token: TestScenario.yes, makerAmount: units("9"), takerAmount: units("20"))
+            #expect(ex.handle(t.post(o, .gtc)).json?["status"]?.stringValue == "live")
+            _ = ex.control(
+                "book",
+                .object([
+                    ("token_id", .string(TestScenario.yes)), ("bids", .array([])),
+                    ("asks", .array([.object([("price", "0.44"), ("size", "20")])])),
+                ]))
+            // As maker it trades at its own price: 20 × 0.02 × 0.45 × 0.55 = 0.099 unless taker-only.
+            #expect(ex.collateral(TestKey.address) == (takerOnly ? "991" : "990.901"))
+            let trade = ex.handle(t.get("/data/trades")).json?["data"]?.arrayValue?.first
+            #expect(trade?["trader_side"]?.stringValue == "MAKER")
+            #expect(trade?["paper_fee"]?.stringValue == (takerOnly ? "0" : "0.099"))
+            #expect(trade?["fee_rate_bps"]?.stringValue == (takerOnly ? "0" : "49.5"))
+        }
+    }
+
     @Test func feesRoundUpToTheMicroUnitExactly() {
         let schedule = PaperFeeSchedule(rate: Fixed6(micros: 20_000), exponent: 1, takerOnly: true)
         // 19.230769 × 0.02 × 0.52 × 0.48 = 0.0959999988… → 0.096.
