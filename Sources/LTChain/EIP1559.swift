@@ -13,7 +13,7 @@ public struct AccessListEntry: Sendable, Hashable {
 
 /// An EIP-1559 (type 2) transaction.
 public struct EIP1559Transaction: Sendable, Hashable {
-    public var chainId: UInt64
+    public var chainID: UInt64
     public var nonce: UInt64
     public var maxPriorityFeePerGas: BigUInt
     public var maxFeePerGas: BigUInt
@@ -25,10 +25,10 @@ public struct EIP1559Transaction: Sendable, Hashable {
     public var accessList: [AccessListEntry]
 
     public init(
-        chainId: UInt64, nonce: UInt64, maxPriorityFeePerGas: BigUInt, maxFeePerGas: BigUInt, gasLimit: UInt64,
+        chainID: UInt64, nonce: UInt64, maxPriorityFeePerGas: BigUInt, maxFeePerGas: BigUInt, gasLimit: UInt64,
         to: Address?, value: BigUInt = 0, data: [UInt8] = [], accessList: [AccessListEntry] = []
     ) {
-        self.chainId = chainId
+        self.chainID = chainID
         self.nonce = nonce
         self.maxPriorityFeePerGas = maxPriorityFeePerGas
         self.maxFeePerGas = maxFeePerGas
@@ -55,7 +55,7 @@ public struct EIP1559Transaction: Sendable, Hashable {
 
     private var fields: [RLP] {
         [
-            .uint(chainId), .uint(nonce), .uint(maxPriorityFeePerGas), .uint(maxFeePerGas), .uint(gasLimit),
+            .uint(chainID), .uint(nonce), .uint(maxPriorityFeePerGas), .uint(maxFeePerGas), .uint(gasLimit),
             .bytes(to?.bytes ?? []), .uint(value), .bytes(data),
             .list(accessList.map { .list([.bytes($0.address.bytes), .list($0.storageKeys.map { .bytes($0) })]) }),
         ]
@@ -98,7 +98,7 @@ public struct EIP1559Transaction: Sendable, Hashable {
                     storageKeys: try pair[1].asList().map { try $0.asBytes() })
             }
             let tx = EIP1559Transaction(
-                chainId: try items[0].asUInt64(), nonce: try items[1].asUInt64(),
+                chainID: try items[0].asUInt64(), nonce: try items[1].asUInt64(),
                 maxPriorityFeePerGas: try items[2].asUInt(), maxFeePerGas: try items[3].asUInt(),
                 gasLimit: try items[4].asUInt64(), to: toBytes.isEmpty ? nil : Address(bytes: toBytes),
                 value: try items[6].asUInt(), data: try items[7].asBytes(), accessList: access)

@@ -53,7 +53,7 @@ struct ABIReader {
 
 /// A decoded, signature-checked EIP-1559 transaction.
 struct DecodedTransaction {
-    var chainId: Int64
+    var chainID: Int64
     var nonce: Int64
     var to: String
     var data: [UInt8]
@@ -111,8 +111,8 @@ extension ExchangeState {
         guard let method = call["method"]?.stringValue else { return rpcError(id, -32600, "invalid request") }
         let params = call["params"]?.arrayValue ?? []
         switch method {
-        case "eth_chainId": return rpcResult(id, Self.hexQuantity(scenario.chainId))
-        case "net_version": return rpcResult(id, .string(String(scenario.chainId)))
+        case "eth_chainId": return rpcResult(id, Self.hexQuantity(scenario.chainID))
+        case "net_version": return rpcResult(id, .string(String(scenario.chainID)))
         case "eth_blockNumber": return rpcResult(id, Self.hexQuantity(blockNumber))
         case "eth_gasPrice", "eth_maxPriorityFeePerGas": return rpcResult(id, .string(Self.gasPriceWei))
         case "eth_estimateGas": return rpcResult(id, "0x493e0")  // 300000
@@ -219,12 +219,12 @@ extension ExchangeState {
             return Self.hexWord(BigUInt(max(0, wallets[holder]?.tokens[token]?.micros ?? 0)))
         case Selector.payoutDenominator:
             let cid = try args.hex32(0)
-            return Self.hexWord(market(cid)?.winnerTokenId != nil ? 1 : 0)
+            return Self.hexWord(market(cid)?.winnerTokenID != nil ? 1 : 0)
         case Selector.payoutNumerators:
             let cid = try args.hex32(0)
             let index = try args.int(32)
-            guard let m = market(cid), let w = m.winnerTokenId, index < m.outcomes.count else { return Self.hexWord(0) }
-            return Self.hexWord(m.outcomes[index].tokenId == w ? 1 : 0)
+            guard let m = market(cid), let w = m.winnerTokenID, index < m.outcomes.count else { return Self.hexWord(0) }
+            return Self.hexWord(m.outcomes[index].tokenID == w ? 1 : 0)
         case Selector.outcomeSlotCount:
             return Self.hexWord(BigUInt(market(try args.hex32(0))?.outcomes.count ?? 0))
         case Selector.isApprovedForAll:
@@ -248,8 +248,8 @@ extension ExchangeState {
         do { tx = try Verify.decodeTransaction(raw) } catch {
             return rpcError(id, -32000, "invalid transaction: \(error.reason)")
         }
-        guard tx.chainId == scenario.chainId else {
-            return rpcError(id, -32000, "invalid chain id \(tx.chainId), expected \(scenario.chainId)")
+        guard tx.chainID == scenario.chainID else {
+            return rpcError(id, -32000, "invalid chain id \(tx.chainID), expected \(scenario.chainID)")
         }
         if receipts[tx.hash.lowercased()] != nil { return rpcError(id, -32000, "already known") }
         let sender = addressKey(tx.sender)
@@ -337,7 +337,7 @@ extension ExchangeState {
     /// Burns the holder's positions in the condition and pays the winning ones 1:1 in collateral.
     /// `amounts[i]` nil = leave outcome i alone, `.max` = all of it.
     mutating func redeem(holder: String, market m: PaperMarket, amounts: [Fixed6?]) throws(Revert) -> Fixed6 {
-        guard let winner = m.winnerTokenId else { throw Revert(reason: "result for condition not received yet") }
+        guard let winner = m.winnerTokenID else { throw Revert(reason: "result for condition not received yet") }
         var w =
             wallets[holder]
             ?? PaperWallet(
@@ -346,21 +346,21 @@ extension ExchangeState {
         var payout = Fixed6.zero
         for (i, o) in m.outcomes.enumerated() {
             guard let want = amounts[i] else { continue }
-            let held = w.tokens[o.tokenId] ?? .zero
+            let held = w.tokens[o.tokenID] ?? .zero
             let burn = want == .max ? held : want
             guard burn <= held else { throw Revert(reason: "insufficient balance") }
-            w.tokens[o.tokenId] = held - burn
-            costs[holder]?[o.tokenId] = .zero
-            if o.tokenId == winner { payout += burn }
+            w.tokens[o.tokenID] = held - burn
+            costs[holder]?[o.tokenID] = .zero
+            if o.tokenID == winner { payout += burn }
         }
         w.collateral += payout
-        if wallets[holder] == nil { walletIds.append(holder) }
+        if wallets[holder] == nil { walletIDs.append(holder) }
         wallets[holder] = w
         return payout
     }
 
     func proxyWallet(of eoa: String) -> String? {
-        if let w = walletIds.compactMap({ wallets[$0] }).first(where: {
+        if let w = walletIDs.compactMap({ wallets[$0] }).first(where: {
             $0.signatureType == 1 && addressKey($0.owner) == eoa
         }) {
             return addressKey(w.address)
@@ -375,7 +375,7 @@ extension ExchangeState {
         var (tx, signatures) = try SafeTransaction.decodeExecTransaction(data)
         let nonce = safeNonces[safe] ?? 0
         tx.nonce = BigUInt(nonce)
-        let digest = try tx.digest(safe: try Address(hex: safe), chainId: Int(scenario.chainId))
+        let digest = try tx.digest(safe: try Address(hex: safe), chainID: Int(scenario.chainID))
         guard let signer = Verify.safeSigner(digest: digest, signature: signatures, sender: sender),
             addressKey(signer) == addressKey(wallet.owner)
         else { throw Revert(reason: "GS026") }

@@ -47,31 +47,31 @@ extension ExchangeState {
 
     struct Outcome {
         var response: PaperResponse
-        var orderId: String?
+        var orderID: String?
     }
 
     mutating func postOrder(body: JSON, apiKey: String, eoa: String, now: Int64) -> Outcome {
         let parsed: (WireOrder, String, OrderType, Bool)
         do { parsed = try ExchangeState.parseOrderBody(body) } catch {
-            return Outcome(response: .error(400, "Invalid order payload: \(error.message)"), orderId: nil)
+            return Outcome(response: .error(400, "Invalid order payload: \(error.message)"), orderID: nil)
         }
         let (order, owner, orderType, postOnly) = parsed
-        guard let market = market(forToken: order.tokenId) else {
-            return Outcome(response: .error(400, "market not found for token id \(order.tokenId)"), orderId: nil)
+        guard let market = market(forToken: order.tokenID) else {
+            return Outcome(response: .error(400, "market not found for token id \(order.tokenID)"), orderID: nil)
         }
-        let orderId: String
-        do { orderId = try Verify.orderID(order, negRisk: market.negRisk, chainId: scenario.chainId) } catch {
-            return Outcome(response: .error(400, PaperErrors.invalidSignature), orderId: nil)
+        let orderID: String
+        do { orderID = try Verify.orderID(order, negRisk: market.negRisk, chainID: scenario.chainID) } catch {
+            return Outcome(response: .error(400, PaperErrors.invalidSignature), orderID: nil)
         }
-        func reject(_ message: String) -> Outcome { Outcome(response: .error(400, message), orderId: orderId) }
+        func reject(_ message: String) -> Outcome { Outcome(response: .error(400, message), orderID: orderID) }
 
         guard owner == apiKey else { return reject(PaperErrors.ownerMismatch) }
-        if orders[orderId] != nil { return reject("\(PaperErrors.duplicated): \(orderId)") }
-        if market.closed { return reject("the market is closed: \(market.conditionId)") }
+        if orders[orderID] != nil { return reject("\(PaperErrors.duplicated): \(orderID)") }
+        if market.closed { return reject("the market is closed: \(market.conditionID)") }
 
         // Signature and the maker / signer / funder rules of protocol §2.
         let recovered: String
-        do { recovered = try Verify.recoverOrderEOA(order, negRisk: market.negRisk, chainId: scenario.chainId) } catch {
+        do { recovered = try Verify.recoverOrderEOA(order, negRisk: market.negRisk, chainID: scenario.chainID) } catch {
             return reject(PaperErrors.invalidSignature)
         }
         switch order.signatureType {
@@ -174,7 +174,7 @@ extension ExchangeState {
 
         // Match first (pure: nothing changes until the order is accepted), so the balance check
         // can require the collateral and the fee the fills will really cost.
-        let book = books[order.tokenId] ?? PaperBook(tokenId: order.tokenId, bids: [], asks: [], timestampMs: now)
+        let book = books[order.tokenID] ?? PaperBook(tokenID: order.tokenID, bids: [], asks: [], timestampMs: now)
         let opposite = order.side == .buy ? book.asks : book.bids
         let crosses =
             opposite.first.map {
@@ -221,8 +221,8 @@ extension ExchangeState {
                 return reject(PaperErrors.notEnoughBalance)
             }
         case .sell:
-            let held = wallet.tokens[order.tokenId] ?? .zero
-            guard held - reservedShares(walletKey, token: order.tokenId) >= makerAmount else {
+            let held = wallet.tokens[order.tokenID] ?? .zero
+            guard held - reservedShares(walletKey, token: order.tokenID) >= makerAmount else {
                 return reject(PaperErrors.notEnoughBalance)
             }
         }
@@ -233,8 +233,8 @@ extension ExchangeState {
         }
 
         var record = OrderRecord(
-            id: orderId, owner: apiKey, maker: order.maker, signer: order.signer, tokenId: order.tokenId,
-            conditionId: market.conditionId, outcome: outcome(ofToken: order.tokenId), side: order.side,
+            id: orderID, owner: apiKey, maker: order.maker, signer: order.signer, tokenID: order.tokenID,
+            conditionID: market.conditionID, outcome: outcome(ofToken: order.tokenID), side: order.side,
             orderType: orderType, makerAmount: makerAmount, takerAmount: takerAmount, price: price,
             originalSize: sizeFirst, status: "LIVE", createdAtMs: now, expiration: order.expiration)
         var updated = book
@@ -244,29 +244,29 @@ extension ExchangeState {
             updated.lastTradeSide = order.side.rawValue
             updated.timestampMs = now
         }
-        books[order.tokenId] = updated
-        let tradeIds = settle(fills: fills, order: &record, traderSide: "TAKER", now: now)
+        books[order.tokenID] = updated
+        let tradeIDs = settle(fills: fills, order: &record, traderSide: "TAKER", now: now)
         let isLive = (orderType == .gtc || orderType == .gtd) && record.remaining.isPositive
         record.status = isLive ? "LIVE" : (filledShares.isPositive ? "MATCHED" : "CANCELED")
-        orders[orderId] = record
-        orderIds.append(orderId)
+        orders[orderID] = record
+        orderIDs.append(orderID)
 
         let status = filledShares.isPositive ? "matched" : "live"
         let making = order.side == .buy ? record.collateralMatched : record.sizeMatched
         let taking = order.side == .buy ? record.sizeMatched : record.collateralMatched
         let response = JSON.object([
-            ("success", true), ("errorMsg", ""), ("orderID", .string(orderId)), ("status", .string(status)),
+            ("success", true), ("errorMsg", ""), ("orderID", .string(orderID)), ("status", .string(status)),
             ("makingAmount", .string(making.plainText)), ("takingAmount", .string(taking.plainText)),
-            ("tradeIDs", .array(tradeIds.map { .string($0) })),
+            ("tradeIDs", .array(tradeIDs.map { .string($0) })),
             (
                 "transactionsHashes",
                 .array(
-                    tradeIds.compactMap { id in
+                    tradeIDs.compactMap { id in
                         trades.first(where: { $0.id == id }).map { .string($0.transactionHash) }
                     })
             ),
         ])
-        return Outcome(response: .json(response), orderId: orderId)
+        return Outcome(response: .json(response), orderID: orderID)
     }
 
     /// One item of the `POST /orders` answer: the venue answers every order in the batch as an
@@ -276,7 +276,7 @@ extension ExchangeState {
         if outcome.response.status == 200, let json = outcome.response.json { return json }
         let message = outcome.response.json?["error"]?.stringValue ?? outcome.response.body
         return .object([
-            ("success", false), ("errorMsg", .string(message)), ("orderID", .string(outcome.orderId ?? "")),
+            ("success", false), ("errorMsg", .string(message)), ("orderID", .string(outcome.orderID ?? "")),
             ("status", ""), ("makingAmount", ""), ("takingAmount", ""), ("tradeIDs", .array([])),
             ("transactionsHashes", .array([])),
         ])
@@ -287,8 +287,8 @@ extension ExchangeState {
         let walletKey = addressKey(order.maker)
         var ids: [String] = []
         for fill in fills {
-            let tradeId = nextTradeId()
-            ids.append(tradeId)
+            let tradeID = nextTradeID()
+            ids.append(tradeID)
             order.sizeMatched += fill.shares
             order.collateralMatched += fill.collateral
             if var w = wallets[walletKey] {
@@ -298,18 +298,18 @@ extension ExchangeState {
                     let paid = fill.collateral + fill.fee
                     w.collateral -= paid
                     if w.allowance < PaperScenario.unlimitedAllowance { w.allowance -= paid }
-                    w.tokens[order.tokenId, default: .zero] += fill.shares
-                    adjustCost(wallet: walletKey, token: order.tokenId, by: paid)
+                    w.tokens[order.tokenID, default: .zero] += fill.shares
+                    adjustCost(wallet: walletKey, token: order.tokenID, by: paid)
                 case .sell:
-                    let held = w.tokens[order.tokenId] ?? .zero
-                    let cost = costs[walletKey]?[order.tokenId] ?? .zero
+                    let held = w.tokens[order.tokenID] ?? .zero
+                    let cost = costs[walletKey]?[order.tokenID] ?? .zero
                     // Cost basis leaves in proportion to the shares sold.
                     if held.isPositive {
                         let share = Fixed6(
                             micros: Int64(Int128(cost.micros) * Int128(fill.shares.micros) / Int128(held.micros)))
-                        adjustCost(wallet: walletKey, token: order.tokenId, by: -share)
+                        adjustCost(wallet: walletKey, token: order.tokenID, by: -share)
                     }
-                    w.tokens[order.tokenId] = held - fill.shares
+                    w.tokens[order.tokenID] = held - fill.shares
                     w.collateral += fill.collateral - fill.fee
                 }
                 wallets[walletKey] = w
@@ -318,23 +318,23 @@ extension ExchangeState {
             let hex = String(n, radix: 16)
             trades.append(
                 TradeRecord(
-                    id: tradeId, orderId: order.id, owner: order.owner, maker: order.maker,
-                    conditionId: order.conditionId, tokenId: order.tokenId, outcome: order.outcome, side: order.side,
+                    id: tradeID, orderID: order.id, owner: order.owner, maker: order.maker,
+                    conditionID: order.conditionID, tokenID: order.tokenID, outcome: order.outcome, side: order.side,
                     size: fill.shares, price: fill.price, collateral: fill.collateral, fee: fill.fee,
-                    feeRateBps: fill.fee.isPositive ? feeRateBps(token: order.tokenId, price: fill.price) : "0",
+                    feeRateBps: fill.fee.isPositive ? feeRateBps(token: order.tokenID, price: fill.price) : "0",
                     traderSide: traderSide,
                     matchTimeMs: now,
                     transactionHash: "0x" + String(repeating: "0", count: 64 - hex.count - 4) + "7ade" + hex,
                     forcedStatus: nil))
         }
-        order.tradeIds += ids
+        order.tradeIDs += ids
         return ids
     }
 
     /// Resting orders on `token` that the (new) book crosses fill as makers at their own price.
     mutating func crossRestingOrders(token: String, now: Int64) {
-        for id in orderIds {
-            guard var o = orders[id], o.tokenId == token, o.status == "LIVE", var book = books[token] else {
+        for id in orderIDs {
+            guard var o = orders[id], o.tokenID == token, o.status == "LIVE", var book = books[token] else {
                 continue
             }
             let levels = o.side == .buy ? book.asks : book.bids
@@ -377,7 +377,7 @@ extension ExchangeState {
         }
         let o = request.order.order
         let wire = WireOrder(
-            maker: o.maker.checksummed, signer: o.signer.checksummed, tokenId: o.tokenIdText,
+            maker: o.maker.checksummed, signer: o.signer.checksummed, tokenID: o.tokenIDText,
             makerAmount: String(o.makerAmount), takerAmount: String(o.takerAmount), side: o.side,
             signatureType: o.signatureType.rawValue, expiration: String(o.expiration), signed: request.order)
         return (wire, request.owner, request.orderType, request.postOnly)

@@ -118,13 +118,13 @@ extension ExchangeState {
 
     mutating func applyBook(_ f: Fields, now: Int64) throws(PaperInputError) {
         var b = try PaperScenario.parseBook(f, timestampMs: now)
-        guard market(forToken: b.tokenId) != nil else { throw PaperInputError("unknown token id \(b.tokenId)") }
+        guard market(forToken: b.tokenID) != nil else { throw PaperInputError("unknown token id \(b.tokenID)") }
         if b.lastTradePrice == nil {
-            b.lastTradePrice = books[b.tokenId]?.lastTradePrice
-            b.lastTradeSide = books[b.tokenId]?.lastTradeSide
+            b.lastTradePrice = books[b.tokenID]?.lastTradePrice
+            b.lastTradeSide = books[b.tokenID]?.lastTradeSide
         }
-        books[b.tokenId] = b
-        crossRestingOrders(token: b.tokenId, now: now)
+        books[b.tokenID] = b
+        crossRestingOrders(token: b.tokenID, now: now)
     }
 
     mutating func applyLeaderPosition(_ f: Fields) throws(PaperInputError) {
@@ -132,7 +132,7 @@ extension ExchangeState {
         let p = try PaperScenario.parseLeaderPosition(f)
         let k = addressKey(address)
         var list = leaders[k] ?? []
-        list.removeAll { $0.tokenId == p.tokenId }
+        list.removeAll { $0.tokenID == p.tokenID }
         if p.size.isPositive { list.append(p) }
         leaders[k] = list
         if leaderDisplay[k] == nil { leaderDisplay[k] = address }
@@ -147,9 +147,9 @@ extension ExchangeState {
             throw PaperInputError("winner_token_id does not belong to condition \(cid)")
         }
         m.closed = true
-        m.winnerTokenId = winner
+        m.winnerTokenID = winner
         markets[key] = m
-        for id in orderIds where orders[id]?.conditionId == m.conditionId && orders[id]?.status == "LIVE" {
+        for id in orderIDs where orders[id]?.conditionID == m.conditionID && orders[id]?.status == "LIVE" {
             orders[id]?.status = "CANCELED_MARKET_RESOLVED"
         }
     }
@@ -165,7 +165,7 @@ extension ExchangeState {
             let pf = try Fields(p, "positions[\(i)]")
             w.tokens[try pf.string("token_id")] = try pf.fixed("size")
         }
-        if wallets[k] == nil { walletIds.append(k) }
+        if wallets[k] == nil { walletIDs.append(k) }
         wallets[k] = w
     }
 
@@ -199,7 +199,7 @@ extension ExchangeState {
 
     static func logJSON(_ e: OrderLogEntry) -> JSON {
         .object([
-            ("seq", .int(e.seq)), ("order_id", e.orderId.map { .string($0) } ?? .null), ("body", .string(e.body)),
+            ("seq", .int(e.seq)), ("order_id", e.orderID.map { .string($0) } ?? .null), ("body", .string(e.body)),
             ("time_ms", .int(e.timeMs)), ("http_status", .int(e.httpStatus)), ("response", .string(e.response)),
             ("accepted", .bool(e.httpStatus == 200)), ("fault", e.fault.map { .string($0) } ?? .null),
             ("answer_delivered", .bool(!["drop_after_accept", "timeout"].contains(e.fault ?? ""))),
@@ -207,7 +207,7 @@ extension ExchangeState {
     }
 
     func stateJSON(now: Int64) -> JSON {
-        let ws: [JSON] = walletIds.compactMap { wallets[$0] }.map { w in
+        let ws: [JSON] = walletIDs.compactMap { wallets[$0] }.map { w in
             .object([
                 ("address", .string(w.address)), ("owner", .string(w.owner)), ("signature_type", .int(w.signatureType)),
                 ("collateral", .string(w.collateral.plainText)),
@@ -223,10 +223,10 @@ extension ExchangeState {
                 ("chain_nonce", .int(chainNonces[addressKey(w.address)] ?? 0)),
             ])
         }
-        let ms: [JSON] = marketIds.compactMap { markets[$0] }.map { m in
+        let ms: [JSON] = marketIDs.compactMap { markets[$0] }.map { m in
             .object([
-                ("condition_id", .string(m.conditionId)), ("closed", .bool(m.closed)),
-                ("winner_token_id", m.winnerTokenId.map { .string($0) } ?? .null),
+                ("condition_id", .string(m.conditionID)), ("closed", .bool(m.closed)),
+                ("winner_token_id", m.winnerTokenID.map { .string($0) } ?? .null),
             ])
         }
         let ls: [JSON] = leaders.keys.sorted().map { k in
@@ -237,7 +237,7 @@ extension ExchangeState {
                     .array(
                         (leaders[k] ?? []).map { p in
                             .object([
-                                ("token_id", .string(p.tokenId)), ("size", .string(p.size.plainText)),
+                                ("token_id", .string(p.tokenID)), ("size", .string(p.size.plainText)),
                                 ("avg_price", .string(p.avgPrice.plainText)),
                             ])
                         })
@@ -246,7 +246,7 @@ extension ExchangeState {
         }
         return .object([
             ("now_ms", .int(now)), ("wallets", .array(ws)), ("markets", .array(ms)), ("leaders", .array(ls)),
-            ("orders", .array(orderIds.compactMap { orders[$0] }.map(orderJSON))),
+            ("orders", .array(orderIDs.compactMap { orders[$0] }.map(orderJSON))),
             ("trades", .array(trades.map { tradeJSON($0, now: now) })),
             ("pending_events", .int(pendingEvents.count)),
             ("event_errors", .array(eventErrors.map { .string($0) })),

@@ -93,7 +93,7 @@ extension ExchangeState {
         case ("GET", "/markets") where req.query("next_cursor") != nil:
             // The CLOB's paginated market list (its clients always send next_cursor; Gamma's
             // /markets never takes it): every market on one page.
-            let rows = marketIds.compactMap { markets[$0] }.map(clobMarketJSON)
+            let rows = marketIDs.compactMap { markets[$0] }.map(clobMarketJSON)
             return .json(
                 .object([
                     ("limit", .int(rows.count)), ("count", .int(rows.count)), ("next_cursor", "LTE="),
@@ -112,14 +112,14 @@ extension ExchangeState {
         // Gamma's single-market paths share the /markets prefix with the CLOB's: a Gamma id is a
         // small decimal number, a CLOB condition id is 0x-hex, so the segment says which API is meant.
         if req.method == "GET", segments.count == 3, segments[0] == "markets", segments[1] == "slug" {
-            guard let i = marketIds.firstIndex(where: { markets[$0]?.slug == segments[2] }),
-                let m = markets[marketIds[i]]
+            guard let i = marketIDs.firstIndex(where: { markets[$0]?.slug == segments[2] }),
+                let m = markets[marketIDs[i]]
             else { return .error(404, "market not found") }
             return .json(gammaMarketJSON(m, index: i))
         }
         if req.method == "GET", segments.count == 2, segments[0] == "markets" {
             if let n = Int(segments[1]), !segments[1].hasPrefix("0x") {
-                guard n >= 1, n <= marketIds.count, let m = markets[marketIds[n - 1]] else {
+                guard n >= 1, n <= marketIDs.count, let m = markets[marketIDs[n - 1]] else {
                     return .error(404, "market not found")
                 }
                 return .json(gammaMarketJSON(m, index: n - 1))
@@ -133,7 +133,7 @@ extension ExchangeState {
         }
         if req.method == "GET", segments.count == 2, segments[0] == "markets-by-token" {
             guard let m = market(forToken: segments[1]) else { return .error(404, "market not found") }
-            return .json(.object([("condition_id", .string(m.conditionId))]))
+            return .json(.object([("condition_id", .string(m.conditionID))]))
         }
         if path.hasPrefix("/auth/") { return auth(req, path: path) }
         // Everything else is an L2 endpoint.
@@ -152,7 +152,7 @@ extension ExchangeState {
         case .success(let a): auth = a
         case .failure(let e):
             if path == "/order" && req.method == "POST" {
-                logOrder(req, orderId: nil, response: e.response, now: now, fault: fault)
+                logOrder(req, orderID: nil, response: e.response, now: now, fault: fault)
             }
             return e.response
         }
@@ -162,9 +162,9 @@ extension ExchangeState {
             if let body = try? JSON.parse(req.body) {
                 outcome = postOrder(body: body, apiKey: auth.apiKey, eoa: auth.eoa, now: now)
             } else {
-                outcome = Outcome(response: .error(400, "Invalid order payload: body is not JSON"), orderId: nil)
+                outcome = Outcome(response: .error(400, "Invalid order payload: body is not JSON"), orderID: nil)
             }
-            logOrder(req, orderId: outcome.orderId, response: outcome.response, now: now, fault: fault)
+            logOrder(req, orderID: outcome.orderID, response: outcome.response, now: now, fault: fault)
             return outcome.response
         case ("POST", "/orders"):
             guard let body = try? JSON.parse(req.body), let items = body.arrayValue else {
@@ -174,7 +174,7 @@ extension ExchangeState {
             for item in items {
                 let outcome = postOrder(body: item, apiKey: auth.apiKey, eoa: auth.eoa, now: now)
                 logOrder(
-                    req, orderId: outcome.orderId, response: outcome.response, now: now, fault: fault,
+                    req, orderID: outcome.orderID, response: outcome.response, now: now, fault: fault,
                     itemBody: item.text)
                 answers.append(ExchangeState.batchItem(outcome))
             }
@@ -188,24 +188,24 @@ extension ExchangeState {
             let ids = (try? JSON.parse(req.body))?.arrayValue?.compactMap { $0.stringValue } ?? []
             return .json(cancel(ids: ids, apiKey: auth.apiKey))
         case ("DELETE", "/cancel-all"):
-            let ids = orderIds.filter { orders[$0]?.owner == auth.apiKey && orders[$0]?.status == "LIVE" }
+            let ids = orderIDs.filter { orders[$0]?.owner == auth.apiKey && orders[$0]?.status == "LIVE" }
             return .json(cancel(ids: ids, apiKey: auth.apiKey))
         case ("DELETE", "/cancel-market-orders"):
             // Body {"market"?: condition id, "asset_id"?: token id}: the caller's live orders there.
             let body = try? JSON.parse(req.body)
             let market = body?["market"]?.stringValue.map(addressKey)
             let asset = body?["asset_id"]?.textValue
-            let ids = orderIds.filter { id in
+            let ids = orderIDs.filter { id in
                 guard let o = orders[id], o.owner == auth.apiKey, o.status == "LIVE" else { return false }
-                return (market.map { $0 == addressKey(o.conditionId) } ?? true)
-                    && (asset.map { $0 == o.tokenId } ?? true)
+                return (market.map { $0 == addressKey(o.conditionID) } ?? true)
+                    && (asset.map { $0 == o.tokenID } ?? true)
             }
             return .json(cancel(ids: ids, apiKey: auth.apiKey))
         case ("GET", "/data/orders"):
-            let rows = orderIds.compactMap { orders[$0] }.filter { o in
+            let rows = orderIDs.compactMap { orders[$0] }.filter { o in
                 o.owner == auth.apiKey && o.status == "LIVE"
-                    && (req.query("market").map { addressKey($0) == addressKey(o.conditionId) } ?? true)
-                    && (req.query("asset_id").map { $0 == o.tokenId } ?? true)
+                    && (req.query("market").map { addressKey($0) == addressKey(o.conditionID) } ?? true)
+                    && (req.query("asset_id").map { $0 == o.tokenID } ?? true)
                     && (req.query("id").map { $0 == o.id } ?? true)
             }
             return .json(
@@ -220,8 +220,8 @@ extension ExchangeState {
             let rows = trades.filter { t in
                 (t.owner == auth.apiKey || owned.contains(addressKey(t.maker)))
                     && (req.query("id").map { $0 == t.id } ?? true)
-                    && (req.query("market").map { addressKey($0) == addressKey(t.conditionId) } ?? true)
-                    && (req.query("asset_id").map { $0 == t.tokenId } ?? true)
+                    && (req.query("market").map { addressKey($0) == addressKey(t.conditionID) } ?? true)
+                    && (req.query("asset_id").map { $0 == t.tokenID } ?? true)
                     && (req.query("maker_address").map { addressKey($0) == addressKey(t.maker) } ?? true)
                     && (before.map { t.matchTimeMs / 1000 < $0 } ?? true)
                     && (after.map { t.matchTimeMs / 1000 > $0 } ?? true)
@@ -242,12 +242,12 @@ extension ExchangeState {
     }
 
     mutating func logOrder(
-        _ req: PaperRequest, orderId: String?, response: PaperResponse, now: Int64, fault: String?,
+        _ req: PaperRequest, orderID: String?, response: PaperResponse, now: Int64, fault: String?,
         itemBody: String? = nil
     ) {
         orderLog.append(
             OrderLogEntry(
-                seq: orderLog.count + 1, orderId: orderId, body: itemBody ?? req.bodyText, timeMs: now,
+                seq: orderLog.count + 1, orderID: orderID, body: itemBody ?? req.bodyText, timeMs: now,
                 httpStatus: response.status, response: response.body, fault: fault))
     }
 
@@ -338,10 +338,10 @@ extension ExchangeState {
         let tokens = Set(req.queryList("clob_token_ids"))
         let closed = req.query("closed").map { $0 == "true" }
         var rows: [JSON] = []
-        for (i, id) in marketIds.enumerated() {
+        for (i, id) in marketIDs.enumerated() {
             guard let m = markets[id] else { continue }
             if !cids.isEmpty && !cids.contains(id) { continue }
-            if !tokens.isEmpty && !m.outcomes.contains(where: { tokens.contains($0.tokenId) }) { continue }
+            if !tokens.isEmpty && !m.outcomes.contains(where: { tokens.contains($0.tokenID) }) { continue }
             if let closed, m.closed != closed { continue }
             rows.append(gammaMarketJSON(m, index: i))
         }
@@ -353,9 +353,9 @@ extension ExchangeState {
         guard let user = req.query("user") else { return .error(400, "missing user") }
         var rows = positions(user: user)
         let cids = Set((req.queryList(v2 ? "condition_id" : "market")).map(addressKey))
-        if !cids.isEmpty { rows = rows.filter { cids.contains(addressKey($0.market.conditionId)) } }
+        if !cids.isEmpty { rows = rows.filter { cids.contains(addressKey($0.market.conditionID)) } }
         if let t = req.query("sizeThreshold").flatMap({ Fixed6($0) }) { rows = rows.filter { $0.size >= t } }
-        if let r = req.query("redeemable") { rows = rows.filter { ($0.market.winnerTokenId != nil) == (r == "true") } }
+        if let r = req.query("redeemable") { rows = rows.filter { ($0.market.winnerTokenID != nil) == (r == "true") } }
         if v2, let status = req.query("status")?.uppercased() {
             rows = rows.filter { positionStatus($0) == status }
         }
@@ -415,7 +415,7 @@ extension ExchangeState {
             guard
                 let signer = Verify.l1Recover(
                     address: address, timestamp: timestamp, nonce: nonce, signature: signature,
-                    chainId: scenario.chainId),
+                    chainID: scenario.chainID),
                 addressKey(signer) == addressKey(address)
             else { return .error(401, "Unauthorized: invalid L1 signature") }
             let creds = credentials(eoa: address) ?? Verify.derivedCredentials(eoa: address, nonce: nonce)

@@ -4,12 +4,12 @@ import LTCore
 /// One outcome of a market: its label and its CLOB token id (ERC-1155 position id, decimal).
 public struct PaperOutcome: Sendable, Equatable {
     public var outcome: String
-    public var tokenId: String
+    public var tokenID: String
 }
 
 public struct PaperMarket: Sendable {
-    public var conditionId: String
-    public var questionId: String
+    public var conditionID: String
+    public var questionID: String
     public var question: String
     public var slug: String
     public var outcomes: [PaperOutcome]
@@ -19,7 +19,7 @@ public struct PaperMarket: Sendable {
     public var endDate: String
     public var closed: Bool
     /// Token id of the winning outcome once resolved.
-    public var winnerTokenId: String?
+    public var winnerTokenID: String?
     /// The V2 fee schedule served as `fd` (protocol §5.7); zero = no fee.
     public var fee: PaperFeeSchedule = .zero
 }
@@ -42,7 +42,7 @@ public struct PaperLevel: Sendable, Equatable {
 /// A token's book. Internally best-first on both sides (bids descending, asks ascending); the
 /// venue's JSON lists them the other way round (best last).
 public struct PaperBook: Sendable {
-    public var tokenId: String
+    public var tokenID: String
     public var bids: [PaperLevel]
     public var asks: [PaperLevel]
     public var lastTradePrice: Fixed6?
@@ -85,7 +85,7 @@ public struct PaperWallet: Sendable {
 }
 
 public struct PaperLeaderPosition: Sendable {
-    public var tokenId: String
+    public var tokenID: String
     public var size: Fixed6
     public var avgPrice: Fixed6
 }
@@ -104,7 +104,7 @@ public struct PaperScenario: Sendable {
     public var clockStartMs: Int64?
     public var minedAfterMs: Int64
     public var confirmedAfterMs: Int64
-    public var chainId: Int64
+    public var chainID: Int64
     public var markets: [PaperMarket]
     public var books: [PaperBook]
     public var wallets: [PaperWallet]
@@ -135,7 +135,7 @@ public struct PaperScenario: Sendable {
             clockStartMs: try clock?.optInt("start").map { $0 * 1000 },
             minedAfterMs: (try clock?.optInt("mined_after_seconds") ?? 2) * 1000,
             confirmedAfterMs: (try clock?.optInt("confirmed_after_seconds") ?? 5) * 1000,
-            chainId: try f.optInt("chain_id") ?? 137,
+            chainID: try f.optInt("chain_id") ?? 137,
             markets: [], books: [], wallets: [], leaders: [:], leaderDisplay: [:], events: [],
             source: json)
         for (i, m) in try f.array("markets").enumerated() {
@@ -175,13 +175,13 @@ public struct PaperScenario: Sendable {
         var tokens = Set<String>()
         for m in markets {
             for o in m.outcomes {
-                guard tokens.insert(o.tokenId).inserted else {
-                    throw PaperInputError("token id \(o.tokenId) appears in more than one market")
+                guard tokens.insert(o.tokenID).inserted else {
+                    throw PaperInputError("token id \(o.tokenID) appears in more than one market")
                 }
             }
         }
-        for b in books where !tokens.contains(b.tokenId) {
-            throw PaperInputError("book for unknown token id \(b.tokenId)")
+        for b in books where !tokens.contains(b.tokenID) {
+            throw PaperInputError("book for unknown token id \(b.tokenID)")
         }
     }
 
@@ -189,7 +189,7 @@ public struct PaperScenario: Sendable {
         var outcomes: [PaperOutcome] = []
         for (i, o) in try f.array("outcomes").enumerated() {
             let of = try Fields(o, "\(f.context).outcomes[\(i)]")
-            outcomes.append(PaperOutcome(outcome: try of.string("outcome"), tokenId: try of.string("token_id")))
+            outcomes.append(PaperOutcome(outcome: try of.string("outcome"), tokenID: try of.string("token_id")))
         }
         guard outcomes.count >= 2 else { throw PaperInputError("\(f.context): a market needs at least 2 outcomes") }
         let tick = try f.optFixed("tick_size") ?? Fixed6(micros: 10_000)
@@ -208,8 +208,8 @@ public struct PaperScenario: Sendable {
             fee = PaperFeeSchedule(rate: rate, exponent: Int(exponent), takerOnly: try ff.optBool("taker_only") ?? true)
         }
         return PaperMarket(
-            conditionId: cid,
-            questionId: try f.optString("question_id") ?? cid,
+            conditionID: cid,
+            questionID: try f.optString("question_id") ?? cid,
             question: try f.optString("question") ?? "",
             slug: try f.optString("slug") ?? "",
             outcomes: outcomes,
@@ -218,7 +218,7 @@ public struct PaperScenario: Sendable {
             negRisk: try f.optBool("neg_risk") ?? false,
             endDate: try f.optString("end_date") ?? "2030-01-01T00:00:00Z",
             closed: try f.optBool("closed") ?? false,
-            winnerTokenId: try f.optString("winner_token_id"),
+            winnerTokenID: try f.optString("winner_token_id"),
             fee: fee)
     }
 
@@ -238,7 +238,7 @@ public struct PaperScenario: Sendable {
 
     static func parseBook(_ f: Fields, timestampMs: Int64) throws(PaperInputError) -> PaperBook {
         var b = PaperBook(
-            tokenId: try f.string("token_id"),
+            tokenID: try f.string("token_id"),
             bids: try parseLevels(f.array("bids"), "\(f.context).bids"),
             asks: try parseLevels(f.array("asks"), "\(f.context).asks"),
             lastTradePrice: try f.optFixed("last_trade_price"),
@@ -283,7 +283,7 @@ public struct PaperScenario: Sendable {
 
     static func parseLeaderPosition(_ f: Fields) throws(PaperInputError) -> PaperLeaderPosition {
         PaperLeaderPosition(
-            tokenId: try f.string("token_id"), size: try f.fixed("size"),
+            tokenID: try f.string("token_id"), size: try f.fixed("size"),
             avgPrice: try f.optFixed("avg_price") ?? .zero)
     }
 }

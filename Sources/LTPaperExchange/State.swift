@@ -7,8 +7,8 @@ struct OrderRecord: Sendable {
     var owner: String  // API key
     var maker: String
     var signer: String
-    var tokenId: String
-    var conditionId: String
+    var tokenID: String
+    var conditionID: String
     var outcome: String
     var side: Side
     var orderType: OrderType
@@ -25,7 +25,7 @@ struct OrderRecord: Sendable {
     var status: String
     var createdAtMs: Int64
     var expiration: String
-    var tradeIds: [String] = []
+    var tradeIDs: [String] = []
 
     var remaining: Fixed6 { originalSize - sizeMatched }
 
@@ -44,11 +44,11 @@ struct OrderRecord: Sendable {
 
 struct TradeRecord: Sendable {
     var id: String
-    var orderId: String
+    var orderID: String
     var owner: String
     var maker: String
-    var conditionId: String
-    var tokenId: String
+    var conditionID: String
+    var tokenID: String
     var outcome: String
     var side: Side
     var size: Fixed6
@@ -68,7 +68,7 @@ struct TradeRecord: Sendable {
 
 struct OrderLogEntry: Sendable {
     var seq: Int
-    var orderId: String?
+    var orderID: String?
     var body: String
     var timeMs: Int64
     var httpStatus: Int
@@ -125,11 +125,11 @@ struct ExchangeState: Sendable {
     var fixedNowMs: Int64?
     var offsetMs: Int64 = 0
 
-    var marketIds: [String] = []
+    var marketIDs: [String] = []
     var markets: [String: PaperMarket] = [:]  // key: lower-cased condition id
     var tokenMarket: [String: String] = [:]  // token id → market key
     var books: [String: PaperBook] = [:]
-    var walletIds: [String] = []
+    var walletIDs: [String] = []
     var wallets: [String: PaperWallet] = [:]  // key: lower-cased address
     /// Cost basis per wallet and token, for avgPrice in the Data API.
     var costs: [String: [String: Fixed6]] = [:]
@@ -140,7 +140,7 @@ struct ExchangeState: Sendable {
     var eventErrors: [String] = []
 
     var orders: [String: OrderRecord] = [:]
-    var orderIds: [String] = []
+    var orderIDs: [String] = []
     var trades: [TradeRecord] = []
     var orderLog: [OrderLogEntry] = []
     var faults: [PaperFault] = []
@@ -156,25 +156,25 @@ struct ExchangeState: Sendable {
         startMs = scenario.clockStartMs ?? realNowMs
         fixedNowMs = scenario.clockStartMs
         for m in scenario.markets {
-            let k = addressKey(m.conditionId)
-            marketIds.append(k)
+            let k = addressKey(m.conditionID)
+            marketIDs.append(k)
             markets[k] = m
-            for o in m.outcomes { tokenMarket[o.tokenId] = k }
+            for o in m.outcomes { tokenMarket[o.tokenID] = k }
         }
         for m in scenario.markets {
             for o in m.outcomes {
-                books[o.tokenId] = PaperBook(
-                    tokenId: o.tokenId, bids: [], asks: [], lastTradePrice: nil, lastTradeSide: nil,
+                books[o.tokenID] = PaperBook(
+                    tokenID: o.tokenID, bids: [], asks: [], lastTradePrice: nil, lastTradeSide: nil,
                     timestampMs: startMs)
             }
         }
         for var b in scenario.books {
             b.timestampMs = startMs
-            books[b.tokenId] = b
+            books[b.tokenID] = b
         }
         for w in scenario.wallets {
             let k = addressKey(w.address)
-            if wallets[k] == nil { walletIds.append(k) }
+            if wallets[k] == nil { walletIDs.append(k) }
             wallets[k] = w
             costs[k] = w.costs
         }
@@ -187,15 +187,15 @@ struct ExchangeState: Sendable {
 
     func market(forToken token: String) -> PaperMarket? { tokenMarket[token].flatMap { markets[$0] } }
 
-    func market(_ conditionId: String) -> PaperMarket? { markets[addressKey(conditionId)] }
+    func market(_ conditionID: String) -> PaperMarket? { markets[addressKey(conditionID)] }
 
     func outcome(ofToken token: String) -> String {
-        market(forToken: token)?.outcomes.first(where: { $0.tokenId == token })?.outcome ?? ""
+        market(forToken: token)?.outcomes.first(where: { $0.tokenID == token })?.outcome ?? ""
     }
 
     /// The credentials for an API key and the EOA they belong to.
     func credentials(apiKey: String) -> (PaperCredentials, String)? {
-        for id in walletIds {
+        for id in walletIDs {
             if let w = wallets[id], let c = w.credentials, c.apiKey == apiKey { return (c, w.owner) }
         }
         for (eoa, c) in extraCredentials where c.apiKey == apiKey { return (c, eoa) }
@@ -203,7 +203,7 @@ struct ExchangeState: Sendable {
     }
 
     func credentials(eoa: String) -> PaperCredentials? {
-        for id in walletIds {
+        for id in walletIDs {
             if let w = wallets[id], addressKey(w.owner) == addressKey(eoa), let c = w.credentials { return c }
         }
         return extraCredentials[addressKey(eoa)]
@@ -211,12 +211,12 @@ struct ExchangeState: Sendable {
 
     /// Wallets owned by an EOA (its own address, proxy, Safe, deposit wallet).
     func wallets(ownedBy eoa: String) -> [PaperWallet] {
-        walletIds.compactMap { wallets[$0] }.filter { addressKey($0.owner) == addressKey(eoa) }
+        walletIDs.compactMap { wallets[$0] }.filter { addressKey($0.owner) == addressKey(eoa) }
     }
 
     func reservedCollateral(_ wallet: String) -> Fixed6 {
         var sum = Fixed6.zero
-        for id in orderIds {
+        for id in orderIDs {
             if let o = orders[id], addressKey(o.maker) == wallet { sum += o.reservedCollateral }
         }
         return sum
@@ -224,8 +224,8 @@ struct ExchangeState: Sendable {
 
     func reservedShares(_ wallet: String, token: String) -> Fixed6 {
         var sum = Fixed6.zero
-        for id in orderIds {
-            if let o = orders[id], addressKey(o.maker) == wallet, o.tokenId == token { sum += o.reservedShares }
+        for id in orderIDs {
+            if let o = orders[id], addressKey(o.maker) == wallet, o.tokenID == token { sum += o.reservedShares }
         }
         return sum
     }
@@ -240,7 +240,7 @@ struct ExchangeState: Sendable {
     /// Current price of a token for the Data API: 1/0 once resolved, else the midpoint (or the
     /// last trade, or the single side present).
     func currentPrice(token: String) -> Fixed6 {
-        if let m = market(forToken: token), let w = m.winnerTokenId {
+        if let m = market(forToken: token), let w = m.winnerTokenID {
             return w == token ? .one : .zero
         }
         guard let b = books[token] else { return .zero }
@@ -250,7 +250,7 @@ struct ExchangeState: Sendable {
         return b.lastTradePrice ?? b.bids.first?.price ?? b.asks.first?.price ?? .zero
     }
 
-    mutating func nextTradeId() -> String {
+    mutating func nextTradeID() -> String {
         let n = trades.count + 1
         let hex = String(n, radix: 16)
         let tail = String(repeating: "0", count: 12 - hex.count) + hex

@@ -10,7 +10,7 @@ import LTPolymarket
 struct WireOrder: Sendable {
     var maker: String
     var signer: String
-    var tokenId: String
+    var tokenID: String
     var makerAmount: String
     var takerAmount: String
     var side: Side
@@ -24,19 +24,19 @@ struct WireOrder: Sendable {
 enum Verify {
     struct Failure: Error { let reason: String }
 
-    static func domain(negRisk: Bool, chainId: Int64) -> ExchangeDomain {
-        .v2(negRisk: negRisk, chainId: Int(chainId))
+    static func domain(negRisk: Bool, chainID: Int64) -> ExchangeDomain {
+        .v2(negRisk: negRisk, chainID: Int(chainID))
     }
 
     /// The order id: the EIP-712 digest of the V2 order under the (neg-risk) exchange domain.
-    static func orderID(_ o: WireOrder, negRisk: Bool, chainId: Int64) throws(Failure) -> String {
-        o.signed.order.orderID(domain: domain(negRisk: negRisk, chainId: chainId))
+    static func orderID(_ o: WireOrder, negRisk: Bool, chainID: Int64) throws(Failure) -> String {
+        o.signed.order.orderID(domain: domain(negRisk: negRisk, chainID: chainID))
     }
 
     /// The EOA whose key signed the order (for type 3, the EOA behind the deposit wallet).
-    static func recoverOrderEOA(_ o: WireOrder, negRisk: Bool, chainId: Int64) throws(Failure) -> String {
+    static func recoverOrderEOA(_ o: WireOrder, negRisk: Bool, chainID: Int64) throws(Failure) -> String {
         do {
-            return try o.signed.recoverSigningEOA(domain: domain(negRisk: negRisk, chainId: chainId)).checksummed
+            return try o.signed.recoverSigningEOA(domain: domain(negRisk: negRisk, chainID: chainID)).checksummed
         } catch {
             throw Failure(reason: "invalid signature")
         }
@@ -57,13 +57,13 @@ enum Verify {
     }
 
     /// The address that signed a ClobAuth (L1) message.
-    static func l1Recover(address: String, timestamp: String, nonce: String, signature: String, chainId: Int64)
+    static func l1Recover(address: String, timestamp: String, nonce: String, signature: String, chainID: Int64)
         -> String?
     {
         guard let a = try? Address(hex: address), let ts = Int64(timestamp), let n = UInt64(nonce) else { return nil }
         return
             (try? L1Auth.recoverAddress(
-                signature: signature, address: a, timestamp: ts, nonce: n, chainId: Int(chainId)))?
+                signature: signature, address: a, timestamp: ts, nonce: n, chainID: Int(chainID)))?
             .checksummed
     }
 
@@ -106,7 +106,7 @@ enum Verify {
         do {
             let (tx, sender, hash) = try EIP1559Transaction.decodeSigned(raw: raw)
             return DecodedTransaction(
-                chainId: Int64(tx.chainId), nonce: Int64(tx.nonce), to: tx.to?.checksummed ?? "", data: tx.data,
+                chainID: Int64(tx.chainID), nonce: Int64(tx.nonce), to: tx.to?.checksummed ?? "", data: tx.data,
                 sender: sender.checksummed, hash: Hex.encode(hash))
         } catch {
             throw Failure(reason: "\(error)")

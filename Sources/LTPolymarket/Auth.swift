@@ -148,11 +148,11 @@ public enum L1Auth {
     ]
 
     /// The ClobAuth typed data; the domain has no verifyingContract.
-    public static func typedData(address: Address, timestamp: Int64, nonce: UInt64, chainId: Int) -> EIP712.TypedData {
+    public static func typedData(address: Address, timestamp: Int64, nonce: UInt64, chainID: Int) -> EIP712.TypedData {
         EIP712.TypedData(
             types: eip712Types, primaryType: "ClobAuth",
             domain: [
-                "name": .string(domainName), "version": .string(domainVersion), "chainId": .uint(BigUInt(chainId)),
+                "name": .string(domainName), "version": .string(domainVersion), "chainId": .uint(BigUInt(chainID)),
             ],
             message: [
                 "address": .address(address), "timestamp": .string(String(timestamp)),
@@ -160,15 +160,15 @@ public enum L1Auth {
             ])
     }
 
-    public static func digest(address: Address, timestamp: Int64, nonce: UInt64, chainId: Int) throws -> [UInt8] {
-        try typedData(address: address, timestamp: timestamp, nonce: nonce, chainId: chainId).digest()
+    public static func digest(address: Address, timestamp: Int64, nonce: UInt64, chainID: Int) throws -> [UInt8] {
+        try typedData(address: address, timestamp: timestamp, nonce: nonce, chainID: chainID).digest()
     }
 
     /// `POLY_ADDRESS`, `POLY_SIGNATURE`, `POLY_TIMESTAMP`, `POLY_NONCE`.
-    public static func headers(key: PrivateKey, timestamp: Int64, nonce: UInt64 = 0, chainId: Int = 137) throws
+    public static func headers(key: PrivateKey, timestamp: Int64, nonce: UInt64 = 0, chainID: Int = 137) throws
         -> [(String, String)]
     {
-        let d = try digest(address: key.address, timestamp: timestamp, nonce: nonce, chainId: chainId)
+        let d = try digest(address: key.address, timestamp: timestamp, nonce: nonce, chainID: chainID)
         let sig = try key.sign(digest: d)
         return [
             ("POLY_ADDRESS", key.address.checksummed),
@@ -181,10 +181,10 @@ public enum L1Auth {
     /// The signer of L1 headers. The claimed `address` is part of the signed message, so it is an
     /// input; the headers are authentic when the returned address equals it.
     public static func recoverAddress(
-        signature: String, address: Address, timestamp: Int64, nonce: UInt64 = 0, chainId: Int = 137
+        signature: String, address: Address, timestamp: Int64, nonce: UInt64 = 0, chainID: Int = 137
     ) throws -> Address {
         let sig = try Signature(bytes65: try Hex.decode(signature))
-        return try sig.recover(digest: digest(address: address, timestamp: timestamp, nonce: nonce, chainId: chainId))
+        return try sig.recover(digest: digest(address: address, timestamp: timestamp, nonce: nonce, chainID: chainID))
     }
 }
 

@@ -37,9 +37,9 @@ public final class ClobVenue: TradingVenue {
 
     // MARK: Market data
 
-    public func market(conditionId: String) throws(VenueError) -> VenueMarket? {
+    public func market(conditionID: String) throws(VenueError) -> VenueMarket? {
         do {
-            return try clob.market(conditionID: conditionId).venueMarket
+            return try clob.market(conditionID: conditionID).venueMarket
         } catch {
             if case .status(_, 404, _) = error { return nil }
             throw error.venueError
@@ -47,26 +47,26 @@ public final class ClobVenue: TradingVenue {
     }
 
     /// Cached for the run: a market's schedule does not change between two signals of one run.
-    public func feeSchedule(conditionId: String) throws(VenueError) -> FeeSchedule {
-        if let cached = feeSchedules[conditionId] { return cached }
+    public func feeSchedule(conditionID: String) throws(VenueError) -> FeeSchedule {
+        if let cached = feeSchedules[conditionID] { return cached }
         let schedule: FeeSchedule
         do {
-            schedule = try clob.clobMarket(conditionID: conditionId).feeSchedule
+            schedule = try clob.clobMarket(conditionID: conditionID).feeSchedule
         } catch {
             // A market without a compact record charges what its trades say; expect none.
             if case .status(_, 404, _) = error { return .free }
             throw error.venueError
         }
-        feeSchedules[conditionId] = schedule
+        feeSchedules[conditionID] = schedule
         return schedule
     }
 
     /// Books without a tick or minimum size are left out (the token then counts as bookless).
-    public func books(tokenIds: [String]) throws(VenueError) -> [String: VenueBook] {
+    public func books(tokenIDs: [String]) throws(VenueError) -> [String: VenueBook] {
         let books: [OrderBook]
-        do { books = try clob.books(tokenIDs: tokenIds) } catch { throw error.venueError }
+        do { books = try clob.books(tokenIDs: tokenIDs) } catch { throw error.venueError }
         var out: [String: VenueBook] = [:]
-        for b in books { if let v = b.venueBook { out[v.tokenId] = v } }
+        for b in books { if let v = b.venueBook { out[v.tokenID] = v } }
         return out
     }
 
@@ -80,17 +80,17 @@ public final class ClobVenue: TradingVenue {
                 r.isMarketOrder
                 ? try OrderAmounts.market(side: r.side, price: r.limitPrice, amount: r.amount, tick: tick)
                 : try OrderAmounts.limit(side: r.side, price: r.limitPrice, size: r.amount, tick: tick)
-            guard let tokenId = BigUInt(r.tokenId, radix: 10) else {
+            guard let tokenID = BigUInt(r.tokenID, radix: 10) else {
                 throw VenueError(.malformed, "token id is not a decimal uint256")
             }
             let maker = account.config.maker(eoa: account.key.address)
             // A deposit wallet (type 3) is maker and signer; otherwise the EOA signs (protocol §2).
             let orderSigner = account.config.signatureType == .poly1271 ? maker : account.key.address
             let order = OrderV2(
-                salt: UInt64.random(in: 1..<(1 << 53)), maker: maker, signer: orderSigner, tokenId: tokenId,
+                salt: UInt64.random(in: 1..<(1 << 53)), maker: maker, signer: orderSigner, tokenID: tokenID,
                 makerAmount: amounts.makerAmount, takerAmount: amounts.takerAmount, side: r.side,
                 signatureType: account.config.signatureType, timestamp: nowMs(), builder: account.config.builderCode)
-            let domain = ExchangeDomain.v2(negRisk: r.negRisk, chainId: clob.chainId)
+            let domain = ExchangeDomain.v2(negRisk: r.negRisk, chainID: clob.chainID)
             let signed = try SignedOrder.sign(order: order, key: account.key, domain: domain)
             return SignedVenueOrder(
                 request: r, orderHash: order.orderID(domain: domain),
@@ -125,14 +125,14 @@ public final class ClobVenue: TradingVenue {
         }
     }
 
-    public func trades(orderHash hash: String, market conditionId: String?, wallet: String) throws(VenueError)
+    public func trades(orderHash hash: String, market conditionID: String?, wallet: String) throws(VenueError)
         -> [VenueTrade]
     {
         let account = try account(named: wallet)
         let trades: [Trade]
         do {
             trades = try clob.trades(
-                TradeQuery(market: conditionId), credentials: account.credentials, address: account.key.address)
+                TradeQuery(market: conditionID), credentials: account.credentials, address: account.key.address)
         } catch {
             throw error.venueError
         }
@@ -149,11 +149,11 @@ public final class ClobVenue: TradingVenue {
         }
     }
 
-    public func balance(wallet: String, tokenId: String?) throws(VenueError) -> Fixed6 {
+    public func balance(wallet: String, tokenID: String?) throws(VenueError) -> Fixed6 {
         let account = try account(named: wallet)
         do {
             return try clob.balance(
-                tokenID: tokenId, signatureType: account.config.signatureType, credentials: account.credentials,
+                tokenID: tokenID, signatureType: account.config.signatureType, credentials: account.credentials,
                 address: account.key.address)
         } catch {
             throw error.venueError

@@ -7,7 +7,7 @@ public enum PolymarketContracts {
         do { return try Address(hex: text) } catch { preconditionFailure("bad contract address \(text)") }
     }
 
-    public static let chainId = 137
+    public static let chainID = 137
     public static let exchangeV2 = address("0xE111180000d2663C0091e4f400237545B87B996B")
     public static let negRiskExchangeV2 = address("0xe2222d279d744050d28e00520010520000310F59")
     public static let exchangeV3 = address("0xe3333700cA9d93003F00f0F71f8515005F6c00Aa")
@@ -39,19 +39,19 @@ public struct ExchangeDomain: Sendable, Hashable {
 
     public let name: String
     public let version: String
-    public let chainId: Int
+    public let chainID: Int
     public let verifyingContract: Address
     public let separator: [UInt8]
 
-    public init(name: String = ExchangeDomain.exchangeName, version: String, chainId: Int, verifyingContract: Address) {
+    public init(name: String = ExchangeDomain.exchangeName, version: String, chainID: Int, verifyingContract: Address) {
         self.name = name
         self.version = version
-        self.chainId = chainId
+        self.chainID = chainID
         self.verifyingContract = verifyingContract
         let typed = EIP712.TypedData(
             types: [:], primaryType: "EIP712Domain",
             domain: [
-                "name": .string(name), "version": .string(version), "chainId": .uint(.init(chainId)),
+                "name": .string(name), "version": .string(version), "chainId": .uint(.init(chainID)),
                 "verifyingContract": .address(verifyingContract),
             ], message: [:])
         do { separator = try typed.domainSeparator() } catch {
@@ -60,29 +60,29 @@ public struct ExchangeDomain: Sendable, Hashable {
     }
 
     /// The V2 exchange (standard or neg-risk) on Polygon, version "2".
-    public static func v2(negRisk: Bool, chainId: Int = PolymarketContracts.chainId) -> ExchangeDomain {
+    public static func v2(negRisk: Bool, chainID: Int = PolymarketContracts.chainID) -> ExchangeDomain {
         let domain = negRisk ? negRiskV2 : standardV2
-        return chainId == domain.chainId ? domain : domain.with(chainId: chainId)
+        return chainID == domain.chainID ? domain : domain.with(chainID: chainID)
     }
 
     private static let standardV2 = ExchangeDomain(
-        version: "2", chainId: PolymarketContracts.chainId, verifyingContract: PolymarketContracts.exchangeV2)
+        version: "2", chainID: PolymarketContracts.chainID, verifyingContract: PolymarketContracts.exchangeV2)
     private static let negRiskV2 = ExchangeDomain(
-        version: "2", chainId: PolymarketContracts.chainId, verifyingContract: PolymarketContracts.negRiskExchangeV2)
+        version: "2", chainID: PolymarketContracts.chainID, verifyingContract: PolymarketContracts.negRiskExchangeV2)
 
     /// The same domain pointed at another contract (a paper exchange, a testnet deployment).
     public func with(verifyingContract: Address) -> ExchangeDomain {
-        ExchangeDomain(name: name, version: version, chainId: chainId, verifyingContract: verifyingContract)
+        ExchangeDomain(name: name, version: version, chainID: chainID, verifyingContract: verifyingContract)
     }
 
-    public func with(chainId: Int) -> ExchangeDomain {
-        ExchangeDomain(name: name, version: version, chainId: chainId, verifyingContract: verifyingContract)
+    public func with(chainID: Int) -> ExchangeDomain {
+        ExchangeDomain(name: name, version: version, chainID: chainID, verifyingContract: verifyingContract)
     }
 
     /// The domain as EIP-712 values, for the generic engine.
     public var typedDataDomain: [String: EIP712.Value] {
         [
-            "name": .string(name), "version": .string(version), "chainId": .uint(.init(chainId)),
+            "name": .string(name), "version": .string(version), "chainId": .uint(.init(chainID)),
             "verifyingContract": .address(verifyingContract),
         ]
     }

@@ -80,7 +80,7 @@ extension SignedOrder {
             key("salt", first: true); number(o.salt)
             key("maker"); quoted(makerText)
             key("signer"); quoted(signerText)
-            key("tokenId"); quoted(o.tokenIdText.utf8)
+            key("tokenId"); quoted(o.tokenIDText.utf8)
             key("makerAmount"); quoted(String(o.makerAmount).utf8)
             key("takerAmount"); quoted(String(o.takerAmount).utf8)
             key("side"); quoted(sideText)
@@ -112,7 +112,7 @@ extension SignedOrder {
             key("signer"); quoted(signerText)
             key("takerAmount"); quoted(String(o.takerAmount).utf8)
             key("timestamp"); quoted(String(o.timestamp).utf8)
-            key("tokenId"); quoted(o.tokenIdText.utf8)
+            key("tokenId"); quoted(o.tokenIDText.utf8)
             out.append(UInt8(ascii: "}"))
             key("orderType"); quoted(orderType.rawValue.utf8)
             key("owner"); JSONText.appendString(owner, to: &out, asciiOnly: true)
@@ -180,7 +180,7 @@ private struct RawPostBody: Decodable {
         let salt: UInt64
         let maker: String
         let signer: String
-        let tokenId: String
+        let tokenID: String
         let makerAmount: String
         let takerAmount: String
         let side: String
@@ -190,6 +190,12 @@ private struct RawPostBody: Decodable {
         let metadata: String
         let builder: String
         let signature: String
+
+        // The wire spells it `tokenId`; the property follows the project's casing.
+        enum CodingKeys: String, CodingKey {
+            case salt, maker, signer, tokenID = "tokenId", makerAmount, takerAmount, side, expiration
+            case signatureType, timestamp, metadata, builder, signature
+        }
     }
 
     let order: RawOrder
@@ -219,8 +225,8 @@ private struct RawPostBody: Decodable {
         guard let sigType = SignatureType(rawValue: o.signatureType) else {
             throw bad("signatureType", String(o.signatureType))
         }
-        guard let tokenId = BigUInt(uint256Text: o.tokenId), !o.tokenId.hasPrefix("0x") else {
-            throw bad("tokenId", o.tokenId)
+        guard let tokenID = BigUInt(uint256Text: o.tokenID), !o.tokenID.hasPrefix("0x") else {
+            throw bad("tokenId", o.tokenID)
         }
         guard let type = OrderType(rawValue: orderType) else { throw bad("orderType", orderType) }
         guard let signature = try? Hex.decode(o.signature), o.signature.hasPrefix("0x") else {
@@ -228,7 +234,7 @@ private struct RawPostBody: Decodable {
         }
         let parsed = OrderV2(
             salt: o.salt, maker: try address("maker", o.maker), signer: try address("signer", o.signer),
-            tokenId: tokenId, makerAmount: try uint("makerAmount", o.makerAmount),
+            tokenID: tokenID, makerAmount: try uint("makerAmount", o.makerAmount),
             takerAmount: try uint("takerAmount", o.takerAmount), side: side, signatureType: sigType,
             timestamp: try uint("timestamp", o.timestamp), metadata: try bytes32("metadata", o.metadata),
             builder: try bytes32("builder", o.builder), expiration: try uint("expiration", o.expiration ?? "0"))

@@ -9,7 +9,7 @@ public struct OrderV1: Sendable, Hashable {
     public let maker: Address
     public let signer: Address
     public let taker: Address
-    public let tokenId: BigUInt
+    public let tokenID: BigUInt
     public let makerAmount: UInt64
     public let takerAmount: UInt64
     public let expiration: UInt64
@@ -19,7 +19,7 @@ public struct OrderV1: Sendable, Hashable {
     public let signatureType: SignatureType
 
     public init(
-        salt: UInt64, maker: Address, signer: Address, taker: Address = .zero, tokenId: BigUInt, makerAmount: UInt64,
+        salt: UInt64, maker: Address, signer: Address, taker: Address = .zero, tokenID: BigUInt, makerAmount: UInt64,
         takerAmount: UInt64, expiration: UInt64 = 0, nonce: UInt64 = 0, feeRateBps: UInt64 = 0, side: Side,
         signatureType: SignatureType
     ) {
@@ -27,7 +27,7 @@ public struct OrderV1: Sendable, Hashable {
         self.maker = maker
         self.signer = signer
         self.taker = taker
-        self.tokenId = tokenId
+        self.tokenID = tokenID
         self.makerAmount = makerAmount
         self.takerAmount = takerAmount
         self.expiration = expiration
@@ -49,9 +49,9 @@ public struct OrderV1: Sendable, Hashable {
     ]
 
     /// The V1 exchange (standard or neg-risk) on Polygon, version "1".
-    public static func domain(negRisk: Bool, chainId: Int = PolymarketContracts.chainId) -> ExchangeDomain {
+    public static func domain(negRisk: Bool, chainID: Int = PolymarketContracts.chainID) -> ExchangeDomain {
         ExchangeDomain(
-            version: "1", chainId: chainId,
+            version: "1", chainID: chainID,
             verifyingContract: negRisk ? PolymarketContracts.negRiskExchangeV1 : PolymarketContracts.exchangeV1)
     }
 
@@ -60,7 +60,7 @@ public struct OrderV1: Sendable, Hashable {
             types: Self.eip712Types, primaryType: "Order", domain: domain.typedDataDomain,
             message: [
                 "salt": .uint(BigUInt(salt)), "maker": .address(maker), "signer": .address(signer),
-                "taker": .address(taker), "tokenId": .uint(tokenId), "makerAmount": .uint(BigUInt(makerAmount)),
+                "taker": .address(taker), "tokenId": .uint(tokenID), "makerAmount": .uint(BigUInt(makerAmount)),
                 "takerAmount": .uint(BigUInt(takerAmount)), "expiration": .uint(BigUInt(expiration)),
                 "nonce": .uint(BigUInt(nonce)), "feeRateBps": .uint(BigUInt(feeRateBps)),
                 "side": .uint(BigUInt(side.signedValue)), "signatureType": .uint(BigUInt(signatureType.rawValue)),
@@ -92,7 +92,7 @@ public struct OrderV1: Sendable, Hashable {
         field("maker", maker.checksummed)
         field("signer", signer.checksummed)
         field("taker", taker.checksummed)
-        field("tokenId", Word.decimalString(tokenId))
+        field("tokenId", Word.decimalString(tokenID))
         field("makerAmount", String(makerAmount))
         field("takerAmount", String(takerAmount))
         field("expiration", String(expiration))

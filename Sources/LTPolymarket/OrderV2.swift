@@ -22,7 +22,7 @@ public struct OrderV2: Sendable, Hashable {
     public let salt: UInt64
     public let maker: Address
     public let signer: Address
-    public let tokenId: BigUInt
+    public let tokenID: BigUInt
     public let makerAmount: UInt64
     public let takerAmount: UInt64
     public let side: Side
@@ -37,7 +37,7 @@ public struct OrderV2: Sendable, Hashable {
     /// hashStruct(order), kept from init: every later use (digest, order id, signature) needs it.
     public let structHash: [UInt8]
     /// tokenId as decimal text, computed once (the body and the typed data both need it).
-    public let tokenIdText: String
+    public let tokenIDText: String
 
     public static let typeString =
         "Order(uint256 salt,address maker,address signer,uint256 tokenId,uint256 makerAmount,"
@@ -60,16 +60,16 @@ public struct OrderV2: Sendable, Hashable {
     ]
 
     public init(
-        salt: UInt64, maker: Address, signer: Address, tokenId: BigUInt, makerAmount: UInt64,
+        salt: UInt64, maker: Address, signer: Address, tokenID: BigUInt, makerAmount: UInt64,
         takerAmount: UInt64, side: Side, signatureType: SignatureType, timestamp: UInt64,
         metadata: [UInt8] = Word.zero, builder: [UInt8] = Word.zero, expiration: UInt64 = 0
     ) {
         precondition(metadata.count == 32 && builder.count == 32, "metadata and builder are bytes32")
-        precondition(tokenId.bitWidth <= 256, "tokenId is a uint256")
+        precondition(tokenID.bitWidth <= 256, "tokenId is a uint256")
         self.salt = salt
         self.maker = maker
         self.signer = signer
-        self.tokenId = tokenId
+        self.tokenID = tokenID
         self.makerAmount = makerAmount
         self.takerAmount = takerAmount
         self.side = side
@@ -78,16 +78,16 @@ public struct OrderV2: Sendable, Hashable {
         self.metadata = metadata
         self.builder = builder
         self.expiration = expiration
-        self.tokenIdText = Word.decimalString(tokenId)
+        self.tokenIDText = Word.decimalString(tokenID)
         self.structHash = Self.computeStructHash(
-            salt: salt, maker: maker, signer: signer, tokenId: tokenId, makerAmount: makerAmount,
+            salt: salt, maker: maker, signer: signer, tokenID: tokenID, makerAmount: makerAmount,
             takerAmount: takerAmount, side: side, signatureType: signatureType, timestamp: timestamp,
             metadata: metadata, builder: builder)
     }
 
     /// Fast hashStruct: the 12 words written into one buffer and hashed once.
     private static func computeStructHash(
-        salt: UInt64, maker: Address, signer: Address, tokenId: BigUInt, makerAmount: UInt64,
+        salt: UInt64, maker: Address, signer: Address, tokenID: BigUInt, makerAmount: UInt64,
         takerAmount: UInt64, side: Side, signatureType: SignatureType, timestamp: UInt64,
         metadata: [UInt8], builder: [UInt8]
     ) -> [UInt8] {
@@ -104,7 +104,7 @@ public struct OrderV2: Sendable, Hashable {
             put(salt, word: 1)
             put(maker.bytes, word: 2)
             put(signer.bytes, word: 3)
-            for (i, limb) in tokenId.words.enumerated() where i < 4 {
+            for (i, limb) in tokenID.words.enumerated() where i < 4 {
                 for j in 0..<8 { b[4 * 32 + 31 - (i * 8 + j)] = UInt8(truncatingIfNeeded: limb >> UInt(8 * j)) }
             }
             put(makerAmount, word: 5)
@@ -132,7 +132,7 @@ public struct OrderV2: Sendable, Hashable {
     public var eip712Message: [String: EIP712.Value] {
         [
             "salt": .uint(BigUInt(salt)), "maker": .address(maker), "signer": .address(signer),
-            "tokenId": .uint(tokenId), "makerAmount": .uint(BigUInt(makerAmount)),
+            "tokenId": .uint(tokenID), "makerAmount": .uint(BigUInt(makerAmount)),
             "takerAmount": .uint(BigUInt(takerAmount)), "side": .uint(BigUInt(side.signedValue)),
             "signatureType": .uint(BigUInt(signatureType.rawValue)), "timestamp": .uint(BigUInt(timestamp)),
             "metadata": .bytes(metadata), "builder": .bytes(builder),

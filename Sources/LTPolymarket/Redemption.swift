@@ -28,42 +28,42 @@ public enum Redemption {
     /// `redeemPositions(collateral, parentCollectionId = 0, conditionId, indexSets)` sent to
     /// `target`: the CTF itself (v1 era, USDC.e) or a collateral adapter (V2 era, pUSD).
     public static func redeemPositions(
-        target: Address, collateral: Address, conditionId: [UInt8], indexSets: [BigUInt] = binaryIndexSets
+        target: Address, collateral: Address, conditionID: [UInt8], indexSets: [BigUInt] = binaryIndexSets
     ) -> ContractCall {
-        precondition(conditionId.count == 32, "a condition id is 32 bytes")
+        precondition(conditionID.count == 32, "a condition id is 32 bytes")
         return ContractCall(
             to: target,
             data: ABI.encodeCall(
                 signature: redeemPositionsSignature,
                 args: [
-                    .address(collateral), .bytes32(Word.zero), .bytes32(conditionId),
+                    .address(collateral), .bytes32(Word.zero), .bytes32(conditionID),
                     .array(indexSets.map { .uint($0) }),
                 ]))
     }
 
     /// The V2-era redemption [sdk] builds: the collateral adapter (standard markets) or the
     /// neg-risk collateral adapter, with pUSD as collateral.
-    public static func redeem(conditionId: [UInt8], negRisk: Bool) -> ContractCall {
+    public static func redeem(conditionID: [UInt8], negRisk: Bool) -> ContractCall {
         redeemPositions(
             target: negRisk ? PolymarketContracts.negRiskCollateralAdapter : PolymarketContracts.collateralAdapter,
-            collateral: PolymarketContracts.collateral, conditionId: conditionId)
+            collateral: PolymarketContracts.collateral, conditionID: conditionID)
     }
 
     /// The v1-era direct call: the CTF with USDC.e.
-    public static func redeemDirectOnCTF(conditionId: [UInt8]) -> ContractCall {
+    public static func redeemDirectOnCTF(conditionID: [UInt8]) -> ContractCall {
         redeemPositions(
             target: PolymarketContracts.conditionalTokens, collateral: PolymarketContracts.usdcE,
-            conditionId: conditionId)
+            conditionID: conditionID)
     }
 
     /// NegRiskAdapter `redeemPositions(bytes32 conditionId, uint256[] amounts)`, amounts[outcome]
     /// = shares held in base units.
-    public static func negRiskAdapterRedeem(conditionId: [UInt8], amounts: [BigUInt]) -> ContractCall {
-        precondition(conditionId.count == 32, "a condition id is 32 bytes")
+    public static func negRiskAdapterRedeem(conditionID: [UInt8], amounts: [BigUInt]) -> ContractCall {
+        precondition(conditionID.count == 32, "a condition id is 32 bytes")
         return ContractCall(
             to: PolymarketContracts.negRiskAdapter,
             data: ABI.encodeCall(
-                signature: negRiskRedeemSignature, args: [.bytes32(conditionId), .array(amounts.map { .uint($0) })]))
+                signature: negRiskRedeemSignature, args: [.bytes32(conditionID), .array(amounts.map { .uint($0) })]))
     }
 
     /// CTF `setApprovalForAll(operator, approved)`, needed once before an adapter can redeem.
@@ -74,17 +74,17 @@ public enum Redemption {
     }
 
     /// CTF `payoutDenominator(conditionId)` (an eth_call; > 0 once the condition is resolved).
-    public static func payoutDenominatorCall(conditionId: [UInt8]) -> ContractCall {
+    public static func payoutDenominatorCall(conditionID: [UInt8]) -> ContractCall {
         ContractCall(
             to: PolymarketContracts.conditionalTokens,
-            data: ABI.encodeCall(signature: payoutDenominatorSignature, args: [.bytes32(conditionId)]))
+            data: ABI.encodeCall(signature: payoutDenominatorSignature, args: [.bytes32(conditionID)]))
     }
 
     /// CTF `balanceOf(owner, positionId)` (an eth_call).
-    public static func balanceOfCall(owner: Address, tokenId: BigUInt) -> ContractCall {
+    public static func balanceOfCall(owner: Address, tokenID: BigUInt) -> ContractCall {
         ContractCall(
             to: PolymarketContracts.conditionalTokens,
-            data: ABI.encodeCall(signature: balanceOfSignature, args: [.address(owner), .uint(tokenId)]))
+            data: ABI.encodeCall(signature: balanceOfSignature, args: [.address(owner), .uint(tokenID)]))
     }
 }
 
@@ -185,10 +185,10 @@ public struct SafeTransaction: Sendable, Hashable {
     ]
 
     /// The SafeTx EIP-712 digest for `safe` on `chainId` (domain {chainId, verifyingContract}).
-    public func digest(safe: Address, chainId: Int = PolymarketContracts.chainId) throws -> [UInt8] {
+    public func digest(safe: Address, chainID: Int = PolymarketContracts.chainID) throws -> [UInt8] {
         try EIP712.TypedData(
             types: Self.eip712Types, primaryType: "SafeTx",
-            domain: ["chainId": .uint(BigUInt(chainId)), "verifyingContract": .address(safe)],
+            domain: ["chainId": .uint(BigUInt(chainID)), "verifyingContract": .address(safe)],
             message: [
                 "to": .address(to), "value": .uint(value), "data": .bytes(data),
                 "operation": .uint(BigUInt(operation.rawValue)), "safeTxGas": .uint(safeTxGas),
@@ -200,10 +200,10 @@ public struct SafeTransaction: Sendable, Hashable {
 
     /// The relayer's signature form ([rel]): EIP-191 over the digest, then v += 4 (31/32, the
     /// Safe's "eth_sign" signature type), packed r‖s‖v.
-    public func ethSignSignature(key: PrivateKey, safe: Address, chainId: Int = PolymarketContracts.chainId) throws
+    public func ethSignSignature(key: PrivateKey, safe: Address, chainID: Int = PolymarketContracts.chainID) throws
         -> [UInt8]
     {
-        let sig = try EIP191.sign(message: try digest(safe: safe, chainId: chainId), key: key)
+        let sig = try EIP191.sign(message: try digest(safe: safe, chainID: chainID), key: key)
         var bytes = sig.bytes65
         bytes[64] += 4
         return bytes

@@ -106,13 +106,13 @@ public enum ERC7739 {
 
     /// hashStruct(TypedDataSign{contents: order, name, version, chainId, verifyingContract: wallet,
     /// salt: 0}).
-    public static func hashStruct(order: OrderV2, chainId: Int) -> [UInt8] {
+    public static func hashStruct(order: OrderV2, chainID: Int) -> [UInt8] {
         var buf = typeHash
         buf.reserveCapacity(7 * 32)
         buf += order.structHash
         buf += nameHash
         buf += versionHash
-        buf += Word.uint(UInt64(chainId))
+        buf += Word.uint(UInt64(chainID))
         buf += order.signer.word
         buf += Word.zero
         return keccak256(buf)
@@ -120,7 +120,7 @@ public enum ERC7739 {
 
     /// The digest the EOA signs: keccak256(0x1901 ‖ exchange domain separator ‖ hashStruct(TDS)).
     public static func orderDigest(order: OrderV2, domain: ExchangeDomain) -> [UInt8] {
-        EIP712.digest(domainSeparator: domain.separator, structHash: hashStruct(order: order, chainId: domain.chainId))
+        EIP712.digest(domainSeparator: domain.separator, structHash: hashStruct(order: order, chainID: domain.chainID))
     }
 
     /// The nested typed data (for the generic engine and for tests).
@@ -129,7 +129,7 @@ public enum ERC7739 {
             types: eip712Types, primaryType: "TypedDataSign", domain: domain.typedDataDomain,
             message: [
                 "contents": .object(order.eip712Message), "name": .string(walletName),
-                "version": .string(walletVersion), "chainId": .uint(BigUInt(domain.chainId)),
+                "version": .string(walletVersion), "chainId": .uint(BigUInt(domain.chainID)),
                 "verifyingContract": .address(order.signer), "salt": .bytes(Word.zero),
             ])
     }

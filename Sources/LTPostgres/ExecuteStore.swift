@@ -31,32 +31,32 @@ public final class ExecuteStore: ExecuteStoring {
             throw RowDecodingError(column: "multiplier_tiers", message: "not [{min,max,multiplier}]")
         }
         return ExecuteStrategy(
-            id: try r.decode("strategy_id"), ftWalletId: try r.decode("ft_wallet_id"), wallet: try r.decode("wallet"),
+            id: try r.decode("strategy_id"), ftWalletID: try r.decode("ft_wallet_id"), wallet: try r.decode("wallet"),
             mode: try r.decode("mode"),
             sizing: SizingConfig(
                 mode: try r.decode("sizing_mode"), sizeMultiplier: try r.decode("size_multiplier"),
-                multiplierTiers: tiers, fixedSizeUsd: try r.decode("fixed_size_usd", as: Fixed6?.self),
+                multiplierTiers: tiers, fixedSizeUSD: try r.decode("fixed_size_usd", as: Fixed6?.self),
                 percentOfCash: try r.decode("percent_of_cash", as: Fixed6?.self),
-                minOrderUsd: try r.decode("min_order_usd", as: Fixed6?.self),
-                maxPositionSizeUsd: try r.decode("max_position_size_usd", as: Fixed6?.self)),
+                minOrderUSD: try r.decode("min_order_usd", as: Fixed6?.self),
+                maxPositionSizeUSD: try r.decode("max_position_size_usd", as: Fixed6?.self)),
             limits: RiskLimits(
-                maxPositionSizeUsd: try r.decode("max_position_size_usd", as: Fixed6?.self),
-                maxTotalExposureUsd: try r.decode("max_total_exposure_usd", as: Fixed6?.self),
-                dailyBudgetUsd: try r.decode("daily_budget_usd", as: Fixed6?.self),
-                maxDailyLossUsd: try r.decode("max_daily_loss_usd", as: Fixed6?.self),
+                maxPositionSizeUSD: try r.decode("max_position_size_usd", as: Fixed6?.self),
+                maxTotalExposureUSD: try r.decode("max_total_exposure_usd", as: Fixed6?.self),
+                dailyBudgetUSD: try r.decode("daily_budget_usd", as: Fixed6?.self),
+                maxDailyLossUSD: try r.decode("max_daily_loss_usd", as: Fixed6?.self),
                 circuitBreakerLossPct: try r.decode("circuit_breaker_loss_pct", as: Fixed6?.self)),
             state: try LedgerStore.decodeRiskState(r),
             maxSignalAgeSeconds: try r.decode("max_signal_age_seconds", as: Int?.self),
             maxSlippageBps: try r.decode("max_slippage_bps", as: Int?.self),
-            fakThresholdUsd: try r.decode("fak_threshold_usd", as: Fixed6?.self))
+            fakThresholdUSD: try r.decode("fak_threshold_usd", as: Fixed6?.self))
     }
 
-    public func abandonIntents(strategyIds: [String], exceptRun runId: String, at: Date) throws -> Int {
-        if strategyIds.isEmpty { return 0 }
+    public func abandonIntents(strategyIDs: [String], exceptRun runID: String, at: Date) throws -> Int {
+        if strategyIDs.isEmpty { return 0 }
         let runs = try db.query(
             """
             SELECT DISTINCT run_id FROM lt_orders
-             WHERE status = 'INTENT' AND strategy_id = ANY(\(strategyIds)::text[]) AND run_id IS DISTINCT FROM \(runId)
+             WHERE status = 'INTENT' AND strategy_id = ANY(\(strategyIDs)::text[]) AND run_id IS DISTINCT FROM \(runID)
             """
         ) { r throws(RowDecodingError) in try r.decode("run_id", as: String?.self) }
         var abandoned = 0
@@ -72,7 +72,7 @@ public final class ExecuteStore: ExecuteStoring {
                        error = 'left as INTENT by run ' || COALESCE(run_id, '?')
                                || ' (dead: its liveness lock is free): post outcome unproven; '
                                || 'reconcile by order_hash, never re-post'
-                 WHERE status = 'INTENT' AND strategy_id = ANY(\(strategyIds)::text[])
+                 WHERE status = 'INTENT' AND strategy_id = ANY(\(strategyIDs)::text[])
                    AND run_id IS NOT DISTINCT FROM \(run)
                 """)
         }
@@ -81,7 +81,7 @@ public final class ExecuteStore: ExecuteStoring {
 
     /// The anti-join of `newSignalsSQL` for many strategies at once, answering only whether each has
     /// anything new: the same two index probes per strategy, in one statement.
-    public static func strategiesWithNewSignalsSQL(strategyIds: [String], since: Date) -> SQL {
+    public static func strategiesWithNewSignalsSQL(strategyIDs: [String], since: Date) -> SQL {
         // LATERAL … LIMIT 1 keeps it a per-strategy probe of the (wallet_id, order_time) index that
         // stops at the first undecided signal; a plain EXISTS let the planner hash-join a sequential
         // scan of ft_orders, whose cost grows with history.
@@ -95,13 +95,13 @@ public final class ExecuteStore: ExecuteStoring {
                                     WHERE o.strategy_id = s.strategy_id AND o.signal_key = f.order_id
                                       AND o.status <> 'NOT_PLACED')
                  LIMIT 1) AS fresh
-         WHERE s.strategy_id = ANY(\(strategyIds)::text[])
+         WHERE s.strategy_id = ANY(\(strategyIDs)::text[])
         """
     }
 
-    public func strategiesWithNewSignals(strategyIds: [String], since: Date) throws -> Set<String> {
-        if strategyIds.isEmpty { return [] }
-        let ids = try db.query(Self.strategiesWithNewSignalsSQL(strategyIds: strategyIds, since: since)) {
+    public func strategiesWithNewSignals(strategyIDs: [String], since: Date) throws -> Set<String> {
+        if strategyIDs.isEmpty { return [] }
+        let ids = try db.query(Self.strategiesWithNewSignalsSQL(strategyIDs: strategyIDs, since: since)) {
             r throws(RowDecodingError) in try r.decode("strategy_id", as: String.self)
         }
         return Set(ids)
@@ -110,15 +110,15 @@ public final class ExecuteStore: ExecuteStoring {
     /// The anti-join (a NOT_PLACED row counts as undecided: its order never reached the venue).
     /// `ft_orders_wallet_time_idx` bounds the scan to the window; the probe uses
     /// UNIQUE(strategy_id, signal_key). Its cost grows with the window's rows, never with history.
-    public static func newSignalsSQL(walletId: String, strategyId: String, since: Date, limit: Int) -> SQL {
+    public static func newSignalsSQL(walletID: String, strategyID: String, since: Date, limit: Int) -> SQL {
         """
         SELECT f.order_id, f.wallet_id, f.order_time, f.side, f.condition_id, f.token_label, f.token_id,
                f.entry_price::text AS entry_price, f.size::text AS size, f.trader_wallet, f.market_title,
                f.market_slug
           FROM ft_orders f
-         WHERE f.wallet_id = \(walletId) AND f.order_time >= \(since)
+         WHERE f.wallet_id = \(walletID) AND f.order_time >= \(since)
            AND NOT EXISTS (SELECT 1 FROM lt_orders o
-                            WHERE o.strategy_id = \(strategyId) AND o.signal_key = f.order_id
+                            WHERE o.strategy_id = \(strategyID) AND o.signal_key = f.order_id
                               AND o.status <> 'NOT_PLACED')
          ORDER BY f.order_time, f.order_id
          LIMIT \(limit)
@@ -127,29 +127,29 @@ public final class ExecuteStore: ExecuteStoring {
 
     public func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow] {
         try db.query(
-            Self.newSignalsSQL(walletId: strategy.ftWalletId, strategyId: strategy.id, since: since, limit: limit)
+            Self.newSignalsSQL(walletID: strategy.ftWalletID, strategyID: strategy.id, since: since, limit: limit)
         ) { r throws(RowDecodingError) in
             FTSignalRow(
-                orderId: try r.decode("order_id"), walletId: try r.text("wallet_id"),
+                orderID: try r.decode("order_id"), walletID: try r.text("wallet_id"),
                 orderTime: try r.decode("order_time", as: Date?.self), side: try r.text("side"),
-                conditionId: try r.text("condition_id"), tokenLabel: try r.text("token_label"),
-                tokenId: try r.text("token_id"), entryPrice: try r.text("entry_price"), size: try r.text("size"),
+                conditionID: try r.text("condition_id"), tokenLabel: try r.text("token_label"),
+                tokenID: try r.text("token_id"), entryPrice: try r.text("entry_price"), size: try r.text("size"),
                 traderWallet: try r.text("trader_wallet"), marketTitle: try r.text("market_title"),
                 marketSlug: try r.text("market_slug"))
         }
     }
 
-    public func cachedTokens(conditionIds: [String]) throws -> [CachedToken] {
-        if conditionIds.isEmpty { return [] }
+    public func cachedTokens(conditionIDs: [String]) throws -> [CachedToken] {
+        if conditionIDs.isEmpty { return [] }
         return try db.query(
             """
             SELECT DISTINCT condition_id, token_label, token_id FROM lt_orders
-             WHERE condition_id = ANY(\(conditionIds)::text[]) AND token_id IS NOT NULL AND token_label IS NOT NULL
+             WHERE condition_id = ANY(\(conditionIDs)::text[]) AND token_id IS NOT NULL AND token_label IS NOT NULL
             """
         ) { r throws(RowDecodingError) in
             CachedToken(
-                conditionId: try r.decode("condition_id"), label: try r.decode("token_label"),
-                tokenId: try r.decode("token_id"))
+                conditionID: try r.decode("condition_id"), label: try r.decode("token_label"),
+                tokenID: try r.decode("token_id"))
         }
     }
 }

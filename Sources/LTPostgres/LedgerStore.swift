@@ -250,7 +250,7 @@ public final class LedgerStore: Ledger {
     static func decodeRiskState(_ r: Row) throws(RowDecodingError) -> RiskState {
         RiskState(
             availableCash: try r.decode("available_cash"), lockedCapital: try r.decode("locked_capital"),
-            dailySpentUsd: try r.decode("daily_spent_usd"), dailyLossUsd: try r.decode("daily_loss_usd"),
+            dailySpentUSD: try r.decode("daily_spent_usd"), dailyLossUSD: try r.decode("daily_loss_usd"),
             currentDrawdownPct: try r.decode("current_drawdown_pct"),
             circuitBreakerActive: try r.decode("circuit_breaker_active"), tradingState: try r.decode("trading_state"))
     }

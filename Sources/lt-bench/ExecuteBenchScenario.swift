@@ -15,7 +15,7 @@ struct ExecuteBenchScenario {
             + (history == 0 ? "no history" : "\(history.formatted()) history rows in ft_orders and lt_orders")
     }
 
-    static let signalUsd = 10
+    static let signalUSD = 10
     static let leader = "0x1111111111111111111111111111111111111111"
 
     // The same ids in SQL and in the scenario JSON.
@@ -46,7 +46,7 @@ struct ExecuteBenchScenario {
         SELECT 'bench-n-' || s || '-' || j, \(Self.walletSQL("s")),
                now() - interval '20 seconds' + j * interval '1 millisecond', 'BUY',
                '0xbe' || lpad(to_hex(j), 62, '0'), 'Yes', (9000000000 + 2 * j)::text,
-               0.50, \(Self.signalUsd), '\(Self.leader)', 'Bench market ' || j, 'bench-market-' || j, 'OPEN'
+               0.50, \(Self.signalUSD), '\(Self.leader)', 'Bench market ' || j, 'bench-market-' || j, 'OPEN'
           FROM generate_series(0, \(strategies - 1)) s, generate_series(0, \(signals - 1)) j
         """
     }
@@ -59,7 +59,7 @@ struct ExecuteBenchScenario {
         SELECT 'bench-h-' || g, \(Self.walletSQL("g % \(strategies)")),
                now() - interval '2 hours' - g * interval '1 second', 'BUY',
                '0xde' || lpad(to_hex(g % 1000), 62, '0'), 'Yes', (8000000000 + 2 * (g % 1000))::text,
-               0.50, \(Self.signalUsd), '\(Self.leader)', 'Old market', 'old-market', 'CLOSED', 0
+               0.50, \(Self.signalUSD), '\(Self.leader)', 'Old market', 'old-market', 'CLOSED', 0
           FROM generate_series(1, \(history)) g
         """
     }
@@ -74,7 +74,7 @@ struct ExecuteBenchScenario {
                                executed_price, executed_usd, executed_shares, outcome, pnl, redemption_status,
                                run_id, created_at, submitted_at, filled_at, resolved_at, updated_at)
         SELECT \(Self.strategySQL("g % \(strategies)")), 'bench-h-' || g, 'bench-h-' || g,
-               \(Self.walletSQL("g % \(strategies)")), '\(Self.leader)', 0.50, \(Self.signalUsd), t,
+               \(Self.walletSQL("g % \(strategies)")), '\(Self.leader)', 0.50, \(Self.signalUSD), t,
                '0xde' || lpad(to_hex(g % 1000), 62, '0'), (8000000000 + 2 * (g % 1000))::text, 'Yes', 'BUY',
                CASE WHEN skipped THEN NULL ELSE 'FOK' END, CASE WHEN skipped THEN NULL ELSE 0.51 END,
                CASE WHEN skipped THEN NULL ELSE 10 END, CASE WHEN skipped THEN NULL ELSE 19.6 END,
@@ -95,7 +95,7 @@ struct ExecuteBenchScenario {
     /// Markets, deep books and a wallet that can pay for every order of the run.
     func exchangeScenario(wallet: BenchWallet) -> String {
         let askSize = strategies * 100 + 10_000
-        let collateral = strategies * signals * Self.signalUsd * 2 + 1_000
+        let collateral = strategies * signals * Self.signalUSD * 2 + 1_000
         var markets: [String] = []
         var books: [String] = []
         for k in 0..<signals {
@@ -150,7 +150,7 @@ enum ExplainCheck {
 
     static func newSignals(db: PostgresConnection, scenario: ExecuteBenchScenario) throws -> Plan {
         let sql = ExecuteStore.newSignalsSQL(
-            walletId: ExecuteBenchScenario.firstWallet, strategyId: ExecuteBenchScenario.firstStrategy,
+            walletID: ExecuteBenchScenario.firstWallet, strategyID: ExecuteBenchScenario.firstStrategy,
             since: Date().addingTimeInterval(-3600), limit: 500)
         let lines = try db.query(SQL(unsafeRaw: "EXPLAIN (ANALYZE, COSTS OFF) ") + sql)
             .compactMap { try? $0.text("QUERY PLAN") }

@@ -35,7 +35,7 @@ struct SigningBench: ParsableCommand {
     func run() throws {
         let key = try PrivateKey(bytes: Crypto.randomBytes(count: 32))
         let domain = ExchangeDomain.v2(negRisk: false)
-        let tokenId = BigUInt(
+        let tokenID = BigUInt(
             uint256Text: "71321045679252212594626385532706912750332728571942532289631379312455583992563")!
         let prices: [ExactDecimal] = ["0.57", "0.12", "0.99", "0.5", "0.33", "0.01", "0.75", "0.42"]
         let sizes: [ExactDecimal] = ["17.8", "100", "3.03", "12.3456", "250.5", "5", "1000", "19.99"]
@@ -47,7 +47,7 @@ struct SigningBench: ParsableCommand {
                 side: side, price: prices[i & 7], size: sizes[(i >> 3) & 7], tick: .hundredth)
             let order = OrderV2(
                 salt: UInt64(i) &* 2_654_435_761 & ((1 << 53) - 1), maker: key.address, signer: key.address,
-                tokenId: tokenId, makerAmount: a.makerAmount, takerAmount: a.takerAmount, side: side,
+                tokenID: tokenID, makerAmount: a.makerAmount, takerAmount: a.takerAmount, side: side,
                 signatureType: .eoa, timestamp: timestamp &+ UInt64(i))
             let signed = try SignedOrder.sign(order: order, key: key, domain: domain)
             return signed.postBody(owner: "11111111-2222-4333-8444-555555555555", orderType: .gtc)
@@ -71,12 +71,12 @@ struct SigningBench: ParsableCommand {
             return Int(a.makerAmount & 1)
         }
         let sample = OrderV2(
-            salt: 1, maker: key.address, signer: key.address, tokenId: tokenId, makerAmount: 10_146_000,
+            salt: 1, maker: key.address, signer: key.address, tokenID: tokenID, makerAmount: 10_146_000,
             takerAmount: 17_800_000, side: .buy, signatureType: .eoa, timestamp: timestamp)
         let structT = try time(stageN) { i in
             Int(
                 OrderV2(
-                    salt: UInt64(i), maker: key.address, signer: key.address, tokenId: tokenId, makerAmount: 10_146_000,
+                    salt: UInt64(i), maker: key.address, signer: key.address, tokenID: tokenID, makerAmount: 10_146_000,
                     takerAmount: 17_800_000, side: .buy, signatureType: .eoa, timestamp: timestamp
                 ).structHash[0])
         }
@@ -87,7 +87,7 @@ struct SigningBench: ParsableCommand {
         let signedSample = try SignedOrder.sign(order: sample, key: key, domain: domain)
         let bodyT = try time(stageN) { _ in signedSample.postBody(owner: "owner", orderType: .gtc).utf8.count }
         let type3 = OrderV2(
-            salt: 1, maker: key.address, signer: key.address, tokenId: tokenId, makerAmount: 10_146_000,
+            salt: 1, maker: key.address, signer: key.address, tokenID: tokenID, makerAmount: 10_146_000,
             takerAmount: 17_800_000, side: .buy, signatureType: .poly1271, timestamp: timestamp)
         let type3T = try time(stageN / 2) { _ in
             try SignedOrder.sign(order: type3, key: key, domain: domain).signature.count

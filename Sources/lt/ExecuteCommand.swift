@@ -75,7 +75,7 @@ struct ExecuteCommand: JobCommand {
                 options: ExecuteOptions(
                     liveTradingEnabled: config.liveTrading, shard: shard, lookbackSeconds: lookbackMinutes * 60,
                     batchLimit: batchLimit),
-                runId: ctx.runID, now: { ctx.now() }, logger: ctx.logger,
+                runID: ctx.runID, now: { ctx.now() }, logger: ctx.logger,
                 crashPoint: { point in
                     // Crash tests only: die like `kill -9` at this instant.
                     if point == crashAt { kill(getpid(), SIGKILL) }

@@ -12,7 +12,7 @@ struct ChainVectorTests {
         let t = c["tx"] as! [String: Any]
         #expect(Vectors.string(t["type"]) == "2")
         let tx = EIP1559Transaction(
-            chainId: UInt64(Vectors.string(t["chainId"]))!, nonce: UInt64(Vectors.string(t["nonce"]))!,
+            chainID: UInt64(Vectors.string(t["chainId"]))!, nonce: UInt64(Vectors.string(t["nonce"]))!,
             maxPriorityFeePerGas: BigUInt(Vectors.string(t["maxPriorityFeePerGas"]))!,
             maxFeePerGas: BigUInt(Vectors.string(t["maxFeePerGas"]))!, gasLimit: UInt64(Vectors.string(t["gas"]))!,
             to: try (t["to"] as? String).map(Address.init(hex:)), value: BigUInt(Vectors.string(t["value"]))!,

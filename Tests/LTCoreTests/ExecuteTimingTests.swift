@@ -7,11 +7,11 @@ import Testing
 private final class FakeVenue: TradingVenue {
     var posts = 0
 
-    func market(conditionId: String) throws(VenueError) -> VenueMarket? { nil }
-    func feeSchedule(conditionId: String) throws(VenueError) -> FeeSchedule { .free }
+    func market(conditionID: String) throws(VenueError) -> VenueMarket? { nil }
+    func feeSchedule(conditionID: String) throws(VenueError) -> FeeSchedule { .free }
 
-    func books(tokenIds: [String]) throws(VenueError) -> [String: VenueBook] {
-        if tokenIds.contains("bad") { throw VenueError(.unavailable, "no books") }
+    func books(tokenIDs: [String]) throws(VenueError) -> [String: VenueBook] {
+        if tokenIDs.contains("bad") { throw VenueError(.unavailable, "no books") }
         return [:]
     }
 
@@ -27,11 +27,11 @@ private final class FakeVenue: TradingVenue {
     }
 
     func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder? { nil }
-    func trades(orderHash hash: String, market conditionId: String?, wallet: String) throws(VenueError)
+    func trades(orderHash hash: String, market conditionID: String?, wallet: String) throws(VenueError)
         -> [VenueTrade]
     { [] }
     func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool { false }
-    func balance(wallet: String, tokenId: String?) throws(VenueError) -> Fixed6 { .zero }
+    func balance(wallet: String, tokenID: String?) throws(VenueError) -> Fixed6 { .zero }
 }
 
 private struct FakeSummary: JobSummary {
@@ -46,20 +46,20 @@ private struct FakeSummary: JobSummary {
         let fake = FakeVenue()
         let venue = TimedVenue(fake, timings: timings)
         let request = OrderRequest(
-            wallet: "main", side: .buy, tokenId: "1", negRisk: false, tickSize: Fixed6(micros: 10_000),
+            wallet: "main", side: .buy, tokenID: "1", negRisk: false, tickSize: Fixed6(micros: 10_000),
             limitPrice: Fixed6(micros: 500_000), amount: Fixed6(micros: 10_000_000), orderType: .fok)
         let signed = try venue.sign(request)
         _ = try venue.sign(request)
         #expect(signed.orderHash == "0xabc")
         #expect(venue.post(signed) == .unfilled(reason: "test"))
         #expect(fake.posts == 1)
-        #expect(throws: VenueError.self) { try venue.books(tokenIds: ["bad"]) }
-        _ = try venue.market(conditionId: "0x1")
-        _ = try venue.feeSchedule(conditionId: "0x1")
+        #expect(throws: VenueError.self) { try venue.books(tokenIDs: ["bad"]) }
+        _ = try venue.market(conditionID: "0x1")
+        _ = try venue.feeSchedule(conditionID: "0x1")
         _ = try venue.order(hash: "0xabc", wallet: "main")
         _ = try venue.trades(orderHash: "0xabc", market: nil, wallet: "main")
         _ = try venue.cancel(orderHash: "0xabc", wallet: "main")
-        _ = try venue.balance(wallet: "main", tokenId: nil)
+        _ = try venue.balance(wallet: "main", tokenID: nil)
 
         let report = timings.report
         #expect(report.signingCalls == 2)

@@ -104,7 +104,7 @@ import Testing
     static let at = Date(timeIntervalSince1970: 1_800_000_000)
     static let signed = SignedVenueOrder(
         request: OrderRequest(
-            wallet: "main", side: .buy, tokenId: "1", negRisk: false, tickSize: fx("0.01"), limitPrice: fx("0.51"),
+            wallet: "main", side: .buy, tokenID: "1", negRisk: false, tickSize: fx("0.01"), limitPrice: fx("0.51"),
             amount: fx("15"), orderType: .fak),
         orderHash: "0xabc", makerAmount: fx("15"), takerAmount: fx("29.4117"), payload: "{}")
 
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func aBelievablePartialFillKeepsItsCostAndFeeShareLockedAndReleasesTheRest() {
-        let b = book(.accepted(orderId: "0xabc", matched: true, making: fx("10"), taking: fx("20"), tradeIDs: ["t"]))
+        let b = book(.accepted(orderID: "0xabc", matched: true, making: fx("10"), taking: fx("20"), tradeIDs: ["t"]))
         #expect(b.status == .filled)
         #expect(b.fields.executedUSD == fx("10"))
         #expect(b.fields.executedShares == fx("20"))
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func anUnbelievableMatchedAnswerBooksNothing() {
-        let b = book(.accepted(orderId: "0xdef", matched: true, making: fx("999"), taking: fx("1"), tradeIDs: []))
+        let b = book(.accepted(orderID: "0xdef", matched: true, making: fx("999"), taking: fx("1"), tradeIDs: []))
         #expect(b.status == .submitted)
         #expect(b.events.isEmpty)
         #expect(b.unverified != nil)
@@ -143,7 +143,7 @@ import Testing
         #expect(np.events == [.releaseUnused(fx("15.30"))])
         #expect(book(.unknown(reason: "timeout")).events.isEmpty)
         #expect(
-            book(.accepted(orderId: "0xabc", matched: false, making: nil, taking: nil, tradeIDs: [])).status
+            book(.accepted(orderID: "0xabc", matched: false, making: nil, taking: nil, tradeIDs: [])).status
                 == .submitted)
     }
 

@@ -85,7 +85,7 @@ import Testing
             ),
         ] as [(String, SizingConfig, String)])
     func hugeSignalTimesMultiplierIsSkippedAsTooLarge(signal: String, config: SizingConfig, cash: String) {
-        switch Sizing.size(signalUsd: fx(signal), availableCash: fx(cash), config: config) {
+        switch Sizing.size(signalUSD: fx(signal), availableCash: fx(cash), config: config) {
         case .success(let d): Issue.record("expected SIZE_OUT_OF_RANGE, got \(d)")
         case .failure(let skip):
             #expect(skip.reason == .sizeOutOfRange)
@@ -96,20 +96,20 @@ import Testing
     @Test func percentOfAHugeBalanceDoesNotOverflowMidway() throws {
         // cash × 50 would exceed Int64 micros; cash × 50 ÷ 100 does not.
         let d = try Sizing.size(
-            signalUsd: fx("1"), availableCash: fx("9000000000000"),
+            signalUSD: fx("1"), availableCash: fx("9000000000000"),
             config: SizingConfig(mode: .percent, percentOfCash: 50)
         ).get()
-        #expect(d.amountUsd == fx("4500000000000"))
+        #expect(d.amountUSD == fx("4500000000000"))
     }
 
     @Test func riskSumsNearTheRangeCompareInsteadOfTrapping() {
         let limits = RiskLimits(
-            maxPositionSizeUsd: Fixed6.max, maxTotalExposureUsd: Fixed6.max, dailyBudgetUsd: Fixed6.max)
+            maxPositionSizeUSD: Fixed6.max, maxTotalExposureUSD: Fixed6.max, dailyBudgetUSD: Fixed6.max)
         let order = fx("9000000000000")
-        let state = RiskState(availableCash: Fixed6.max, lockedCapital: Fixed6.max, dailySpentUsd: Fixed6.max)
-        let skip = RiskChecks.evaluate(orderUsd: order, existingPositionUsd: Fixed6.max, limits: limits, state: state)
+        let state = RiskState(availableCash: Fixed6.max, lockedCapital: Fixed6.max, dailySpentUSD: Fixed6.max)
+        let skip = RiskChecks.evaluate(orderUSD: order, existingPositionUSD: Fixed6.max, limits: limits, state: state)
         #expect(skip?.reason == .positionLimit)
-        let noPosition = RiskChecks.evaluate(orderUsd: order, limits: limits, state: state)
+        let noPosition = RiskChecks.evaluate(orderUSD: order, limits: limits, state: state)
         #expect(noPosition?.reason == .exposureLimit)
     }
 }

@@ -32,25 +32,25 @@ import Testing
         // Given worst-first as the venue sends it; the policy sorts.
         let asks = Self.book([("0.60", "100"), ("0.52", "10"), ("0.50", "10")])
         // $10 fills 10 @0.50 ($5) + 9.615384 @0.52 ($5.000000 rounded up from 4.99999968).
-        let f = BookWalk.buy(asks: asks, limitPrice: fx("0.55"), maxUsd: fx("10"))
+        let f = BookWalk.buy(asks: asks, limitPrice: fx("0.55"), maxUSD: fx("10"))
         #expect(f.shares == fx("19.615384"))
         #expect(f.usd == fx("10"))
         #expect(f.vwap == fx("0.509804"))
         // The 0.60 level is beyond the limit: the walk stops at $10.20 of depth.
-        let g = BookWalk.buy(asks: asks, limitPrice: fx("0.55"), maxUsd: fx("100"))
+        let g = BookWalk.buy(asks: asks, limitPrice: fx("0.55"), maxUSD: fx("100"))
         #expect(g.shares == fx("20"))
         #expect(g.usd == fx("10.2"))
         #expect(g.vwap == fx("0.51"))
-        #expect(BookWalk.depthUsd(asks: asks, limitPrice: fx("0.55")) == fx("10.2"))
-        #expect(BookWalk.buy(asks: asks, limitPrice: fx("0.49"), maxUsd: fx("10")) == .empty)
-        #expect(BookWalk.buy(asks: [], limitPrice: fx("0.99"), maxUsd: fx("10")) == .empty)
+        #expect(BookWalk.depthUSD(asks: asks, limitPrice: fx("0.55")) == fx("10.2"))
+        #expect(BookWalk.buy(asks: asks, limitPrice: fx("0.49"), maxUSD: fx("10")) == .empty)
+        #expect(BookWalk.buy(asks: [], limitPrice: fx("0.99"), maxUSD: fx("10")) == .empty)
     }
 
     @Test func bookWalkNeverSpendsMoreThanTheBudget() {
         let asks = Self.book([("0.33", "1000"), ("0.37", "1000")])
         for cents in [1, 7, 33, 100, 1234, 33_000, 60_000] {
             let budget = Fixed6(micros: Int64(cents) * 10_000)
-            let f = BookWalk.buy(asks: asks, limitPrice: fx("0.37"), maxUsd: budget)
+            let f = BookWalk.buy(asks: asks, limitPrice: fx("0.37"), maxUSD: budget)
             #expect(f.usd <= budget)
             // Within one micro-share's cost of the budget whenever depth allows.
             #expect(budget - f.usd < fx("0.000001").multiplied(by: fx("0.37"), rounding: .ceiling) + fx("0.000001"))
@@ -126,22 +126,22 @@ import Testing
     @Test(arguments: cases)
     func protection(c: Case) {
         let r = PriceProtection.protect(
-            asks: c.asks, signalPrice: fx(c.signal), maxSlippageBps: c.bps, rules: c.rules, amountUsd: fx(c.amount),
+            asks: c.asks, signalPrice: fx(c.signal), maxSlippageBps: c.bps, rules: c.rules, amountUSD: fx(c.amount),
             orderType: c.type)
         switch r {
         case .success(let p):
             #expect(c.reason == nil)
             #expect(p.limitPrice.isMultiple(of: c.rules.tickSize))
             #expect(p.bestAsk <= p.limitPrice)
-            #expect(p.expectedFill.usd <= p.amountUsd)
+            #expect(p.expectedFill.usd <= p.amountUSD)
             if PriceProtection.isMarketOrder(c.type) {
-                #expect(p.amountUsd >= PriceProtection.marketOrderMinimumUsd)
+                #expect(p.amountUSD >= PriceProtection.marketOrderMinimumUSD)
             } else {
                 #expect(p.shares >= c.rules.minOrderSize)
             }
             // A FOK spends its whole amount and gets at least the shares it asked for.
             if c.type == .fok {
-                #expect(p.expectedFill.usd == p.amountUsd)
+                #expect(p.expectedFill.usd == p.amountUSD)
                 #expect(p.expectedFill.shares >= p.shares)
             }
         case .failure(let skip):
@@ -152,9 +152,9 @@ import Testing
     @Test func fakPartialDepthReportsWhatTheBookOffers() throws {
         let p = try PriceProtection.protect(
             asks: Self.book([("0.55", "20"), ("0.70", "1000")]), signalPrice: fx("0.55"), maxSlippageBps: 0,
-            rules: Self.rules, amountUsd: fx("150"), orderType: .fak
+            rules: Self.rules, amountUSD: fx("150"), orderType: .fak
         ).get()
-        #expect(p.depthUsd == fx("11"))
+        #expect(p.depthUSD == fx("11"))
         #expect(p.expectedFill == BookFill(shares: fx("20"), usd: fx("11"), vwap: fx("0.55")))
         #expect(p.shares == fx("272.7272"))  // 150 / 0.55 down to 4 decimals (tick 0.01)
     }
@@ -165,7 +165,7 @@ import Testing
         // (not $39.22 for the 78.4313 shares it asked for).
         let p = try PriceProtection.protect(
             asks: Self.book([("0.50", "1000")]), signalPrice: fx("0.50"), maxSlippageBps: 200, rules: Self.rules,
-            amountUsd: fx("40"), orderType: .fok
+            amountUSD: fx("40"), orderType: .fok
         ).get()
         #expect(p.limitPrice == fx("0.51"))
         #expect(p.shares == fx("78.4313"))
@@ -173,7 +173,7 @@ import Testing
         // $15 at 0.51 asks for 29.4117 shares and gets 30 at 0.50.
         let q = try PriceProtection.protect(
             asks: Self.book([("0.50", "100")]), signalPrice: fx("0.50"), maxSlippageBps: 300, rules: Self.rules,
-            amountUsd: fx("15"), orderType: .fok
+            amountUSD: fx("15"), orderType: .fok
         ).get()
         #expect(q.shares == fx("29.4117"))
         #expect(q.expectedFill == BookFill(shares: fx("30"), usd: fx("15"), vwap: fx("0.5")))
@@ -194,7 +194,7 @@ import Testing
     ) throws {
         let p = try PriceProtection.protect(
             asks: Self.book(asks), signalPrice: fx(limit), maxSlippageBps: 0,
-            rules: Self.rules, amountUsd: fx(amount), orderType: type
+            rules: Self.rules, amountUSD: fx(amount), orderType: type
         ).get()
         #expect(p.expectedFill.shares == fx(shares))
         #expect(p.expectedFill.usd == fx(usd))
@@ -202,11 +202,11 @@ import Testing
 
     @Test func marketTakerDecimalsAreCappedAtFour() {
         #expect(
-            PriceProtection.shares(amountUsd: fx("15"), limitPrice: fx("0.533"), tick: fx("0.001")) == fx("28.1425"))
+            PriceProtection.shares(amountUSD: fx("15"), limitPrice: fx("0.533"), tick: fx("0.001")) == fx("28.1425"))
         #expect(
-            PriceProtection.shares(amountUsd: fx("15"), limitPrice: fx("0.4321"), tick: fx("0.0001")) == fx("34.7141"))
-        #expect(PriceProtection.shares(amountUsd: fx("15"), limitPrice: fx("0.6"), tick: fx("0.1")) == fx("25"))
-        #expect(PriceProtection.shares(amountUsd: fx("10"), limitPrice: fx("0.3"), tick: fx("0.1")) == fx("33.333"))
+            PriceProtection.shares(amountUSD: fx("15"), limitPrice: fx("0.4321"), tick: fx("0.0001")) == fx("34.7141"))
+        #expect(PriceProtection.shares(amountUSD: fx("15"), limitPrice: fx("0.6"), tick: fx("0.1")) == fx("25"))
+        #expect(PriceProtection.shares(amountUSD: fx("10"), limitPrice: fx("0.3"), tick: fx("0.1")) == fx("33.333"))
     }
 
     @Test(
@@ -215,7 +215,7 @@ import Testing
             ("20", "25", .fok), ("25.01", "25", .fak), ("0.01", "0", .fak),
         ] as [(String, String?, OrderType)])
     func orderType(amount: String, threshold: String?, expected: OrderType) {
-        #expect(OrderTypePolicy.choose(amountUsd: fx(amount), fakThresholdUsd: threshold.map(fx)) == expected)
+        #expect(OrderTypePolicy.choose(amountUSD: fx(amount), fakThresholdUSD: threshold.map(fx)) == expected)
     }
 }
 

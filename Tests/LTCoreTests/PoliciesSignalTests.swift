@@ -13,11 +13,11 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
     static func row(
         side: String? = "BUY", condition: String? = PoliciesSignalValidationTests.condition,
         label: String? = "Yes", price: String? = "0.55", size: String? = "15",
-        time: Date? = PoliciesSignalValidationTests.t0, tokenId: String? = nil
+        time: Date? = PoliciesSignalValidationTests.t0, tokenID: String? = nil
     ) -> FTSignalRow {
         FTSignalRow(
-            orderId: "ft-1", walletId: "w1", orderTime: time, side: side, conditionId: condition,
-            tokenLabel: label, tokenId: tokenId, entryPrice: price, size: size, traderWallet: "0xabc")
+            orderID: "ft-1", walletID: "w1", orderTime: time, side: side, conditionID: condition,
+            tokenLabel: label, tokenID: tokenID, entryPrice: price, size: size, traderWallet: "0xabc")
     }
 
     @Test(arguments: [
@@ -87,10 +87,10 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
         let ok = String(repeating: "x", count: field.maxLength)
         func set(_ v: String) {
             switch field {
-            case .orderId: r.orderId = v
-            case .walletId: r.walletId = v
-            case .conditionId: r.conditionId = v
-            case .tokenId: r.tokenId = v
+            case .orderID: r.orderID = v
+            case .walletID: r.walletID = v
+            case .conditionID: r.conditionID = v
+            case .tokenID: r.tokenID = v
             case .traderWallet: r.traderWallet = v
             case .tokenLabel: r.tokenLabel = v
             case .marketSlug: r.marketSlug = v
@@ -118,25 +118,25 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
         #expect(SignalValidation.validate(Self.row(label: label)).failureReason == .fieldTooLong)
         let cut = SignalValidation.truncated(label, to: .tokenLabel)
         #expect(cut.utf8.count == 256 && cut.count == 128)
-        #expect(SignalValidation.truncated("short", to: .orderId) == "short")
+        #expect(SignalValidation.truncated("short", to: .orderID) == "short")
     }
 
     @Test func validRowBecomesANormalizedBuySignal() throws {
         let r = Self.row(
             side: " buy ", condition: Self.condition.uppercased(), label: " Yes ", price: "0.5500000",
-            size: "15.129999", tokenId: "123456789")
+            size: "15.129999", tokenID: "123456789")
         let s = try SignalValidation.validate(r).get()
-        #expect(s.conditionId == Self.condition)
+        #expect(s.conditionID == Self.condition)
         #expect(s.tokenLabel == "Yes")
         #expect(s.price == fx("0.55"))
-        #expect(s.sizeUsd == fx("15.129999"))
-        #expect(s.tokenId == "123456789")
+        #expect(s.sizeUSD == fx("15.129999"))
+        #expect(s.tokenID == "123456789")
         #expect(s.signalTime == Self.t0)
     }
 
-    @Test func nonNumericTokenIdIsIgnoredAndResolvedLater() throws {
-        let s = try SignalValidation.validate(Self.row(tokenId: "0xdeadbeef")).get()
-        #expect(s.tokenId == nil)
+    @Test func nonNumericTokenIDIsIgnoredAndResolvedLater() throws {
+        let s = try SignalValidation.validate(Self.row(tokenID: "0xdeadbeef")).get()
+        #expect(s.tokenID == nil)
     }
 
     @Test func priceFinerThanAMicroIsRoundedNotRejected() throws {
@@ -173,8 +173,8 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
 
     @Test func homoglyphLabelShowsItsCodePoints() {
         let tokens = [
-            TokenResolution.MarketToken(tokenId: "111", outcome: "Yes"),
-            TokenResolution.MarketToken(tokenId: "222", outcome: "No"),
+            TokenResolution.MarketToken(tokenID: "111", outcome: "Yes"),
+            TokenResolution.MarketToken(tokenID: "222", outcome: "No"),
         ]
         guard case .failure(let skip) = TokenResolution.resolve(label: "Y\u{0435}s", in: tokens) else {
             Issue.record("a Cyrillic е must not match Yes")
@@ -192,18 +192,18 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
 
     @Test func tokenResolutionMatchesLabelsCaseInsensitively() throws {
         let tokens = [
-            TokenResolution.MarketToken(tokenId: "111", outcome: "Yes"),
-            TokenResolution.MarketToken(tokenId: "222", outcome: "No"),
+            TokenResolution.MarketToken(tokenID: "111", outcome: "Yes"),
+            TokenResolution.MarketToken(tokenID: "222", outcome: "No"),
         ]
-        #expect(try TokenResolution.resolve(label: "yes", in: tokens).get().tokenId == "111")
-        #expect(try TokenResolution.resolve(label: " NO", in: tokens).get().tokenId == "222")
+        #expect(try TokenResolution.resolve(label: "yes", in: tokens).get().tokenID == "111")
+        #expect(try TokenResolution.resolve(label: " NO", in: tokens).get().tokenID == "222")
         guard case .failure(let skip) = TokenResolution.resolve(label: "Maybe", in: tokens) else {
             Issue.record("unknown label must not resolve")
             return
         }
         #expect(skip.reason == .unknownOutcome)
         // Ambiguous (two tokens with the same label) is refused rather than guessed.
-        let dup = tokens + [TokenResolution.MarketToken(tokenId: "333", outcome: "yes")]
+        let dup = tokens + [TokenResolution.MarketToken(tokenID: "333", outcome: "yes")]
         #expect(throws: Skip.self) { try TokenResolution.resolve(label: "Yes", in: dup).get() }
     }
 

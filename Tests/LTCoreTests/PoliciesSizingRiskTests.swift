@@ -48,7 +48,7 @@ import Testing
             config: SizingConfig(mode: .signal, sizeMultiplier: .zero), expected: nil, reason: .invalidConfig),
         Case(
             name: "FIXED ignores the signal size", signal: "500", available: "1000",
-            config: SizingConfig(mode: .fixed, fixedSizeUsd: fx("12.5")), expected: "12.5", reason: nil),
+            config: SizingConfig(mode: .fixed, fixedSizeUSD: fx("12.5")), expected: "12.5", reason: nil),
         Case(
             name: "FIXED without a size", signal: "5", available: "1000", config: SizingConfig(mode: .fixed),
             expected: nil, reason: .invalidConfig),
@@ -60,7 +60,7 @@ import Testing
             config: SizingConfig(mode: .percent, percentOfCash: fx("150")), expected: nil, reason: .invalidConfig),
         Case(
             name: "max position caps the order", signal: "80", available: "1000",
-            config: SizingConfig(mode: .signal, maxPositionSizeUsd: fx("25")), expected: "25", reason: nil),
+            config: SizingConfig(mode: .signal, maxPositionSizeUSD: fx("25")), expected: "25", reason: nil),
         Case(
             name: "at most 99% of available cash", signal: "80", available: "50",
             config: SizingConfig(mode: .signal), expected: "49.50", reason: nil),
@@ -72,16 +72,16 @@ import Testing
             config: SizingConfig(mode: .percent, percentOfCash: fx("100")), expected: "198", reason: nil),
         Case(
             name: "below min_order_usd", signal: "0.8", available: "1000",
-            config: SizingConfig(mode: .signal, minOrderUsd: fx("1")), expected: nil, reason: .belowMinimum),
+            config: SizingConfig(mode: .signal, minOrderUSD: fx("1")), expected: nil, reason: .belowMinimum),
         Case(
             name: "exactly min_order_usd", signal: "1", available: "1000",
-            config: SizingConfig(mode: .signal, minOrderUsd: fx("1")), expected: "1", reason: nil),
+            config: SizingConfig(mode: .signal, minOrderUSD: fx("1")), expected: "1", reason: nil),
         Case(
             name: "below one cent", signal: "0.009", available: "1000", config: SizingConfig(mode: .signal),
             expected: nil, reason: .belowMinimum),
         Case(
             name: "cash cap pushes below minimum → INSUFFICIENT_CASH", signal: "15", available: "0.5",
-            config: SizingConfig(mode: .signal, minOrderUsd: fx("1")), expected: nil, reason: .insufficientCash),
+            config: SizingConfig(mode: .signal, minOrderUSD: fx("1")), expected: nil, reason: .insufficientCash),
         Case(
             name: "no cash at all", signal: "15", available: "0", config: SizingConfig(mode: .signal),
             expected: nil, reason: .insufficientCash),
@@ -89,13 +89,13 @@ import Testing
 
     @Test(arguments: cases)
     func sizing(c: Case) {
-        let result = Sizing.size(signalUsd: fx(c.signal), availableCash: fx(c.available), config: c.config)
+        let result = Sizing.size(signalUSD: fx(c.signal), availableCash: fx(c.available), config: c.config)
         switch result {
         case .success(let d):
-            #expect(c.expected.map { fx($0) } == d.amountUsd)
+            #expect(c.expected.map { fx($0) } == d.amountUSD)
             #expect(c.reason == nil)
-            #expect(d.amountUsd.isMultiple(of: Sizing.cent))
-            #expect(d.amountUsd <= fx(c.available).multiplied(by: fx("0.99"), rounding: .down))
+            #expect(d.amountUSD.isMultiple(of: Sizing.cent))
+            #expect(d.amountUSD <= fx(c.available).multiplied(by: fx("0.99"), rounding: .down))
         case .failure(let skip):
             #expect(c.expected == nil, "unexpected skip \(skip)")
             #expect(skip.reason == c.reason)
@@ -115,8 +115,8 @@ import Testing
 
 @Suite struct PoliciesRiskTests {
     static let limits = RiskLimits(
-        maxPositionSizeUsd: fx("50"), maxTotalExposureUsd: fx("500"), dailyBudgetUsd: fx("200"),
-        maxDailyLossUsd: fx("40"), circuitBreakerLossPct: fx("20"))
+        maxPositionSizeUSD: fx("50"), maxTotalExposureUSD: fx("500"), dailyBudgetUSD: fx("200"),
+        maxDailyLossUSD: fx("40"), circuitBreakerLossPct: fx("20"))
     static let healthy = RiskState(availableCash: fx("1000"), lockedCapital: fx("100"))
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -133,7 +133,7 @@ import Testing
 
     /// Every rule failing at once; the ordering cases heal them one by one.
     static let allFailing = RiskState(
-        availableCash: fx("1"), lockedCapital: fx("490"), dailySpentUsd: fx("199"), dailyLossUsd: fx("50"),
+        availableCash: fx("1"), lockedCapital: fx("490"), dailySpentUSD: fx("199"), dailyLossUSD: fx("50"),
         currentDrawdownPct: fx("30"), circuitBreakerActive: true, tradingState: .halted)
 
     static func healed(_ s: RiskState, _ f: (inout RiskState) -> Void) -> RiskState {
@@ -156,16 +156,16 @@ import Testing
             name: "locked + order over max exposure", order: "15", state: with { $0.lockedCapital = fx("490") },
             reason: .exposureLimit),
         Case(
-            name: "daily budget exceeded", order: "15", state: with { $0.dailySpentUsd = fx("190") },
+            name: "daily budget exceeded", order: "15", state: with { $0.dailySpentUSD = fx("190") },
             reason: .dailyBudget),
         Case(
-            name: "daily budget exactly used", order: "15", state: with { $0.dailySpentUsd = fx("185") },
+            name: "daily budget exactly used", order: "15", state: with { $0.dailySpentUSD = fx("185") },
             reason: nil),
         Case(
-            name: "daily loss at the limit", order: "15", state: with { $0.dailyLossUsd = fx("40") },
+            name: "daily loss at the limit", order: "15", state: with { $0.dailyLossUSD = fx("40") },
             reason: .dailyLossLimit),
         Case(
-            name: "daily loss below the limit", order: "15", state: with { $0.dailyLossUsd = fx("39.99") },
+            name: "daily loss below the limit", order: "15", state: with { $0.dailyLossUSD = fx("39.99") },
             reason: nil),
         Case(
             name: "breaker flag set", order: "15", state: with { $0.circuitBreakerActive = true },
@@ -181,7 +181,7 @@ import Testing
             name: "no limits configured: only cash and state matter", order: "900", existing: "10_000",
             limits: RiskLimits(),
             state: with {
-                $0.dailySpentUsd = fx("1000000"); $0.currentDrawdownPct = fx("99")
+                $0.dailySpentUSD = fx("1000000"); $0.currentDrawdownPct = fx("99")
             },
             reason: nil),
         // Order of the checks: everything failing at once → the first rule (available cash) wins;
@@ -201,26 +201,26 @@ import Testing
         Case(
             name: "then daily loss", order: "15",
             state: healed(allFailing) {
-                $0.availableCash = fx("1000"); $0.lockedCapital = .zero; $0.dailySpentUsd = .zero
+                $0.availableCash = fx("1000"); $0.lockedCapital = .zero; $0.dailySpentUSD = .zero
             }, reason: .dailyLossLimit),
         Case(
             name: "then breaker", order: "15",
             state: healed(allFailing) {
-                $0.availableCash = fx("1000"); $0.lockedCapital = .zero; $0.dailySpentUsd = .zero
-                $0.dailyLossUsd = .zero; $0.circuitBreakerActive = false
+                $0.availableCash = fx("1000"); $0.lockedCapital = .zero; $0.dailySpentUSD = .zero
+                $0.dailyLossUSD = .zero; $0.circuitBreakerActive = false
             }, reason: .circuitBreaker),
         Case(
             name: "then trading state", order: "15",
             state: healed(allFailing) {
-                $0.availableCash = fx("1000"); $0.lockedCapital = .zero; $0.dailySpentUsd = .zero
-                $0.dailyLossUsd = .zero; $0.circuitBreakerActive = false; $0.currentDrawdownPct = fx("3")
+                $0.availableCash = fx("1000"); $0.lockedCapital = .zero; $0.dailySpentUSD = .zero
+                $0.dailyLossUSD = .zero; $0.circuitBreakerActive = false; $0.currentDrawdownPct = fx("3")
             }, reason: .halted),
     ]
 
     @Test(arguments: cases)
     func risk(c: Case) {
         let skip = RiskChecks.evaluate(
-            orderUsd: fx(c.order), existingPositionUsd: fx(c.existing.replacingOccurrences(of: "_", with: "")),
+            orderUSD: fx(c.order), existingPositionUSD: fx(c.existing.replacingOccurrences(of: "_", with: "")),
             limits: c.limits, state: c.state)
         #expect(skip?.reason == c.reason, "\(skip?.description ?? "allowed")")
     }
@@ -234,11 +234,11 @@ import Testing
         let order = fx("15")
         #expect(locked + order > equity)  // what the seed (wrongly) refused on
         let state = RiskState(availableCash: fx("802.61"), lockedCapital: locked)
-        let limits = RiskLimits(maxPositionSizeUsd: fx("50"), maxTotalExposureUsd: fx("500"))
-        #expect(RiskChecks.evaluate(orderUsd: order, limits: limits, state: state) == nil)
+        let limits = RiskLimits(maxPositionSizeUSD: fx("50"), maxTotalExposureUSD: fx("500"))
+        #expect(RiskChecks.evaluate(orderUSD: order, limits: limits, state: state) == nil)
         // And sizing it from the signal leaves it at $15 (99 % of available is far above).
         let sized = Sizing.size(
-            signalUsd: order, availableCash: state.availableCash, config: SizingConfig(mode: .signal))
-        #expect((try? sized.get())?.amountUsd == order)
+            signalUSD: order, availableCash: state.availableCash, config: SizingConfig(mode: .signal))
+        #expect((try? sized.get())?.amountUSD == order)
     }
 }

@@ -63,18 +63,18 @@ import Testing
             (SizingConfig(mode: .signal), RiskLimits(), [String]()),
             (SizingConfig(mode: .signal, sizeMultiplier: .zero), RiskLimits(), ["size_multiplier"]),
             (SizingConfig(mode: .fixed), RiskLimits(), ["fixed_size_usd"]),
-            (SizingConfig(mode: .fixed, fixedSizeUsd: .zero), RiskLimits(), ["fixed_size_usd"]),
-            (SizingConfig(mode: .fixed, fixedSizeUsd: 25), RiskLimits(), []),
+            (SizingConfig(mode: .fixed, fixedSizeUSD: .zero), RiskLimits(), ["fixed_size_usd"]),
+            (SizingConfig(mode: .fixed, fixedSizeUSD: 25), RiskLimits(), []),
             (SizingConfig(mode: .percent), RiskLimits(), ["percent_of_cash"]),
             (SizingConfig(mode: .percent, percentOfCash: .zero), RiskLimits(), ["percent_of_cash"]),
             (SizingConfig(mode: .percent, percentOfCash: fx("100.000001")), RiskLimits(), ["percent_of_cash"]),
             (SizingConfig(mode: .percent, percentOfCash: 100), RiskLimits(), []),
-            (SizingConfig(mode: .signal, minOrderUsd: fx("-1")), RiskLimits(), ["min_order_usd"]),
+            (SizingConfig(mode: .signal, minOrderUSD: fx("-1")), RiskLimits(), ["min_order_usd"]),
             (
                 SizingConfig(mode: .signal),
                 RiskLimits(
-                    maxPositionSizeUsd: fx("-1"), maxTotalExposureUsd: fx("-1"), dailyBudgetUsd: fx("-1"),
-                    maxDailyLossUsd: fx("-1"), circuitBreakerLossPct: fx("150")),
+                    maxPositionSizeUSD: fx("-1"), maxTotalExposureUSD: fx("-1"), dailyBudgetUSD: fx("-1"),
+                    maxDailyLossUSD: fx("-1"), circuitBreakerLossPct: fx("150")),
                 [
                     "max_position_size_usd", "max_total_exposure_usd", "daily_budget_usd", "max_daily_loss_usd",
                     "circuit_breaker_loss_pct",

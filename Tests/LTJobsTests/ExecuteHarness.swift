@@ -169,16 +169,16 @@ final class ExecuteHarness {
 
     /// Inserts an FT signal; fields given as SQL literals (NULL allowed).
     func addSignal(
-        _ orderId: String, wallet: String = "ftw1", ageSeconds: Int = 5, side: String = "'BUY'",
-        condition: String = "'\(Market.condition)'", label: String = "'Yes'", tokenId: String = "NULL",
+        _ orderID: String, wallet: String = "ftw1", ageSeconds: Int = 5, side: String = "'BUY'",
+        condition: String = "'\(Market.condition)'", label: String = "'Yes'", tokenID: String = "NULL",
         price: String = "0.50", size: String = "15"
     ) throws {
         try db.runScript(
             """
             INSERT INTO ft_orders (order_id, wallet_id, order_time, side, condition_id, token_label, token_id,
                                    entry_price, size, trader_wallet, market_title)
-            VALUES ('\(orderId)', '\(wallet)', now() - interval '\(ageSeconds) seconds', \(side), \(condition),
-                    \(label), \(tokenId), \(price), \(size), '0x1111111111111111111111111111111111111111', 'Test')
+            VALUES ('\(orderID)', '\(wallet)', now() - interval '\(ageSeconds) seconds', \(side), \(condition),
+                    \(label), \(tokenID), \(price), \(size), '0x1111111111111111111111111111111111111111', 'Test')
             """)
     }
 
@@ -277,12 +277,12 @@ final class ExecuteHarness {
         var status: String
         var skipReason: String?
         var orderHash: String?
-        var requestedUsd: Fixed6?
-        var executedUsd: Fixed6
+        var requestedUSD: Fixed6?
+        var executedUSD: Fixed6
         var executedShares: Fixed6
         var isShadow: Bool
         var orderType: String?
-        var traceId: String?
+        var traceID: String?
         var latency: Int64?
         var error: String?
     }
@@ -299,10 +299,10 @@ final class ExecuteHarness {
             let key: String = try r.decode("signal_key")
             out[key] = OrderRow(
                 signalKey: key, status: try r.decode("status"), skipReason: try r.text("skip_reason"),
-                orderHash: try r.text("order_hash"), requestedUsd: try r.decode("requested_usd", as: Fixed6?.self),
-                executedUsd: try r.decode("executed_usd"), executedShares: try r.decode("executed_shares"),
+                orderHash: try r.text("order_hash"), requestedUSD: try r.decode("requested_usd", as: Fixed6?.self),
+                executedUSD: try r.decode("executed_usd"), executedShares: try r.decode("executed_shares"),
                 isShadow: try r.decode("is_shadow"), orderType: try r.text("order_type"),
-                traceId: try r.text("trace_id"), latency: try r.decode("execution_latency_ms", as: Int64?.self),
+                traceID: try r.text("trace_id"), latency: try r.decode("execution_latency_ms", as: Int64?.self),
                 error: try r.text("error"))
         }
         return out

@@ -30,16 +30,16 @@ import Testing
         #expect(row.status == "FILLED", "\(row.error ?? "")")
         #expect(row.isShadow == false)
         #expect(row.orderType == "FOK")
-        #expect(row.requestedUsd == Self.fx("15"))
+        #expect(row.requestedUSD == Self.fx("15"))
         // Limit 0.51 (300 bps default) asks for at least 15/0.51 = 29.4117 shares; the book sells at
         // 0.50 and the venue fills a market BUY by its collateral (protocol §5.8): all $15 is spent
         // and the price improvement comes back as shares, 15/0.50 = 30.
         #expect(row.executedShares == Self.fx("30"))
-        #expect(row.executedUsd == Self.fx("15"))
+        #expect(row.executedUSD == Self.fx("15"))
         #expect(row.orderHash?.hasPrefix("0x") == true)
-        #expect(row.traceId != nil && row.latency != nil)
+        #expect(row.traceID != nil && row.latency != nil)
         // The trace id is on the log lines of that signal.
-        #expect(r.stderr.contains(row.traceId!))
+        #expect(r.stderr.contains(row.traceID!))
         #expect(r.stdout.contains("placed 1"))
         let log = try h.orderLog()
         #expect(log.count == 1)
@@ -79,8 +79,8 @@ import Testing
             #expect(row.isShadow)
             #expect(row.status == "FILLED")
             #expect(row.orderHash == nil)
-            #expect(row.requestedUsd == Self.fx("60"))
-            #expect(row.executedUsd == Self.fx("60"))
+            #expect(row.requestedUSD == Self.fx("60"))
+            #expect(row.executedUSD == Self.fx("60"))
             #expect(row.executedShares == Self.fx("119.607843"))
             let c = try h.cash(s)
             #expect(c.locked == Self.fx("60") && c.available == Self.fx("940"))
@@ -218,10 +218,10 @@ import Testing
         #expect(r.status == 0, "\(r.output)")
         let rows = try h.orders()
         #expect(rows["small"]?.orderType == "FOK")
-        #expect(rows["small"]?.executedUsd == Self.fx("20"))
+        #expect(rows["small"]?.executedUSD == Self.fx("20"))
         #expect(rows["big"]?.orderType == "FAK")
-        #expect(rows["big"]?.requestedUsd == Self.fx("150"))
-        #expect(rows["big"]?.executedUsd == Self.fx("30"))  // what remained at 0.50 after the FOK took $20
+        #expect(rows["big"]?.requestedUSD == Self.fx("150"))
+        #expect(rows["big"]?.executedUSD == Self.fx("30"))  // what remained at 0.50 after the FOK took $20
         let c = try h.cash("s1")
         #expect(c.locked == Self.fx("50"), "the unused $120 of the FAK went back to available")
         #expect(c.available == Self.fx("950"))
@@ -325,7 +325,7 @@ import Testing
             let row = try h.orders(strategy: c.id)["sig-\(i)"]
             #expect(row?.status == c.status, "\(c.id): \(row?.status ?? "no row") \(row?.error ?? "")")
             if let reason = c.reason { #expect(row?.skipReason == reason, "\(c.id)") }
-            if let req = c.requested { #expect(row?.requestedUsd == Self.fx(req), "\(c.id)") }
+            if let req = c.requested { #expect(row?.requestedUSD == Self.fx(req), "\(c.id)") }
         }
         try assertClean(
             h, strategies: cases.map(\.id), preLocked: ["exposure": "5", "seed-bug": "192.13"])
@@ -490,7 +490,7 @@ import Testing
         #expect(rows["ft-1"]?.status == "UNKNOWN", "its post happened; the answer was never recorded")
         #expect(rows["ft-2"]?.status == "FILLED", "the next run completes the batch")
         for row in unknown {
-            #expect((row.requestedUsd ?? .zero) > .zero, "UNKNOWN \(row.signalKey) holds its cash locked")
+            #expect((row.requestedUSD ?? .zero) > .zero, "UNKNOWN \(row.signalKey) holds its cash locked")
         }
         // Exactly one lt_orders row per signal (the map above would hide a second one).
         let counts = try h.db.query(
@@ -529,7 +529,7 @@ import Testing
             ANALYZE ft_orders; ANALYZE lt_orders;
             """)
         let sql = ExecuteStore.newSignalsSQL(
-            walletId: "ftw1", strategyId: "s1", since: Date().addingTimeInterval(-3600), limit: 500)
+            walletID: "ftw1", strategyID: "s1", since: Date().addingTimeInterval(-3600), limit: 500)
         let plan = try h.db.query(SQL(unsafeRaw: "EXPLAIN ") + sql).compactMap { try? $0.text("QUERY PLAN") ?? nil }
             .joined(separator: "\n")
         #expect(plan.contains("ft_orders_wallet_time_idx"), "\(plan)")
@@ -538,7 +538,7 @@ import Testing
 
         // The all-strategies pre-check uses the same two indexes, and answers from them.
         let since = Date().addingTimeInterval(-3600)
-        let check = ExecuteStore.strategiesWithNewSignalsSQL(strategyIds: ["s1"], since: since)
+        let check = ExecuteStore.strategiesWithNewSignalsSQL(strategyIDs: ["s1"], since: since)
         let checkPlan = try h.db.query(SQL(unsafeRaw: "EXPLAIN ") + check).compactMap {
             try? $0.text("QUERY PLAN") ?? nil
         }.joined(separator: "\n")
@@ -546,13 +546,13 @@ import Testing
         #expect(checkPlan.contains("lt_orders_strategy_signal_key"), "\(checkPlan)")
         #expect(!checkPlan.contains("Seq Scan on ft_orders") && !checkPlan.contains("Seq Scan on lt_orders"))
         let store = ExecuteStore(database: h.db)
-        #expect(try store.strategiesWithNewSignals(strategyIds: ["s1"], since: since).isEmpty)
+        #expect(try store.strategiesWithNewSignals(strategyIDs: ["s1"], since: since).isEmpty)
         try h.db.runScript(
             """
             INSERT INTO ft_orders (order_id, wallet_id, order_time, side, condition_id, token_label, entry_price, size)
             VALUES ('fresh-1', 'ftw1', now(), 'BUY', 'c', 'Yes', 0.5, 10);
             """)
-        #expect(try store.strategiesWithNewSignals(strategyIds: ["s1"], since: since) == ["s1"])
+        #expect(try store.strategiesWithNewSignals(strategyIDs: ["s1"], since: since) == ["s1"])
     }
 
     /// The position-size rule's query reads only pending and open rows: resolved history (here

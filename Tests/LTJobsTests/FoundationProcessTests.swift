@@ -128,7 +128,7 @@ struct FoundationProcessTests {
         let r = try h.execute()
         let row = try #require(try h.orders()["ft-1"])
         #expect(row.status == "SUBMITTED", "\(r.output)")
-        #expect(row.executedUsd == .zero)
+        #expect(row.executedUSD == .zero)
         #expect(row.error?.contains("not believable") == true)
         #expect(r.stdout.contains("matched answers not believable, left SUBMITTED 1"), "\(r.stdout)")
         #expect(try h.cash("s1").locked == Self.fx("15"))

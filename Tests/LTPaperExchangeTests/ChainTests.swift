@@ -27,7 +27,7 @@ struct ChainCaller {
     /// Sends `call` as a signed EIP-1559 transaction; answers the RPC reply.
     func send(_ call: ContractCall, nonce: UInt64? = nil) throws -> JSON {
         let tx = EIP1559Transaction(
-            chainId: 137, nonce: nonce ?? self.nonce(), maxPriorityFeePerGas: 30_000_000_000,
+            chainID: 137, nonce: nonce ?? self.nonce(), maxPriorityFeePerGas: 30_000_000_000,
             maxFeePerGas: 60_000_000_000, gasLimit: 300_000, to: call.to, data: call.data)
         return rpc("eth_sendRawTransaction", [.string(try tx.signed(with: key).rawHex)])
     }
@@ -44,10 +44,10 @@ struct ChainCaller {
         let ex = try TestScenario().exchange()  // the EOA holds 50 YES
         let chain = ChainCaller(ex: ex, key: try PrivateKey(hex: TestKey.privateKey))
         #expect(chain.rpc("eth_chainId", [])["result"]?.stringValue == "0x89")
-        let call = Redemption.redeem(conditionId: cid, negRisk: false)
+        let call = Redemption.redeem(conditionID: cid, negRisk: false)
 
         // Not resolved yet: payoutDenominator is 0 and a redemption reverts (only the nonce moves).
-        let denom = Redemption.payoutDenominatorCall(conditionId: cid)
+        let denom = Redemption.payoutDenominatorCall(conditionID: cid)
         func denominator() -> String? {
             chain.rpc(
                 "eth_call",
@@ -68,7 +68,7 @@ struct ChainCaller {
         #expect(r1["status"]?.stringValue == "0x1")
         #expect(r1["paperPayout"]?.stringValue == "50")
         #expect(ex.collateral(TestKey.address) == "1050")
-        let balance = Redemption.balanceOfCall(owner: chain.key.address, tokenId: BigUInt(TestScenario.yes)!)
+        let balance = Redemption.balanceOfCall(owner: chain.key.address, tokenID: BigUInt(TestScenario.yes)!)
         let b = chain.rpc(
             "eth_call",
             [.object([("to", .string(balance.to.checksummed)), ("data", .string(Hex.encode(balance.data)))])])
@@ -90,7 +90,7 @@ struct ChainCaller {
         let key = try PrivateKey(hex: TestKey.privateKey)
         let chain = ChainCaller(ex: ex, key: key)
         _ = ex.control("resolve", .object([("winner_token_id", .string(TestScenario.yes))]))
-        let call = Redemption.redeem(conditionId: cid, negRisk: false)
+        let call = Redemption.redeem(conditionID: cid, negRisk: false)
 
         let viaSafe = try #require(
             WalletRouting.route(
@@ -123,12 +123,12 @@ struct ChainCaller {
         _ = ex.control("resolve", .object([("winner_token_id", .string(TestScenario.nrYes))]))
         let nrCid = try Hex.decode(TestScenario.negRiskCid)
         // The standard adapter refuses a neg-risk condition.
-        let wrong = Redemption.redeem(conditionId: nrCid, negRisk: false)
+        let wrong = Redemption.redeem(conditionID: nrCid, negRisk: false)
         #expect(chain.receipt(try chain.send(wrong))["status"]?.stringValue == "0x0")
-        let call = Redemption.negRiskAdapterRedeem(conditionId: nrCid, amounts: [BigUInt(30_000_000), 0])
+        let call = Redemption.negRiskAdapterRedeem(conditionID: nrCid, amounts: [BigUInt(30_000_000), 0])
         #expect(chain.receipt(try chain.send(call))["paperPayout"]?.stringValue == "30")
         #expect(ex.collateral(TestKey.address) == "1030")
-        let again = Redemption.redeem(conditionId: nrCid, negRisk: true)
+        let again = Redemption.redeem(conditionID: nrCid, negRisk: true)
         #expect(chain.receipt(try chain.send(again))["paperPayout"]?.stringValue == "0")
     }
 }

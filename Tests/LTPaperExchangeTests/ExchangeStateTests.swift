@@ -114,7 +114,7 @@ import Testing
 
     @Test func restingOrderSettlesExactlyItsSignedAmounts() {
         let order = OrderRecord(
-            id: "x", owner: "k", maker: "m", signer: "m", tokenId: "t", conditionId: "c", outcome: "Yes", side: .buy,
+            id: "x", owner: "k", maker: "m", signer: "m", tokenID: "t", conditionID: "c", outcome: "Yes", side: .buy,
             orderType: .gtc, makerAmount: Fixed6(micros: 3_330_000), takerAmount: 10, price: Fixed6(micros: 333_000),
             originalSize: 10, status: "LIVE", createdAtMs: 0, expiration: "0")
         let levels = [

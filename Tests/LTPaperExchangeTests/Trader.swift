@@ -24,7 +24,7 @@ struct Trader {
         let makerAddress = try maker.map { try Address(hex: $0) } ?? key.address
         let o = OrderV2(
             salt: salt, maker: makerAddress, signer: signer ?? (type == .poly1271 ? makerAddress : key.address),
-            tokenId: BigUInt(token)!, makerAmount: makerAmount, takerAmount: takerAmount, side: side,
+            tokenID: BigUInt(token)!, makerAmount: makerAmount, takerAmount: takerAmount, side: side,
             signatureType: type, timestamp: UInt64(timestamp) * 1000)
         return try SignedOrder.sign(order: o, key: key, domain: .v2(negRisk: negRisk))
     }

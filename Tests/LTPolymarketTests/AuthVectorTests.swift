@@ -17,16 +17,16 @@ struct AuthVectorTests {
         let inputs = v["inputs"] as! [String: Any]
         let timestamp = Int64(Vectors.string(inputs["timestamp"]))!
         let nonce = UInt64(Vectors.string(inputs["nonce"]))!
-        let chainId = Int(Vectors.string(inputs["chain_id"]))!
+        let chainID = Int(Vectors.string(inputs["chain_id"]))!
         let key = Vectors.testKey
-        let typed = L1Auth.typedData(address: key.address, timestamp: timestamp, nonce: nonce, chainId: chainId)
+        let typed = L1Auth.typedData(address: key.address, timestamp: timestamp, nonce: nonce, chainID: chainID)
         #expect(Hex.encode(try typed.domainSeparator()) == v["domain_separator"] as! String)
         #expect(Hex.encode(try typed.hashStruct()) == v["struct_hash"] as! String)
         #expect(Hex.encode(try typed.digest()) == v["digest"] as! String)
         let generic = Vectors.typedData(v["eip712_typed_data"] as! [String: Any])
         #expect(Hex.encode(try generic.digest()) == v["digest"] as! String)
 
-        let headers = try L1Auth.headers(key: key, timestamp: timestamp, nonce: nonce, chainId: chainId)
+        let headers = try L1Auth.headers(key: key, timestamp: timestamp, nonce: nonce, chainID: chainID)
         #expect(headers.map(\.0) == ["POLY_ADDRESS", "POLY_SIGNATURE", "POLY_TIMESTAMP", "POLY_NONCE"])
         let dict = Dictionary(uniqueKeysWithValues: headers)
         for name in ["headers_py_clob_client", "headers_py_clob_client_v2", "headers_polymarket_client"] {
@@ -34,12 +34,12 @@ struct AuthVectorTests {
         }
         let recovered = try L1Auth.recoverAddress(
             signature: dict["POLY_SIGNATURE"]!, address: key.address, timestamp: timestamp, nonce: nonce,
-            chainId: chainId)
+            chainID: chainID)
         #expect(recovered == key.address)
         // A different timestamp is a different message: the signature no longer matches the address.
         let replayed = try L1Auth.recoverAddress(
             signature: dict["POLY_SIGNATURE"]!, address: key.address, timestamp: timestamp + 1, nonce: nonce,
-            chainId: chainId)
+            chainID: chainID)
         #expect(replayed != key.address)
     }
 

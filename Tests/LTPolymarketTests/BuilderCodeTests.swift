@@ -25,7 +25,7 @@ struct BuilderCodeTests {
         let maker = try Address(hex: i["maker"] as! String)
         let order = OrderV2(
             salt: UInt64(Vectors.string(i["salt"]))!, maker: maker,
-            signer: sig == .poly1271 ? maker : Vectors.testKey.address, tokenId: BigUInt(i["token_id"] as! String)!,
+            signer: sig == .poly1271 ? maker : Vectors.testKey.address, tokenID: BigUInt(i["token_id"] as! String)!,
             makerAmount: UInt64(i["makerAmount"] as! String)!, takerAmount: UInt64(i["takerAmount"] as! String)!,
             side: Side(rawValue: i["side"] as! String)!, signatureType: sig,
             timestamp: UInt64(i["timestamp_ms"] as! String)!, builder: builder)
@@ -90,7 +90,7 @@ struct BuilderCodeTests {
             nowMs: { 1_767_225_600_000 })
         let signed = try venue.sign(
             OrderRequest(
-                wallet: "w", side: .buy, tokenId: "123", negRisk: false, tickSize: Fixed6(micros: 10_000),
+                wallet: "w", side: .buy, tokenID: "123", negRisk: false, tickSize: Fixed6(micros: 10_000),
                 limitPrice: Fixed6(micros: 500_000), amount: Fixed6(micros: 2_000_000), orderType: .fok))
         let parsed = try SignedOrder.parsePostBody(Array(signed.payload.utf8))
         #expect(Hex.encode(parsed.order.order.builder) == code)

@@ -18,7 +18,7 @@ struct OrderV1VectorTests {
         let order = OrderV1(
             salt: UInt64(Vectors.string(s["salt"]))!, maker: try Address(hex: s["maker"] as! String),
             signer: try Address(hex: s["signer"] as! String), taker: try Address(hex: s["taker"] as! String),
-            tokenId: BigUInt(s["tokenId"] as! String)!, makerAmount: UInt64(s["makerAmount"] as! String)!,
+            tokenID: BigUInt(s["tokenId"] as! String)!, makerAmount: UInt64(s["makerAmount"] as! String)!,
             takerAmount: UInt64(s["takerAmount"] as! String)!, expiration: UInt64(s["expiration"] as! String)!,
             nonce: UInt64(s["nonce"] as! String)!, feeRateBps: UInt64(s["feeRateBps"] as! String)!,
             side: Side(rawValue: s["side"] as! String)!,

@@ -51,7 +51,7 @@ struct OrderVectorTests {
         let order = OrderV2(
             salt: UInt64(Vectors.string(inputs["salt"]))!, maker: funder,
             signer: sigType == .poly1271 ? funder : key.address,
-            tokenId: BigUInt(inputs["token_id"] as! String)!, makerAmount: amounts.makerAmount,
+            tokenID: BigUInt(inputs["token_id"] as! String)!, makerAmount: amounts.makerAmount,
             takerAmount: amounts.takerAmount, side: side, signatureType: sigType,
             timestamp: UInt64(Vectors.string(inputs["timestamp_ms"]))!,
             // As signed: a vector with a non-zero builder code or metadata must hash with it.
@@ -59,7 +59,7 @@ struct OrderVectorTests {
             builder: try Hex.decode(signed["builder"] as! String),
             expiration: UInt64(Vectors.string(inputs["expiration"] ?? 0))!)
         let domain = ExchangeDomain.v2(
-            negRisk: inputs["neg_risk"] as! Bool, chainId: (inputs["chain_id"] as! NSNumber).intValue)
+            negRisk: inputs["neg_risk"] as! Bool, chainID: (inputs["chain_id"] as! NSNumber).intValue)
         return (order, domain)
     }
 
@@ -174,7 +174,7 @@ struct OrderVectorTests {
         let (order, domain) = try Self.buildOrder(Self.vector(id))
         let signed = try SignedOrder.sign(order: order, key: Vectors.testKey, domain: domain)
         let tampered = OrderV2(
-            salt: order.salt, maker: order.maker, signer: order.signer, tokenId: order.tokenId,
+            salt: order.salt, maker: order.maker, signer: order.signer, tokenID: order.tokenID,
             makerAmount: order.makerAmount + 1, takerAmount: order.takerAmount, side: order.side,
             signatureType: order.signatureType, timestamp: order.timestamp)
         let forged = SignedOrder(order: tampered, signature: signed.signature)
@@ -192,7 +192,7 @@ struct OrderVectorTests {
     @Test func signerMustBeTheKeyForTypes0to2() throws {
         let (order, domain) = try Self.buildOrder(Self.vector(Self.ids[0]))
         let stranger = OrderV2(
-            salt: order.salt, maker: order.maker, signer: PolymarketContracts.exchangeV2, tokenId: order.tokenId,
+            salt: order.salt, maker: order.maker, signer: PolymarketContracts.exchangeV2, tokenID: order.tokenID,
             makerAmount: order.makerAmount, takerAmount: order.takerAmount, side: order.side,
             signatureType: .eoa, timestamp: order.timestamp)
         #expect(throws: OrderSigningError.self) {

@@ -115,7 +115,7 @@ private final class Waits: Sendable {
 /// A signed EOA order on the demo's standard market (BUY: `shares` at `price`, amounts in micros).
 private func signedBuy(key: PrivateKey, price: Int64, shares: Int64, salt: UInt64) throws -> (String, String) {
     let order = OrderV2(
-        salt: salt, maker: key.address, signer: key.address, tokenId: BigUInt(yesToken)!,
+        salt: salt, maker: key.address, signer: key.address, tokenID: BigUInt(yesToken)!,
         makerAmount: UInt64(shares * price / 1_000_000), takerAmount: UInt64(shares), side: .buy,
         signatureType: .eoa, timestamp: UInt64(Date().timeIntervalSince1970 * 1000))
     let domain = ExchangeDomain.v2(negRisk: false)
@@ -208,7 +208,7 @@ struct PaperExchangeClientTests {
             // The demo funds this EOA with 1000 collateral.
             #expect(try clob.balance(signatureType: .eoa, credentials: credentials, address: key.address) == 1000)
             let order = OrderV2(
-                salt: 77, maker: key.address, signer: key.address, tokenId: BigUInt(yesToken)!,
+                salt: 77, maker: key.address, signer: key.address, tokenID: BigUInt(yesToken)!,
                 makerAmount: 4_000_000, takerAmount: 10_000_000, side: .buy, signatureType: .eoa,
                 timestamp: UInt64(Date().timeIntervalSince1970 * 1000))
             let domain = ExchangeDomain.v2(negRisk: false)

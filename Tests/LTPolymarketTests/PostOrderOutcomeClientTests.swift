@@ -125,10 +125,10 @@ struct VenueMappingClientTests {
                 orderID: "0x1", status: .matched, makingAmount: 5, takingAmount: 10, tradeIDs: ["t1"]))
         #expect(
             accepted.venuePostResult
-                == .accepted(orderId: "0x1", matched: true, making: 5, taking: 10, tradeIDs: ["t1"]))
+                == .accepted(orderID: "0x1", matched: true, making: 5, taking: 10, tradeIDs: ["t1"]))
         let live = PostOrderOutcome.accepted(PostOrderAcceptance(orderID: "0x2", status: .live))
         #expect(
-            live.venuePostResult == .accepted(orderId: "0x2", matched: false, making: nil, taking: nil, tradeIDs: []))
+            live.venuePostResult == .accepted(orderID: "0x2", matched: false, making: nil, taking: nil, tradeIDs: []))
         #expect(PostOrderOutcome.unfilled(orderID: nil, reason: "k").venuePostResult == .unfilled(reason: "k"))
         #expect(PostOrderOutcome.rejected(reason: "r", httpStatus: 400).venuePostResult == .rejected(reason: "r"))
         #expect(PostOrderOutcome.retryable(reason: "t", retryAfter: nil).venuePostResult == .notPlaced(reason: "t"))
@@ -149,7 +149,7 @@ struct VenueMappingClientTests {
     @Test func closedMarketsDoNotAcceptOrders() {
         var market = ClobMarket(conditionID: "0xc", tokens: [ClobToken(tokenID: "1", outcome: "Yes")])
         #expect(market.venueMarket.acceptingOrders)
-        #expect(market.venueMarket.tokens == [TokenResolution.MarketToken(tokenId: "1", outcome: "Yes")])
+        #expect(market.venueMarket.tokens == [TokenResolution.MarketToken(tokenID: "1", outcome: "Yes")])
         market.closed = true
         #expect(!market.venueMarket.acceptingOrders)
         let malformed = HTTPError.malformedBody(request: "GET /book", status: 200, reason: "x", excerpt: nil)

@@ -25,16 +25,16 @@ struct RedemptionVectorTests {
             let a = try ABI.decodeCall(signature: Redemption.redeemPositionsSignature, data: c.data)
             #expect(a[1].bytesValue == Word.zero)
             let built = Redemption.redeemPositions(
-                target: c.to, collateral: a[0].addressValue!, conditionId: a[2].bytesValue!,
+                target: c.to, collateral: a[0].addressValue!, conditionID: a[2].bytesValue!,
                 indexSets: a[3].arrayValue!.map { $0.uintValue! })
             // The era- and market-specific builders pick the same target and collateral.
             let cid = a[2].bytesValue!
             switch c.to {
             case PolymarketContracts.collateralAdapter:
-                #expect(Redemption.redeem(conditionId: cid, negRisk: false) == c)
+                #expect(Redemption.redeem(conditionID: cid, negRisk: false) == c)
             case PolymarketContracts.negRiskCollateralAdapter:
-                #expect(Redemption.redeem(conditionId: cid, negRisk: true) == c)
-            case PolymarketContracts.conditionalTokens: #expect(Redemption.redeemDirectOnCTF(conditionId: cid) == c)
+                #expect(Redemption.redeem(conditionID: cid, negRisk: true) == c)
+            case PolymarketContracts.conditionalTokens: #expect(Redemption.redeemDirectOnCTF(conditionID: cid) == c)
             default: Issue.record("unexpected redeem target \(c.to)")
             }
             return built
@@ -66,7 +66,7 @@ struct RedemptionVectorTests {
         let v = Self.file["neg_risk_adapter_redeemPositions"] as! [String: Any]
         let inputs = v["inputs"] as! [String: Any]
         let call = Redemption.negRiskAdapterRedeem(
-            conditionId: try Hex.decode(inputs["condition_id"] as! String),
+            conditionID: try Hex.decode(inputs["condition_id"] as! String),
             amounts: (inputs["amounts"] as! [Any]).map { BigUInt(Vectors.string($0))! })
         #expect(call.to == (try Address(hex: v["to"] as! String)))
         #expect(Hex.encode(call.data) == v["data"] as! String)
@@ -165,6 +165,6 @@ struct RedemptionVectorTests {
             "relay_hub": PolymarketContracts.relayHub,
         ]
         for (name, address) in expected { #expect(config[name] as? String == address.checksummed, "\(name)") }
-        #expect(Vectors.string(config["chain_id"]) == String(PolymarketContracts.chainId))
+        #expect(Vectors.string(config["chain_id"]) == String(PolymarketContracts.chainID))
     }
 }

@@ -26,7 +26,7 @@ public final class ExecuteJob {
     let ledger: any Ledger
     let venue: any TradingVenue
     let options: ExecuteOptions
-    let runId: String
+    let runID: String
     let now: () -> Date
     var logger: Logger
     /// Crash-test seam: called with a point name ("after-intent") at the instants a crash matters;
@@ -36,7 +36,7 @@ public final class ExecuteJob {
 
     public init(
         store: any ExecuteStoring, ledger: any Ledger, venue: any TradingVenue, options: ExecuteOptions,
-        runId: String,
+        runID: String,
         now: @escaping () -> Date, logger: Logger, crashPoint: @escaping (String) -> Void = { _ in }
     ) {
         self.crashPoint = crashPoint
@@ -44,7 +44,7 @@ public final class ExecuteJob {
         self.ledger = ledger
         self.venue = venue
         self.options = options
-        self.runId = runId
+        self.runID = runID
         self.now = now
         self.logger = logger
     }
@@ -53,12 +53,12 @@ public final class ExecuteJob {
     /// the command); venue read errors defer the affected signals.
     public func run() throws -> ExecuteSummary {
         // 1. Active strategies of this shard.
-        let strategies = try store.activeStrategies().filter { options.shard?.contains(strategyId: $0.id) ?? true }
+        let strategies = try store.activeStrategies().filter { options.shard?.contains(strategyID: $0.id) ?? true }
         summary.strategies = strategies.count
         // 2. Reconcile what an earlier run left unfinished: INTENT rows of dead runs (their liveness
         //    lock is free) become UNKNOWN — their post may have happened, so the cash stays locked and
         //    sync-order-status looks them up by order hash. A live run's rows are left alone.
-        let abandoned = try store.abandonIntents(strategyIds: strategies.map(\.id), exceptRun: runId, at: now())
+        let abandoned = try store.abandonIntents(strategyIDs: strategies.map(\.id), exceptRun: runID, at: now())
         summary.abandonedIntents = abandoned
         if abandoned > 0 {
             logger.warning(
@@ -68,7 +68,7 @@ public final class ExecuteJob {
         //     signal stays one round trip however many strategies there are.
         let started = ContinuousClock.now
         let since = now().addingTimeInterval(-Double(options.lookbackSeconds))
-        let pending = try store.strategiesWithNewSignals(strategyIds: strategies.map(\.id), since: since)
+        let pending = try store.strategiesWithNewSignals(strategyIDs: strategies.map(\.id), since: since)
         logger.info(
             "strategies with new signals",
             metadata: [
@@ -110,10 +110,10 @@ public final class ExecuteJob {
         var candidates: [Candidate] = []
         for r in rows {
             var row = ExecuteDecisionRow(
-                strategyId: strategy.id, row: r, isShadow: !live, traceId: TraceID.make(), runId: runId)
+                strategyID: strategy.id, row: r, isShadow: !live, traceID: TraceID.make(), runID: runID)
             var l = log
-            l[metadataKey: "trace_id"] = .string(row.traceId)
-            l[metadataKey: "ft_order_id"] = .string(r.orderId)
+            l[metadataKey: "trace_id"] = .string(row.traceID)
+            l[metadataKey: "ft_order_id"] = .string(r.orderID)
             switch SignalValidation.validate(r) {
             case .failure(let skip):
                 try skipRow(&row, skip, log: l, stage: "validate")
@@ -135,13 +135,13 @@ public final class ExecuteJob {
         let resolution = try resolveTokens(candidates.map(\.signal), log: log)
 
         // 7. Books, in batch, for every resolved token.
-        let tokenIds = Set(candidates.compactMap { resolution[$0.signal.orderId].flatMap { try? $0.get() }?.tokenId })
+        let tokenIDs = Set(candidates.compactMap { resolution[$0.signal.orderID].flatMap { try? $0.get() }?.tokenID })
         var books: [String: VenueBook] = [:]
         var booksError: VenueError? = nil
-        if !tokenIds.isEmpty {
+        if !tokenIDs.isEmpty {
             let t = ContinuousClock.now
             do {
-                books = try venue.books(tokenIds: tokenIds.sorted())
+                books = try venue.books(tokenIDs: tokenIDs.sorted())
                 log.info("books", metadata: ["stage": "book", "count": "\(books.count)", "elapsed_ms": ms(since: t)])
             } catch {
                 booksError = error
@@ -163,7 +163,7 @@ public final class ExecuteJob {
     /// A resolved token, or why not: a skip reason, or `.deferred` when the venue could not be read
     /// (the signal keeps no row and the next run decides it).
     typealias Resolved = Result<ResolvedToken, ResolutionFailure>
-    struct ResolvedToken { var tokenId: String; var title: String?; var slug: String? }
+    struct ResolvedToken { var tokenID: String; var title: String?; var slug: String? }
     enum ResolutionFailure: Error { case skip(Skip), deferred(VenueError) }
 
     func resolveTokens(_ signals: [BuySignal], log: Logger) throws -> [String: Resolved] {
@@ -171,43 +171,43 @@ public final class ExecuteJob {
         var out: [String: Resolved] = [:]
         var pending: [BuySignal] = []
         for s in signals {
-            if let id = s.tokenId {
-                out[s.orderId] = .success(ResolvedToken(tokenId: id, title: nil, slug: nil))
+            if let id = s.tokenID {
+                out[s.orderID] = .success(ResolvedToken(tokenID: id, title: nil, slug: nil))
             } else {
                 pending.append(s)
             }
         }
         if pending.isEmpty { return out }
-        let cached = try store.cachedTokens(conditionIds: Array(Set(pending.map(\.conditionId))).sorted())
+        let cached = try store.cachedTokens(conditionIDs: Array(Set(pending.map(\.conditionID))).sorted())
         var stillPending: [BuySignal] = []
         for s in pending {
-            let tokens = cached.filter { $0.conditionId == s.conditionId }
-                .map { TokenResolution.MarketToken(tokenId: $0.tokenId, outcome: $0.label) }
+            let tokens = cached.filter { $0.conditionID == s.conditionID }
+                .map { TokenResolution.MarketToken(tokenID: $0.tokenID, outcome: $0.label) }
             if case .success(let tok) = TokenResolution.resolve(label: s.tokenLabel, in: tokens) {
-                out[s.orderId] = .success(ResolvedToken(tokenId: tok.tokenId, title: nil, slug: nil))
+                out[s.orderID] = .success(ResolvedToken(tokenID: tok.tokenID, title: nil, slug: nil))
             } else {
                 stillPending.append(s)
             }
         }
         var markets: [String: Result<VenueMarket?, VenueError>] = [:]
-        for cid in Set(stillPending.map(\.conditionId)).sorted() {
-            do { markets[cid] = .success(try venue.market(conditionId: cid)) } catch { markets[cid] = .failure(error) }
+        for cid in Set(stillPending.map(\.conditionID)).sorted() {
+            do { markets[cid] = .success(try venue.market(conditionID: cid)) } catch { markets[cid] = .failure(error) }
         }
         for s in stillPending {
-            switch markets[s.conditionId] {
-            case .failure(let e)?: out[s.orderId] = .failure(.deferred(e))
+            switch markets[s.conditionID] {
+            case .failure(let e)?: out[s.orderID] = .failure(.deferred(e))
             case .success(nil)?, nil:
-                out[s.orderId] = .failure(.skip(Skip(.marketUnavailable, "venue does not know \(s.conditionId)")))
+                out[s.orderID] = .failure(.skip(Skip(.marketUnavailable, "venue does not know \(s.conditionID)")))
             case .success(let m?):
                 if !m.acceptingOrders {
-                    out[s.orderId] = .failure(
+                    out[s.orderID] = .failure(
                         .skip(Skip(.marketUnavailable, "market is closed / not accepting orders")))
                     continue
                 }
                 switch TokenResolution.resolve(label: s.tokenLabel, in: m.tokens) {
                 case .success(let tok):
-                    out[s.orderId] = .success(ResolvedToken(tokenId: tok.tokenId, title: m.title, slug: m.slug))
-                case .failure(let skip): out[s.orderId] = .failure(.skip(skip))
+                    out[s.orderID] = .success(ResolvedToken(tokenID: tok.tokenID, title: m.title, slug: m.slug))
+                case .failure(let skip): out[s.orderID] = .failure(.skip(skip))
                 }
             }
         }
@@ -230,21 +230,21 @@ public final class ExecuteJob {
         let started = ContinuousClock.now
         // 8. Sizing.
         let sized: SizingDecision
-        switch Sizing.size(signalUsd: signal.sizeUsd, availableCash: state.availableCash, config: strategy.sizing) {
+        switch Sizing.size(signalUSD: signal.sizeUSD, availableCash: state.availableCash, config: strategy.sizing) {
         case .failure(let skip): return try skipRow(&row, skip, log: log, stage: "size")
         case .success(let d): sized = d
         }
-        row.requestedUsd = sized.amountUsd
+        row.requestedUSD = sized.amountUSD
         // 9. Risk checks in the design's order, on this run's view; the ledger re-evaluates them on
         //    fresh rows under the strategy lock (the position too) before any cash moves.
         if let skip = RiskChecks.evaluate(
-            orderUsd: sized.amountUsd, existingPositionUsd: .zero, limits: strategy.limits, state: state)
+            orderUSD: sized.amountUSD, existingPositionUSD: .zero, limits: strategy.limits, state: state)
         {
             return try skipRow(&row, skip, log: log, stage: "risk")
         }
         // 10. The market: resolved token, and its book.
         let token: ResolvedToken
-        switch resolution[signal.orderId] {
+        switch resolution[signal.orderID] {
         case .success(let t)?: token = t
         case .failure(.skip(let skip))?: return try skipRow(&row, skip, log: log, stage: "resolve")
         case .failure(.deferred(let e))?:
@@ -255,10 +255,10 @@ public final class ExecuteJob {
             summary.deferred += 1
             return
         }
-        row.tokenId = token.tokenId
+        row.tokenID = token.tokenID
         if row.row.marketTitle == nil { row.row.marketTitle = token.title }
         if row.row.marketSlug == nil { row.row.marketSlug = token.slug }
-        guard let book = books[token.tokenId] else {
+        guard let book = books[token.tokenID] else {
             if let booksError {
                 summary.deferred += 1
                 log.warning("signal deferred: book unavailable", metadata: ["stage": "book", "error": "\(booksError)"])
@@ -271,7 +271,7 @@ public final class ExecuteJob {
         // 11. The fee schedule (design §3: the expected taker fee is locked with the order).
         let fees: FeeSchedule
         do {
-            fees = try venue.feeSchedule(conditionId: signal.conditionId)
+            fees = try venue.feeSchedule(conditionID: signal.conditionID)
         } catch {
             summary.deferred += 1
             log.warning("signal deferred: fee schedule unavailable", metadata: ["stage": "fee", "error": "\(error)"])
@@ -279,16 +279,16 @@ public final class ExecuteJob {
         }
         // 12. Order type, price protection and venue rules against the book, and the expected fee.
         //     Amount + fee must fit the 99 % cash cap: when it does not, the amount shrinks once to fit.
-        var amountUsd = sized.amountUsd
+        var amountUSD = sized.amountUSD
         var protected: ProtectedBuy
         var fee: Fixed6
         var orderType: OrderType
         var shrunk = false
         while true {
-            orderType = OrderTypePolicy.choose(amountUsd: amountUsd, fakThresholdUsd: strategy.fakThresholdUsd)
+            orderType = OrderTypePolicy.choose(amountUSD: amountUSD, fakThresholdUSD: strategy.fakThresholdUSD)
             switch PriceProtection.protect(
                 asks: book.asks, signalPrice: signal.price, maxSlippageBps: strategy.maxSlippageBps,
-                rules: VenueRules(tickSize: book.tickSize, minOrderSize: book.minOrderSize), amountUsd: amountUsd,
+                rules: VenueRules(tickSize: book.tickSize, minOrderSize: book.minOrderSize), amountUSD: amountUSD,
                 orderType: orderType)
             {
             case .failure(let skip): return try skipRow(&row, skip, log: log, stage: "price")
@@ -299,20 +299,20 @@ public final class ExecuteJob {
                     &row, Skip(.invalidSize, "expected fee out of range for this size"), log: log, stage: "fee")
             }
             fee = f
-            guard let fitted = FeeFit.amount(protected.amountUsd, fee: fee, availableCash: state.availableCash)
+            guard let fitted = FeeFit.amount(protected.amountUSD, fee: fee, availableCash: state.availableCash)
             else {
                 return try skipRow(
                     &row,
                     Skip(
                         .insufficientCash,
-                        "amount \(protected.amountUsd) + expected fee \(fee) > 99% of available \(state.availableCash)"),
+                        "amount \(protected.amountUSD) + expected fee \(fee) > 99% of available \(state.availableCash)"),
                     log: log, stage: "fee")
             }
-            if fitted == protected.amountUsd || shrunk { break }
-            amountUsd = fitted
+            if fitted == protected.amountUSD || shrunk { break }
+            amountUSD = fitted
             shrunk = true
         }
-        guard protected.amountUsd + fee <= state.availableCash.multiplied(by: Sizing.maxCashFraction, rounding: .down)
+        guard protected.amountUSD + fee <= state.availableCash.multiplied(by: Sizing.maxCashFraction, rounding: .down)
         else {
             return try skipRow(
                 &row, Skip(.insufficientCash, "amount + expected fee exceed 99% of available cash"), log: log,
@@ -320,24 +320,24 @@ public final class ExecuteJob {
         }
         row.orderType = orderType
         row.limitPrice = protected.limitPrice
-        row.requestedUsd = protected.amountUsd
+        row.requestedUSD = protected.amountUSD
         row.requestedShares = protected.shares
         row.expectedFeeUSD = fee
         log.info(
             "decided",
             metadata: [
-                "stage": "decide", "amount_usd": "\(protected.amountUsd)", "limit_price": "\(protected.limitPrice)",
+                "stage": "decide", "amount_usd": "\(protected.amountUSD)", "limit_price": "\(protected.limitPrice)",
                 "expected_fee_usd": "\(fee)", "order_type": "\(orderType.rawValue)", "shadow": "\(!live)",
                 "elapsed_ms": ms(since: started),
             ])
-        let amount = protected.amountUsd
+        let amount = protected.amountUSD
         let limits = strategy.limits
         // Re-evaluated by the ledger under the strategy lock on fresh rows (design §4).
         let gate: (FreshState) -> Skip? = { fresh in
             RiskChecks.evaluate(
-                orderUsd: amount + fee, existingPositionUsd: fresh.positionUSD, limits: limits, state: fresh.risk)
+                orderUSD: amount + fee, existingPositionUSD: fresh.positionUSD, limits: limits, state: fresh.risk)
         }
-        let position = PositionKey(conditionID: signal.conditionId, label: signal.tokenLabel)
+        let position = PositionKey(conditionID: signal.conditionID, label: signal.tokenLabel)
 
         if !live {
             // Shadow: the same pipeline against the real book; the fill and its fee are simulated by
@@ -386,7 +386,7 @@ public final class ExecuteJob {
         do {
             signed = try venue.sign(
                 OrderRequest(
-                    wallet: strategy.wallet, side: .buy, tokenId: token.tokenId, negRisk: book.negRisk,
+                    wallet: strategy.wallet, side: .buy, tokenID: token.tokenID, negRisk: book.negRisk,
                     tickSize: book.tickSize, limitPrice: protected.limitPrice, amount: amount, orderType: orderType))
         } catch {
             // Nothing was posted, nothing locked: the signal stays new for the next run.
@@ -402,10 +402,10 @@ public final class ExecuteJob {
         let intent = LedgerEntry(
             strategyID: strategy.id, change: .insert(row.order(status: .intent, at: now())),
             events: [.lockForBuy(amount + fee)], durable: true, at: now(), gate: gate, position: position)
-        let ltOrderId: Int64
+        let ltOrderID: Int64
         switch try ledger.apply(intent) {
         case .applied(let id, let fresh):
-            ltOrderId = id
+            ltOrderID = id
             state = fresh.risk
         case .skipped(let skip): return count(skip, log: log2, stage: "commit")
         case .alreadyDecided:
@@ -432,15 +432,15 @@ public final class ExecuteJob {
         default: summary.failed += 1
         }
         if booking.unverified != nil { summary.unverifiedAnswers += 1 }
-        if let venueId = booking.fields.venueOrderID {
+        if let venueID = booking.fields.venueOrderID {
             // The row keeps the locally computed hash; reconciliation needs to know they differ.
             log2.warning(
                 "venue order id differs from the local order hash",
-                metadata: ["stage": "post", "venue_order_id": .string(venueId)])
+                metadata: ["stage": "post", "venue_order_id": .string(venueID)])
         }
         let entry = LedgerEntry(
             strategyID: strategy.id,
-            change: .update(ltOrderID: ltOrderId, to: booking.status, fields: booking.fields, onlyRun: runId),
+            change: .update(ltOrderID: ltOrderID, to: booking.status, fields: booking.fields, onlyRun: runID),
             events: booking.events, at: now())
         do {
             if case .applied(_, let fresh) = try ledger.apply(entry) { state = fresh.risk }
@@ -464,7 +464,7 @@ public final class ExecuteJob {
     func skipRow(_ row: inout ExecuteDecisionRow, _ skip: Skip, log: Logger, stage: String) throws {
         row.skip = skip
         let entry = LedgerEntry(
-            strategyID: row.strategyId, change: .insert(row.order(status: .skipped, at: now())), at: now())
+            strategyID: row.strategyID, change: .insert(row.order(status: .skipped, at: now())), at: now())
         switch try ledger.apply(entry) {
         case .applied, .skipped: count(skip, log: log, stage: stage)
         case .alreadyDecided: summary.alreadyDecided += 1

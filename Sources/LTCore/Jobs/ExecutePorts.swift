@@ -9,7 +9,7 @@ import Foundation
 /// The strategy columns `execute` reads.
 public struct ExecuteStrategy: Sendable, Hashable {
     public var id: String
-    public var ftWalletId: String
+    public var ftWalletID: String
     public var wallet: String
     public var mode: StrategyMode
     public var sizing: SizingConfig
@@ -17,15 +17,15 @@ public struct ExecuteStrategy: Sendable, Hashable {
     public var state: RiskState
     public var maxSignalAgeSeconds: Int?
     public var maxSlippageBps: Int?
-    public var fakThresholdUsd: Fixed6?
+    public var fakThresholdUSD: Fixed6?
 
     public init(
-        id: String, ftWalletId: String, wallet: String, mode: StrategyMode, sizing: SizingConfig,
+        id: String, ftWalletID: String, wallet: String, mode: StrategyMode, sizing: SizingConfig,
         limits: RiskLimits, state: RiskState, maxSignalAgeSeconds: Int?, maxSlippageBps: Int?,
-        fakThresholdUsd: Fixed6?
+        fakThresholdUSD: Fixed6?
     ) {
         self.id = id
-        self.ftWalletId = ftWalletId
+        self.ftWalletID = ftWalletID
         self.wallet = wallet
         self.mode = mode
         self.sizing = sizing
@@ -33,35 +33,35 @@ public struct ExecuteStrategy: Sendable, Hashable {
         self.state = state
         self.maxSignalAgeSeconds = maxSignalAgeSeconds
         self.maxSlippageBps = maxSlippageBps
-        self.fakThresholdUsd = fakThresholdUsd
+        self.fakThresholdUSD = fakThresholdUSD
     }
 }
 
 /// A token already seen in `lt_orders` (the database is the token cache, design §4).
 public struct CachedToken: Sendable, Hashable {
-    public var conditionId: String
+    public var conditionID: String
     public var label: String
-    public var tokenId: String
-    public init(conditionId: String, label: String, tokenId: String) {
-        self.conditionId = conditionId
+    public var tokenID: String
+    public init(conditionID: String, label: String, tokenID: String) {
+        self.conditionID = conditionID
         self.label = label
-        self.tokenId = tokenId
+        self.tokenID = tokenID
     }
 }
 
 /// Everything an `lt_orders` row of an execute decision carries. Fields unknown at the stage of the
 /// decision stay nil.
 public struct ExecuteDecisionRow: Sendable {
-    public var strategyId: String
+    public var strategyID: String
     public var signalKey: String
     public var row: FTSignalRow
     public var signal: BuySignal?
-    public var tokenId: String?
+    public var tokenID: String?
     public var negRisk: Bool?
     public var tickSize: Fixed6?
     public var orderType: OrderType?
     public var limitPrice: Fixed6?
-    public var requestedUsd: Fixed6?
+    public var requestedUSD: Fixed6?
     public var requestedShares: Fixed6?
     public var orderHash: String?
     /// The trading wallet (live orders).
@@ -69,17 +69,17 @@ public struct ExecuteDecisionRow: Sendable {
     /// The taker fee locked with the order.
     public var expectedFeeUSD: Fixed6 = .zero
     public var isShadow: Bool
-    public var traceId: String
-    public var runId: String
+    public var traceID: String
+    public var runID: String
     public var skip: Skip?
 
-    public init(strategyId: String, row: FTSignalRow, isShadow: Bool, traceId: String, runId: String) {
-        self.strategyId = strategyId
-        self.signalKey = row.orderId
+    public init(strategyID: String, row: FTSignalRow, isShadow: Bool, traceID: String, runID: String) {
+        self.strategyID = strategyID
+        self.signalKey = row.orderID
         self.row = row
         self.isShadow = isShadow
-        self.traceId = traceId
-        self.runId = runId
+        self.traceID = traceID
+        self.runID = runID
     }
 }
 
@@ -90,7 +90,7 @@ extension ExecuteDecisionRow {
         let r = row
         let s = signal
         let price = s?.price ?? r.entryPrice.flatMap { try? Fixed6(parsing: $0, rounding: .halfEven) }
-        let size = s?.sizeUsd ?? r.size.flatMap { try? Fixed6(parsing: $0, rounding: .down) }
+        let size = s?.sizeUSD ?? r.size.flatMap { try? Fixed6(parsing: $0, rounding: .down) }
         let side: Side = r.side?.trimmingCharacters(in: .whitespaces).uppercased() == "SELL" ? .sell : .buy
         // Every text that reaches an index is bounded (issue 9): an over-long value is stored cut
         // (its SKIPPED row says so), never a failed insert that would stop the run.
@@ -98,16 +98,16 @@ extension ExecuteDecisionRow {
             v.map { SignalValidation.truncated($0, to: f) }
         }
         var o = LTOrder(
-            strategyID: strategyId, signalKey: SignalValidation.truncated(signalKey, to: .orderId),
-            ftOrderID: cut(r.orderId, .orderId), ftWalletID: cut(r.walletId, .walletId),
+            strategyID: strategyID, signalKey: SignalValidation.truncated(signalKey, to: .orderID),
+            ftOrderID: cut(r.orderID, .orderID), ftWalletID: cut(r.walletID, .walletID),
             traderWallet: cut(s?.traderWallet ?? r.traderWallet, .traderWallet), signalPrice: price,
             signalSizeUSD: size, signalTime: r.orderTime,
-            conditionID: cut(s?.conditionId ?? r.conditionId, .conditionId),
-            tokenID: cut(tokenId, .tokenId), tokenLabel: cut(s?.tokenLabel ?? r.tokenLabel, .tokenLabel),
+            conditionID: cut(s?.conditionID ?? r.conditionID, .conditionID),
+            tokenID: cut(tokenID, .tokenID), tokenLabel: cut(s?.tokenLabel ?? r.tokenLabel, .tokenLabel),
             marketTitle: cut(r.marketTitle, .marketTitle), marketSlug: cut(r.marketSlug, .marketSlug), negRisk: negRisk,
-            tickSize: tickSize, side: side, orderType: orderType, limitPrice: limitPrice, requestedUSD: requestedUsd,
+            tickSize: tickSize, side: side, orderType: orderType, limitPrice: limitPrice, requestedUSD: requestedUSD,
             requestedShares: requestedShares, orderHash: orderHash, isShadow: isShadow, status: status,
-            skipReason: skip?.reason.rawValue, traceID: traceId, runID: runId, error: skip?.detail)
+            skipReason: skip?.reason.rawValue, traceID: traceID, runID: runID, error: skip?.detail)
         o.wallet = wallet
         o.expectedFeeUSD = expectedFeeUSD
         o.createdAt = at
@@ -122,12 +122,12 @@ public protocol ExecuteStoring: AnyObject {
     /// INTENT rows of these strategies left by runs that are provably dead (their liveness lock is
     /// free, design §4) → UNKNOWN: their post may have happened, so they are reconciled by order
     /// hash and never re-signed or re-posted. A live run's rows are never touched. Returns how many.
-    func abandonIntents(strategyIds: [String], exceptRun runId: String, at: Date) throws -> Int
+    func abandonIntents(strategyIDs: [String], exceptRun runID: String, at: Date) throws -> Int
     /// Which of these strategies have at least one new signal (the anti-join below, for all of them
     /// in one query), so a run with nothing new costs one round trip, not one per strategy.
-    func strategiesWithNewSignals(strategyIds: [String], since: Date) throws -> Set<String>
+    func strategiesWithNewSignals(strategyIDs: [String], since: Date) throws -> Set<String>
     /// FT rows of the strategy's wallet with `order_time >= since` and no decided `lt_orders` row
     /// (none, or a NOT_PLACED one to decide again), oldest first.
     func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow]
-    func cachedTokens(conditionIds: [String]) throws -> [CachedToken]
+    func cachedTokens(conditionIDs: [String]) throws -> [CachedToken]
 }

@@ -56,20 +56,20 @@ public final class TimedExecuteStore: ExecuteStoring {
         try timings.measure(.database) { try base.activeStrategies() }
     }
 
-    public func abandonIntents(strategyIds: [String], exceptRun runId: String, at: Date) throws -> Int {
-        try timings.measure(.database) { try base.abandonIntents(strategyIds: strategyIds, exceptRun: runId, at: at) }
+    public func abandonIntents(strategyIDs: [String], exceptRun runID: String, at: Date) throws -> Int {
+        try timings.measure(.database) { try base.abandonIntents(strategyIDs: strategyIDs, exceptRun: runID, at: at) }
     }
 
-    public func strategiesWithNewSignals(strategyIds: [String], since: Date) throws -> Set<String> {
-        try timings.measure(.database) { try base.strategiesWithNewSignals(strategyIds: strategyIds, since: since) }
+    public func strategiesWithNewSignals(strategyIDs: [String], since: Date) throws -> Set<String> {
+        try timings.measure(.database) { try base.strategiesWithNewSignals(strategyIDs: strategyIDs, since: since) }
     }
 
     public func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow] {
         try timings.measure(.database) { try base.newSignals(strategy: strategy, since: since, limit: limit) }
     }
 
-    public func cachedTokens(conditionIds: [String]) throws -> [CachedToken] {
-        try timings.measure(.database) { try base.cachedTokens(conditionIds: conditionIds) }
+    public func cachedTokens(conditionIDs: [String]) throws -> [CachedToken] {
+        try timings.measure(.database) { try base.cachedTokens(conditionIDs: conditionIDs) }
     }
 }
 
@@ -106,16 +106,16 @@ public final class TimedVenue: TradingVenue {
         self.timings = timings
     }
 
-    public func market(conditionId: String) throws(VenueError) -> VenueMarket? {
-        try timings.measure(.http) { () throws(VenueError) in try base.market(conditionId: conditionId) }
+    public func market(conditionID: String) throws(VenueError) -> VenueMarket? {
+        try timings.measure(.http) { () throws(VenueError) in try base.market(conditionID: conditionID) }
     }
 
-    public func feeSchedule(conditionId: String) throws(VenueError) -> FeeSchedule {
-        try timings.measure(.http) { () throws(VenueError) in try base.feeSchedule(conditionId: conditionId) }
+    public func feeSchedule(conditionID: String) throws(VenueError) -> FeeSchedule {
+        try timings.measure(.http) { () throws(VenueError) in try base.feeSchedule(conditionID: conditionID) }
     }
 
-    public func books(tokenIds: [String]) throws(VenueError) -> [String: VenueBook] {
-        try timings.measure(.http) { () throws(VenueError) in try base.books(tokenIds: tokenIds) }
+    public func books(tokenIDs: [String]) throws(VenueError) -> [String: VenueBook] {
+        try timings.measure(.http) { () throws(VenueError) in try base.books(tokenIDs: tokenIDs) }
     }
 
     public func sign(_ request: OrderRequest) throws(VenueError) -> SignedVenueOrder {
@@ -130,11 +130,11 @@ public final class TimedVenue: TradingVenue {
         try timings.measure(.http) { () throws(VenueError) in try base.order(hash: hash, wallet: wallet) }
     }
 
-    public func trades(orderHash hash: String, market conditionId: String?, wallet: String) throws(VenueError)
+    public func trades(orderHash hash: String, market conditionID: String?, wallet: String) throws(VenueError)
         -> [VenueTrade]
     {
         try timings.measure(.http) { () throws(VenueError) in
-            try base.trades(orderHash: hash, market: conditionId, wallet: wallet)
+            try base.trades(orderHash: hash, market: conditionID, wallet: wallet)
         }
     }
 
@@ -142,8 +142,8 @@ public final class TimedVenue: TradingVenue {
         try timings.measure(.http) { () throws(VenueError) in try base.cancel(orderHash: hash, wallet: wallet) }
     }
 
-    public func balance(wallet: String, tokenId: String?) throws(VenueError) -> Fixed6 {
-        try timings.measure(.http) { () throws(VenueError) in try base.balance(wallet: wallet, tokenId: tokenId) }
+    public func balance(wallet: String, tokenID: String?) throws(VenueError) -> Fixed6 {
+        try timings.measure(.http) { () throws(VenueError) in try base.balance(wallet: wallet, tokenID: tokenID) }
     }
 }
 

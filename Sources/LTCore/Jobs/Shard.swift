@@ -16,8 +16,8 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
     /// FNV-1a 64 of the strategy id (the advisory-lock hash): the same on every host and build,
     /// unlike `hashValue`.
-    public func contains(strategyId: String) -> Bool {
-        let h = UInt64(bitPattern: AdvisoryLockKey.fnv1a64(strategyId))
+    public func contains(strategyID: String) -> Bool {
+        let h = UInt64(bitPattern: AdvisoryLockKey.fnv1a64(strategyID))
         return Int(h % UInt64(count)) == index
     }
 

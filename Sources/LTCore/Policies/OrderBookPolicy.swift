@@ -36,12 +36,12 @@ public enum BookWalk {
     /// and price improvement comes back as extra shares. A whole level costs `size × price` rounded
     /// up to a micro; the level where the money runs out buys `remaining ÷ price` shares rounded down
     /// to a micro-share and takes all of the remaining money.
-    public static func buy(asks: [BookLevel], limitPrice: Fixed6, maxUsd: Fixed6) -> BookFill {
+    public static func buy(asks: [BookLevel], limitPrice: Fixed6, maxUSD: Fixed6) -> BookFill {
         var shares = Fixed6.zero
         var usd = Fixed6.zero
         for level in normalizedAsks(asks) {
             guard level.price <= limitPrice else { break }
-            let remaining = maxUsd - usd
+            let remaining = maxUSD - usd
             guard remaining > .zero else { break }
             let levelCost = level.size.multiplied(by: level.price, rounding: .ceiling)
             if levelCost <= remaining {
@@ -52,7 +52,7 @@ public enum BookWalk {
                 let take = remaining.divided(by: level.price, rounding: .floor)
                 guard take > .zero else { break }
                 shares += take
-                usd = maxUsd
+                usd = maxUSD
                 break
             }
         }
@@ -66,7 +66,7 @@ public enum BookWalk {
     }
 
     /// USD cost of all asks at or below `limitPrice`.
-    public static func depthUsd(asks: [BookLevel], limitPrice: Fixed6) -> Fixed6 {
+    public static func depthUSD(asks: [BookLevel], limitPrice: Fixed6) -> Fixed6 {
         var total = Fixed6.zero
         for level in normalizedAsks(asks) where level.price <= limitPrice {
             total += level.size.multiplied(by: level.price, rounding: .ceiling)
@@ -79,10 +79,10 @@ public enum BookWalk {
 /// fill is not worth its fees and noise; fill-and-kill above, where all-or-nothing would miss too
 /// often on thin books.
 public enum OrderTypePolicy {
-    public static let defaultFakThresholdUsd = Fixed6(100)
+    public static let defaultFakThresholdUSD = Fixed6(100)
 
-    public static func choose(amountUsd: Fixed6, fakThresholdUsd: Fixed6?) -> OrderType {
-        amountUsd <= (fakThresholdUsd ?? defaultFakThresholdUsd) ? .fok : .fak
+    public static func choose(amountUSD: Fixed6, fakThresholdUSD: Fixed6?) -> OrderType {
+        amountUSD <= (fakThresholdUSD ?? defaultFakThresholdUSD) ? .fok : .fak
     }
 }
 
@@ -104,13 +104,13 @@ public struct ProtectedBuy: Sendable, Hashable {
     public let limitPrice: Fixed6
     /// Whole cents: the collateral the market order offers (its maker amount), which the venue
     /// spends in full on a FOK fill.
-    public let amountUsd: Fixed6
+    public let amountUSD: Fixed6
     /// Shares the order asks for, its taker amount: amount ÷ limit rounded down to the market
     /// order's taker decimals (at most 4, §5.8). A fill below the limit gets more shares than this.
     public let shares: Fixed6
     public let bestAsk: Fixed6
     /// USD available at or below the limit price.
-    public let depthUsd: Fixed6
+    public let depthUSD: Fixed6
     /// What the amount buys walking the current book at ≤ the limit (the shadow fill; an estimate
     /// for live orders): the whole amount for a FOK, what the book allows for a FAK.
     public let expectedFill: BookFill
@@ -120,7 +120,7 @@ public struct ProtectedBuy: Sendable, Hashable {
 public enum PriceProtection {
     /// The venue's minimum collateral for a market (FOK/FAK) BUY (polymarket-protocol.md §5.8). The
     /// book's `min_order_size` share minimum applies to limit orders only.
-    public static let marketOrderMinimumUsd = Fixed6(1)
+    public static let marketOrderMinimumUSD = Fixed6(1)
 
     /// Decimals the venue accepts in a market order's taker amount, whatever the tick (§5.8).
     public static let marketTakerMaxDecimals = 4
@@ -134,8 +134,8 @@ public enum PriceProtection {
     }
 
     /// The shares a market BUY of `amountUsd` at `limitPrice` asks for (its taker amount).
-    public static func shares(amountUsd: Fixed6, limitPrice: Fixed6, tick: Fixed6) -> Fixed6 {
-        amountUsd.divided(by: limitPrice, rounding: .floor).rounded(toPlaces: marketTakerDecimals(tick: tick), .floor)
+    public static func shares(amountUSD: Fixed6, limitPrice: Fixed6, tick: Fixed6) -> Fixed6 {
+        amountUSD.divided(by: limitPrice, rounding: .floor).rounded(toPlaces: marketTakerDecimals(tick: tick), .floor)
     }
 
     /// True for the order types the venue treats as market orders (its $1 minimum applies).
@@ -154,7 +154,7 @@ public enum PriceProtection {
     ///   - asks: the book's asks in any order (normalized best-first here).
     ///   - maxSlippageBps: nil means 0: the order may not pay more than the signal price.
     public static func protect(
-        asks: [BookLevel], signalPrice: Fixed6, maxSlippageBps: Int?, rules: VenueRules, amountUsd: Fixed6,
+        asks: [BookLevel], signalPrice: Fixed6, maxSlippageBps: Int?, rules: VenueRules, amountUSD: Fixed6,
         orderType: OrderType
     ) -> Result<ProtectedBuy, Skip> {
         let tick = rules.tickSize
@@ -172,16 +172,16 @@ public enum PriceProtection {
             let why = "best ask \(best) > limit \(limit) (signal \(signalPrice), \(maxSlippageBps ?? 0) bps)"
             return .failure(Skip(.priceMoved, why))
         }
-        let amount = amountUsd.rounded(toMultipleOf: Sizing.cent, .floor)
-        let shares = shares(amountUsd: amount, limitPrice: limit, tick: tick)
+        let amount = amountUSD.rounded(toMultipleOf: Sizing.cent, .floor)
+        let shares = shares(amountUSD: amount, limitPrice: limit, tick: tick)
         // The venue's minimum depends on the order type (§5.8): $1 of collateral for a market order,
         // `min_order_size` shares for a limit order.
         if isMarketOrder(orderType) {
-            guard amount >= marketOrderMinimumUsd, shares > .zero else {
+            guard amount >= marketOrderMinimumUSD, shares > .zero else {
                 return .failure(
                     Skip(
                         .belowMinSize,
-                        "\(orderType.rawValue) for $\(amount) < the venue's market-order minimum $\(marketOrderMinimumUsd)"
+                        "\(orderType.rawValue) for $\(amount) < the venue's market-order minimum $\(marketOrderMinimumUSD)"
                     ))
             }
         } else {
@@ -192,15 +192,15 @@ public enum PriceProtection {
         }
         // The venue fills a marketable BUY by its collateral at prices up to the limit: a FOK needs
         // asks worth the whole amount there.
-        let depthUsd = BookWalk.depthUsd(asks: book, limitPrice: limit)
-        if orderType == .fok, depthUsd < amount {
+        let depthUSD = BookWalk.depthUSD(asks: book, limitPrice: limit)
+        if orderType == .fok, depthUSD < amount {
             return .failure(
-                Skip(.insufficientDepth, "FOK for $\(amount) but only $\(depthUsd) offered at ≤ \(limit)"))
+                Skip(.insufficientDepth, "FOK for $\(amount) but only $\(depthUSD) offered at ≤ \(limit)"))
         }
-        let fill = BookWalk.buy(asks: book, limitPrice: limit, maxUsd: amount)
+        let fill = BookWalk.buy(asks: book, limitPrice: limit, maxUSD: amount)
         return .success(
             ProtectedBuy(
-                limitPrice: limit, amountUsd: amount, shares: shares, bestAsk: best, depthUsd: depthUsd,
+                limitPrice: limit, amountUSD: amount, shares: shares, bestAsk: best, depthUSD: depthUSD,
                 expectedFill: fill))
     }
 }

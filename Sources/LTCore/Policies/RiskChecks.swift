@@ -1,20 +1,20 @@
 /// The risk-rule columns of a strategy (design §2). A nil limit is not enforced.
 public struct RiskLimits: Sendable, Hashable {
-    public var maxPositionSizeUsd: Fixed6?
-    public var maxTotalExposureUsd: Fixed6?
-    public var dailyBudgetUsd: Fixed6?
-    public var maxDailyLossUsd: Fixed6?
+    public var maxPositionSizeUSD: Fixed6?
+    public var maxTotalExposureUSD: Fixed6?
+    public var dailyBudgetUSD: Fixed6?
+    public var maxDailyLossUSD: Fixed6?
     /// Percent (20 means 20 %).
     public var circuitBreakerLossPct: Fixed6?
 
     public init(
-        maxPositionSizeUsd: Fixed6? = nil, maxTotalExposureUsd: Fixed6? = nil, dailyBudgetUsd: Fixed6? = nil,
-        maxDailyLossUsd: Fixed6? = nil, circuitBreakerLossPct: Fixed6? = nil
+        maxPositionSizeUSD: Fixed6? = nil, maxTotalExposureUSD: Fixed6? = nil, dailyBudgetUSD: Fixed6? = nil,
+        maxDailyLossUSD: Fixed6? = nil, circuitBreakerLossPct: Fixed6? = nil
     ) {
-        self.maxPositionSizeUsd = maxPositionSizeUsd
-        self.maxTotalExposureUsd = maxTotalExposureUsd
-        self.dailyBudgetUsd = dailyBudgetUsd
-        self.maxDailyLossUsd = maxDailyLossUsd
+        self.maxPositionSizeUSD = maxPositionSizeUSD
+        self.maxTotalExposureUSD = maxTotalExposureUSD
+        self.dailyBudgetUSD = dailyBudgetUSD
+        self.maxDailyLossUSD = maxDailyLossUSD
         self.circuitBreakerLossPct = circuitBreakerLossPct
     }
 }
@@ -24,23 +24,23 @@ public struct RiskLimits: Sendable, Hashable {
 public struct RiskState: Sendable, Hashable {
     public var availableCash: Fixed6
     public var lockedCapital: Fixed6
-    public var dailySpentUsd: Fixed6
+    public var dailySpentUSD: Fixed6
     /// Positive number: dollars lost today.
-    public var dailyLossUsd: Fixed6
+    public var dailyLossUSD: Fixed6
     /// Percent below peak equity.
     public var currentDrawdownPct: Fixed6
     public var circuitBreakerActive: Bool
     public var tradingState: TradingState
 
     public init(
-        availableCash: Fixed6, lockedCapital: Fixed6 = .zero, dailySpentUsd: Fixed6 = .zero,
-        dailyLossUsd: Fixed6 = .zero, currentDrawdownPct: Fixed6 = .zero, circuitBreakerActive: Bool = false,
+        availableCash: Fixed6, lockedCapital: Fixed6 = .zero, dailySpentUSD: Fixed6 = .zero,
+        dailyLossUSD: Fixed6 = .zero, currentDrawdownPct: Fixed6 = .zero, circuitBreakerActive: Bool = false,
         tradingState: TradingState = .active
     ) {
         self.availableCash = availableCash
         self.lockedCapital = lockedCapital
-        self.dailySpentUsd = dailySpentUsd
-        self.dailyLossUsd = dailyLossUsd
+        self.dailySpentUSD = dailySpentUSD
+        self.dailyLossUSD = dailyLossUSD
         self.currentDrawdownPct = currentDrawdownPct
         self.circuitBreakerActive = circuitBreakerActive
         self.tradingState = tradingState
@@ -55,24 +55,24 @@ public enum RiskChecks {
     ///   (sizing already capped the order alone at `max_position_size_usd`; this rule stops a
     ///   position from growing past it through repeated signals).
     public static func evaluate(
-        orderUsd: Fixed6, existingPositionUsd: Fixed6 = .zero, limits: RiskLimits, state: RiskState
+        orderUSD: Fixed6, existingPositionUSD: Fixed6 = .zero, limits: RiskLimits, state: RiskState
     ) -> Skip? {
-        if orderUsd > state.availableCash {
-            return Skip(.insufficientCash, "order \(orderUsd) > available cash \(state.availableCash)")
+        if orderUSD > state.availableCash {
+            return Skip(.insufficientCash, "order \(orderUSD) > available cash \(state.availableCash)")
         }
-        if let maxPos = limits.maxPositionSizeUsd, exceeds(existingPositionUsd, plus: orderUsd, maxPos) {
+        if let maxPos = limits.maxPositionSizeUSD, exceeds(existingPositionUSD, plus: orderUSD, maxPos) {
             return Skip(
-                .positionLimit, "position \(existingPositionUsd) + order \(orderUsd) > max position \(maxPos)")
+                .positionLimit, "position \(existingPositionUSD) + order \(orderUSD) > max position \(maxPos)")
         }
-        if let maxExp = limits.maxTotalExposureUsd, exceeds(state.lockedCapital, plus: orderUsd, maxExp) {
+        if let maxExp = limits.maxTotalExposureUSD, exceeds(state.lockedCapital, plus: orderUSD, maxExp) {
             return Skip(
-                .exposureLimit, "locked \(state.lockedCapital) + order \(orderUsd) > max exposure \(maxExp)")
+                .exposureLimit, "locked \(state.lockedCapital) + order \(orderUSD) > max exposure \(maxExp)")
         }
-        if let budget = limits.dailyBudgetUsd, exceeds(state.dailySpentUsd, plus: orderUsd, budget) {
-            return Skip(.dailyBudget, "spent today \(state.dailySpentUsd) + order \(orderUsd) > budget \(budget)")
+        if let budget = limits.dailyBudgetUSD, exceeds(state.dailySpentUSD, plus: orderUSD, budget) {
+            return Skip(.dailyBudget, "spent today \(state.dailySpentUSD) + order \(orderUSD) > budget \(budget)")
         }
-        if let maxLoss = limits.maxDailyLossUsd, state.dailyLossUsd >= maxLoss {
-            return Skip(.dailyLossLimit, "lost today \(state.dailyLossUsd) ≥ limit \(maxLoss)")
+        if let maxLoss = limits.maxDailyLossUSD, state.dailyLossUSD >= maxLoss {
+            return Skip(.dailyLossLimit, "lost today \(state.dailyLossUSD) ≥ limit \(maxLoss)")
         }
         if state.circuitBreakerActive {
             return Skip(.circuitBreaker, "circuit breaker active")

@@ -6,13 +6,13 @@ import Foundation
 /// be malformed, and a malformed row must become a SKIPPED decision with a reason, never a crash or
 /// a decoding error that stops the batch.
 public struct FTSignalRow: Sendable, Hashable {
-    public var orderId: String
-    public var walletId: String?
+    public var orderID: String
+    public var walletID: String?
     public var orderTime: Date?
     public var side: String?
-    public var conditionId: String?
+    public var conditionID: String?
     public var tokenLabel: String?
-    public var tokenId: String?
+    public var tokenID: String?
     public var entryPrice: String?
     public var size: String?
     public var traderWallet: String?
@@ -20,18 +20,18 @@ public struct FTSignalRow: Sendable, Hashable {
     public var marketSlug: String?
 
     public init(
-        orderId: String, walletId: String? = nil, orderTime: Date? = nil, side: String? = nil,
-        conditionId: String? = nil, tokenLabel: String? = nil, tokenId: String? = nil,
+        orderID: String, walletID: String? = nil, orderTime: Date? = nil, side: String? = nil,
+        conditionID: String? = nil, tokenLabel: String? = nil, tokenID: String? = nil,
         entryPrice: String? = nil, size: String? = nil, traderWallet: String? = nil,
         marketTitle: String? = nil, marketSlug: String? = nil
     ) {
-        self.orderId = orderId
-        self.walletId = walletId
+        self.orderID = orderID
+        self.walletID = walletID
         self.orderTime = orderTime
         self.side = side
-        self.conditionId = conditionId
+        self.conditionID = conditionID
         self.tokenLabel = tokenLabel
-        self.tokenId = tokenId
+        self.tokenID = tokenID
         self.entryPrice = entryPrice
         self.size = size
         self.traderWallet = traderWallet
@@ -43,19 +43,19 @@ public struct FTSignalRow: Sendable, Hashable {
 /// A signal that passed validation: a BUY of `tokenLabel` in `conditionId` at `price` for
 /// `sizeUsd` dollars, copied from FT order `orderId`.
 public struct BuySignal: Sendable, Hashable {
-    public let orderId: String
-    public let walletId: String?
+    public let orderID: String
+    public let walletID: String?
     public let signalTime: Date
     /// Lower-cased, trimmed.
-    public let conditionId: String
+    public let conditionID: String
     /// Trimmed; matched against the market's outcomes case-insensitively (`TokenResolution`).
     public let tokenLabel: String
     /// The FT row's token id when it is a decimal uint256; otherwise nil and resolved later.
-    public let tokenId: String?
+    public let tokenID: String?
     /// Strictly inside (0, 1).
     public let price: Fixed6
     /// Positive.
-    public let sizeUsd: Fixed6
+    public let sizeUSD: Fixed6
     public let traderWallet: String?
     public let marketTitle: String?
     public let marketSlug: String?
@@ -71,10 +71,10 @@ public enum SignalValidation {
     /// (about 2.7 kB), so an over-long value is a SKIPPED row instead of a failed insert that would
     /// stop the run.
     public enum Field: String, Sendable, CaseIterable {
-        case orderId = "order_id"
-        case walletId = "wallet_id"
-        case conditionId = "condition_id"
-        case tokenId = "token_id"
+        case orderID = "order_id"
+        case walletID = "wallet_id"
+        case conditionID = "condition_id"
+        case tokenID = "token_id"
         case traderWallet = "trader_wallet"
         case tokenLabel = "token_label"
         case marketSlug = "market_slug"
@@ -82,7 +82,7 @@ public enum SignalValidation {
 
         public var maxLength: Int {
             switch self {
-            case .orderId, .walletId, .conditionId, .tokenId, .traderWallet: return 128
+            case .orderID, .walletID, .conditionID, .tokenID, .traderWallet: return 128
             case .tokenLabel, .marketSlug: return 256
             case .marketTitle: return 1024
             }
@@ -90,10 +90,10 @@ public enum SignalValidation {
 
         func value(in row: FTSignalRow) -> String? {
             switch self {
-            case .orderId: return row.orderId
-            case .walletId: return row.walletId
-            case .conditionId: return row.conditionId
-            case .tokenId: return row.tokenId
+            case .orderID: return row.orderID
+            case .walletID: return row.walletID
+            case .conditionID: return row.conditionID
+            case .tokenID: return row.tokenID
             case .traderWallet: return row.traderWallet
             case .tokenLabel: return row.tokenLabel
             case .marketSlug: return row.marketSlug
@@ -154,7 +154,7 @@ public enum SignalValidation {
         default:
             return .failure(Skip(.invalidSide, "side is \(describe(row.side))"))
         }
-        guard let condition = trimmed(row.conditionId)?.lowercased() else {
+        guard let condition = trimmed(row.conditionID)?.lowercased() else {
             return .failure(Skip(.missingCondition, "condition_id is NULL or empty"))
         }
         // Checked here, so a malformed id costs no venue call and reads as what it is.
@@ -162,7 +162,7 @@ public enum SignalValidation {
             return .failure(
                 Skip(
                     .invalidCondition,
-                    "condition_id \(describe(row.conditionId)) (\(condition.utf8.count) characters) is not 0x and 64 hex digits"
+                    "condition_id \(describe(row.conditionID)) (\(condition.utf8.count) characters) is not 0x and 64 hex digits"
                 ))
         }
         guard let label = trimmed(row.tokenLabel) else {
@@ -201,12 +201,12 @@ public enum SignalValidation {
         guard let time = row.orderTime else {
             return .failure(Skip(.missingSignalTime, "order_time is NULL"))
         }
-        var tokenId: String? = nil
-        if let t = trimmed(row.tokenId), t.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { tokenId = t }
+        var tokenID: String? = nil
+        if let t = trimmed(row.tokenID), t.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { tokenID = t }
         return .success(
             BuySignal(
-                orderId: row.orderId, walletId: row.walletId, signalTime: time, conditionId: condition,
-                tokenLabel: label, tokenId: tokenId, price: price, sizeUsd: size,
+                orderID: row.orderID, walletID: row.walletID, signalTime: time, conditionID: condition,
+                tokenLabel: label, tokenID: tokenID, price: price, sizeUSD: size,
                 traderWallet: trimmed(row.traderWallet), marketTitle: row.marketTitle,
                 marketSlug: row.marketSlug))
     }
@@ -266,10 +266,10 @@ public enum Staleness {
 /// Matching a signal's outcome label to one of the market's tokens (design §4: token resolution).
 public enum TokenResolution {
     public struct MarketToken: Sendable, Hashable {
-        public let tokenId: String
+        public let tokenID: String
         public let outcome: String
-        public init(tokenId: String, outcome: String) {
-            self.tokenId = tokenId
+        public init(tokenID: String, outcome: String) {
+            self.tokenID = tokenID
             self.outcome = outcome
         }
     }

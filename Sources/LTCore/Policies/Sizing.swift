@@ -26,25 +26,25 @@ public struct SizingConfig: Sendable, Hashable {
     public var sizeMultiplier: Fixed6
     public var multiplierTiers: [MultiplierTier]
     /// FIXED: dollars per order.
-    public var fixedSizeUsd: Fixed6?
+    public var fixedSizeUSD: Fixed6?
     /// PERCENT: a percentage in (0, 100] of *available* cash (5 means 5 %, like the other `_pct`
     /// columns), never of equity.
     public var percentOfCash: Fixed6?
-    public var minOrderUsd: Fixed6?
-    public var maxPositionSizeUsd: Fixed6?
+    public var minOrderUSD: Fixed6?
+    public var maxPositionSizeUSD: Fixed6?
 
     public init(
         mode: SizingMode, sizeMultiplier: Fixed6 = .one, multiplierTiers: [MultiplierTier] = [],
-        fixedSizeUsd: Fixed6? = nil, percentOfCash: Fixed6? = nil, minOrderUsd: Fixed6? = nil,
-        maxPositionSizeUsd: Fixed6? = nil
+        fixedSizeUSD: Fixed6? = nil, percentOfCash: Fixed6? = nil, minOrderUSD: Fixed6? = nil,
+        maxPositionSizeUSD: Fixed6? = nil
     ) {
         self.mode = mode
         self.sizeMultiplier = sizeMultiplier
         self.multiplierTiers = multiplierTiers
-        self.fixedSizeUsd = fixedSizeUsd
+        self.fixedSizeUSD = fixedSizeUSD
         self.percentOfCash = percentOfCash
-        self.minOrderUsd = minOrderUsd
-        self.maxPositionSizeUsd = maxPositionSizeUsd
+        self.minOrderUSD = minOrderUSD
+        self.maxPositionSizeUSD = maxPositionSizeUSD
     }
 }
 
@@ -56,7 +56,7 @@ public struct SizingDecision: Sendable, Hashable {
     }
 
     /// Whole cents, positive, ≥ the minimum, ≤ 99 % of available cash.
-    public let amountUsd: Fixed6
+    public let amountUSD: Fixed6
     /// The multiplier applied (SIGNAL mode only).
     public let multiplier: Fixed6?
     /// The last cap that reduced the raw size, if any.
@@ -76,22 +76,22 @@ public enum Sizing {
     public static let maxCashFraction = Fixed6(micros: 990_000)
 
     public static func size(
-        signalUsd: Fixed6, availableCash: Fixed6, config c: SizingConfig
+        signalUSD: Fixed6, availableCash: Fixed6, config c: SizingConfig
     ) -> Result<SizingDecision, Skip> {
         var raw: Fixed6
         var multiplier: Fixed6? = nil
         switch c.mode {
         case .signal:
-            let m = c.multiplierTiers.first(where: { $0.contains(signalUsd) })?.multiplier ?? c.sizeMultiplier
+            let m = c.multiplierTiers.first(where: { $0.contains(signalUSD) })?.multiplier ?? c.sizeMultiplier
             guard m > .zero else { return .failure(Skip(.invalidConfig, "multiplier \(m) is not positive")) }
             multiplier = m
             // Both factors are input (FT's size, the strategy's multiplier): checked, never a trap.
-            do { raw = try signalUsd.checkedMultiplied(by: m, rounding: .down) } catch {
+            do { raw = try signalUSD.checkedMultiplied(by: m, rounding: .down) } catch {
                 return .failure(
-                    Skip(.sizeOutOfRange, "signal size \(signalUsd) × multiplier \(m) is too large (\(error))"))
+                    Skip(.sizeOutOfRange, "signal size \(signalUSD) × multiplier \(m) is too large (\(error))"))
             }
         case .fixed:
-            guard let f = c.fixedSizeUsd, f > .zero else {
+            guard let f = c.fixedSizeUSD, f > .zero else {
                 return .failure(Skip(.invalidConfig, "FIXED sizing without a positive fixed_size_usd"))
             }
             raw = f
@@ -107,7 +107,7 @@ public enum Sizing {
         }
 
         var cappedBy: SizingDecision.Cap? = nil
-        if let maxPos = c.maxPositionSizeUsd, raw > maxPos {
+        if let maxPos = c.maxPositionSizeUSD, raw > maxPos {
             raw = maxPos
             cappedBy = .maxPositionSize
         }
@@ -118,7 +118,7 @@ public enum Sizing {
         }
         let amount = raw.rounded(toMultipleOf: cent, .floor)
 
-        let minimum = Swift.max(c.minOrderUsd ?? .zero, cent)
+        let minimum = Swift.max(c.minOrderUSD ?? .zero, cent)
         guard amount >= minimum else {
             if cappedBy == .availableCash {
                 return .failure(
@@ -126,6 +126,6 @@ public enum Sizing {
             }
             return .failure(Skip(.belowMinimum, "sized \(amount) < minimum \(minimum)"))
         }
-        return .success(SizingDecision(amountUsd: amount, multiplier: multiplier, cappedBy: cappedBy))
+        return .success(SizingDecision(amountUSD: amount, multiplier: multiplier, cappedBy: cappedBy))
     }
 }

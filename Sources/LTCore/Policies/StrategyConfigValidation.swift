@@ -105,7 +105,7 @@ public enum StrategyConfigValidation {
                 out.append(problem("size_multiplier", "\(s.sizeMultiplier)", "SIGNAL sizing needs a multiplier > 0"))
             }
         case .fixed:
-            if let f = s.fixedSizeUsd {
+            if let f = s.fixedSizeUSD {
                 if !f.isPositive { out.append(problem("fixed_size_usd", "\(f)", "FIXED sizing needs a size > 0")) }
             } else {
                 out.append(problem("fixed_size_usd", "NULL", "FIXED sizing needs fixed_size_usd"))
@@ -119,11 +119,11 @@ public enum StrategyConfigValidation {
                 out.append(problem("percent_of_cash", "NULL", "PERCENT sizing needs percent_of_cash"))
             }
         }
-        out += nonNegative("min_order_usd", s.minOrderUsd)
-        out += nonNegative("max_position_size_usd", limits.maxPositionSizeUsd)
-        out += nonNegative("max_total_exposure_usd", limits.maxTotalExposureUsd)
-        out += nonNegative("daily_budget_usd", limits.dailyBudgetUsd)
-        out += nonNegative("max_daily_loss_usd", limits.maxDailyLossUsd)
+        out += nonNegative("min_order_usd", s.minOrderUSD)
+        out += nonNegative("max_position_size_usd", limits.maxPositionSizeUSD)
+        out += nonNegative("max_total_exposure_usd", limits.maxTotalExposureUSD)
+        out += nonNegative("daily_budget_usd", limits.dailyBudgetUSD)
+        out += nonNegative("max_daily_loss_usd", limits.maxDailyLossUSD)
         out += percent("circuit_breaker_loss_pct", limits.circuitBreakerLossPct)
         return out
     }
@@ -179,13 +179,13 @@ public enum StrategyConfigValidation {
         // Decoded and checked here; the sizing check below then has no tiers to repeat.
         if case .failure(let p) = tiers(json: s.multiplierTiersJSON) { out += p.problems }
         let sizing = SizingConfig(
-            mode: s.sizingMode, sizeMultiplier: s.sizeMultiplier, multiplierTiers: [], fixedSizeUsd: s.fixedSizeUSD,
-            percentOfCash: s.percentOfCash, minOrderUsd: s.minOrderUSD, maxPositionSizeUsd: s.maxPositionSizeUSD)
+            mode: s.sizingMode, sizeMultiplier: s.sizeMultiplier, multiplierTiers: [], fixedSizeUSD: s.fixedSizeUSD,
+            percentOfCash: s.percentOfCash, minOrderUSD: s.minOrderUSD, maxPositionSizeUSD: s.maxPositionSizeUSD)
         out += check(
             sizing: sizing,
             limits: RiskLimits(
-                maxPositionSizeUsd: s.maxPositionSizeUSD, maxTotalExposureUsd: s.maxTotalExposureUSD,
-                dailyBudgetUsd: s.dailyBudgetUSD, maxDailyLossUsd: s.maxDailyLossUSD,
+                maxPositionSizeUSD: s.maxPositionSizeUSD, maxTotalExposureUSD: s.maxTotalExposureUSD,
+                dailyBudgetUSD: s.dailyBudgetUSD, maxDailyLossUSD: s.maxDailyLossUSD,
                 circuitBreakerLossPct: s.circuitBreakerLossPct))
         out += nonNegative("fak_threshold_usd", s.fakThresholdUSD)
         if s.maxSignalAgeSeconds <= 0 {

@@ -7,7 +7,7 @@ import Foundation
 
 /// A market as the venue describes it: what token resolution needs.
 public struct VenueMarket: Sendable, Hashable {
-    public var conditionId: String
+    public var conditionID: String
     public var tokens: [TokenResolution.MarketToken]
     /// False when the market is closed or not accepting orders.
     public var acceptingOrders: Bool
@@ -16,10 +16,10 @@ public struct VenueMarket: Sendable, Hashable {
     public var slug: String?
 
     public init(
-        conditionId: String, tokens: [TokenResolution.MarketToken], acceptingOrders: Bool, negRisk: Bool,
+        conditionID: String, tokens: [TokenResolution.MarketToken], acceptingOrders: Bool, negRisk: Bool,
         title: String? = nil, slug: String? = nil
     ) {
-        self.conditionId = conditionId
+        self.conditionID = conditionID
         self.tokens = tokens
         self.acceptingOrders = acceptingOrders
         self.negRisk = negRisk
@@ -30,7 +30,7 @@ public struct VenueMarket: Sendable, Hashable {
 
 /// A token's book with the market rules the venue sends alongside it.
 public struct VenueBook: Sendable, Hashable {
-    public var tokenId: String
+    public var tokenID: String
     /// Any order (the policies sort best-first).
     public var asks: [BookLevel]
     /// Any order.
@@ -40,10 +40,10 @@ public struct VenueBook: Sendable, Hashable {
     public var negRisk: Bool
 
     public init(
-        tokenId: String, asks: [BookLevel], bids: [BookLevel] = [], tickSize: Fixed6, minOrderSize: Fixed6,
+        tokenID: String, asks: [BookLevel], bids: [BookLevel] = [], tickSize: Fixed6, minOrderSize: Fixed6,
         negRisk: Bool
     ) {
-        self.tokenId = tokenId
+        self.tokenID = tokenID
         self.asks = asks
         self.bids = bids
         self.tickSize = tickSize
@@ -58,7 +58,7 @@ public struct OrderRequest: Sendable, Hashable {
     /// The trading wallet's name in `LT_WALLETS_FILE` (never the key itself).
     public var wallet: String
     public var side: Side
-    public var tokenId: String
+    public var tokenID: String
     public var negRisk: Bool
     public var tickSize: Fixed6
     public var limitPrice: Fixed6
@@ -66,12 +66,12 @@ public struct OrderRequest: Sendable, Hashable {
     public var orderType: OrderType
 
     public init(
-        wallet: String, side: Side, tokenId: String, negRisk: Bool, tickSize: Fixed6, limitPrice: Fixed6,
+        wallet: String, side: Side, tokenID: String, negRisk: Bool, tickSize: Fixed6, limitPrice: Fixed6,
         amount: Fixed6, orderType: OrderType
     ) {
         self.wallet = wallet
         self.side = side
-        self.tokenId = tokenId
+        self.tokenID = tokenID
         self.negRisk = negRisk
         self.tickSize = tickSize
         self.limitPrice = limitPrice
@@ -114,7 +114,7 @@ public enum VenuePostResult: Sendable, Hashable {
     /// Taken. `matched`: filled now — `making` given, `taking` received (BUY: dollars and shares;
     /// SELL: shares and dollars), provisional until the trades say so. Not matched: resting or
     /// delayed.
-    case accepted(orderId: String, matched: Bool, making: Fixed6?, taking: Fixed6?, tradeIDs: [String])
+    case accepted(orderID: String, matched: Bool, making: Fixed6?, taking: Fixed6?, tradeIDs: [String])
     /// Killed with nothing filled (FOK not fillable, FAK no match).
     case unfilled(reason: String)
     /// Refused (validation, balance, auth): not placed.
@@ -184,11 +184,11 @@ public struct VenueError: Error, Sendable, CustomStringConvertible {
 /// The exchange as every job needs it.
 public protocol TradingVenue: AnyObject {
     /// nil when the venue does not know the condition.
-    func market(conditionId: String) throws(VenueError) -> VenueMarket?
+    func market(conditionID: String) throws(VenueError) -> VenueMarket?
     /// The market's taker fee schedule (`/clob-markets/{condition_id}` `fd`).
-    func feeSchedule(conditionId: String) throws(VenueError) -> FeeSchedule
+    func feeSchedule(conditionID: String) throws(VenueError) -> FeeSchedule
     /// Books for many tokens in one call; tokens without a book are absent from the answer.
-    func books(tokenIds: [String]) throws(VenueError) -> [String: VenueBook]
+    func books(tokenIDs: [String]) throws(VenueError) -> [String: VenueBook]
     /// Builds and signs an order (live only). No I/O besides reading the wallet (and deriving its
     /// API credentials once).
     func sign(_ request: OrderRequest) throws(VenueError) -> SignedVenueOrder
@@ -197,10 +197,10 @@ public protocol TradingVenue: AnyObject {
     /// The order by its hash with `wallet`'s credentials; nil when the venue does not know it.
     func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder?
     /// The trades that filled the order `hash` (as taker or maker).
-    func trades(orderHash hash: String, market conditionId: String?, wallet: String) throws(VenueError)
+    func trades(orderHash hash: String, market conditionID: String?, wallet: String) throws(VenueError)
         -> [VenueTrade]
     /// Cancels a resting order; true when the venue says it was cancelled.
     func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool
     /// Collateral (no token) or a conditional token's balance of `wallet`'s funds.
-    func balance(wallet: String, tokenId: String?) throws(VenueError) -> Fixed6
+    func balance(wallet: String, tokenID: String?) throws(VenueError) -> Fixed6
 }

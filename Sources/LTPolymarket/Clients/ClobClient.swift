@@ -28,16 +28,16 @@ public final class ClobClient {
     /// Unix seconds for L1/L2 timestamps.
     public let now: () -> Int64
     /// The chain id signed into L1 headers.
-    public let chainId: Int
+    public let chainID: Int
 
     public init(
-        baseURL: String, http: HTTPClient, readPolicy: RetryPolicy = .default, chainId: Int = 137,
+        baseURL: String, http: HTTPClient, readPolicy: RetryPolicy = .default, chainID: Int = 137,
         now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.baseURL = baseURL
         self.http = http
         self.readPolicy = readPolicy
-        self.chainId = chainId
+        self.chainID = chainID
         self.now = now
     }
 
@@ -167,7 +167,7 @@ public final class ClobClient {
         func attempt(_ method: HTTPMethod, _ path: String) throws(ClobClientError) -> HTTPResponse {
             let headers: [(String, String)]
             do {
-                headers = try L1Auth.headers(key: key, timestamp: now(), nonce: nonce, chainId: chainId)
+                headers = try L1Auth.headers(key: key, timestamp: now(), nonce: nonce, chainID: chainID)
             } catch {
                 throw .signing(String(describing: error))
             }

@@ -27,7 +27,8 @@ public struct Position: Sendable, Hashable, Decodable {
     public var endDate: String?
 
     enum CodingKeys: String, CodingKey {
-        case proxyWallet, asset, conditionId, outcome, outcomeIndex, size, avgPrice, curPrice, initialValue
+        case proxyWallet, asset, conditionID = "conditionId", outcome, outcomeIndex, size, avgPrice, curPrice,
+            initialValue
         case currentValue, cashPnl, realizedPnl, redeemable, mergeable, negativeRisk, title, slug, endDate
     }
 
@@ -35,7 +36,7 @@ public struct Position: Sendable, Hashable, Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         proxyWallet = try c.looseString(.proxyWallet) ?? ""
         asset = try c.looseString(.asset) ?? ""
-        conditionID = try c.looseString(.conditionId) ?? ""
+        conditionID = try c.looseString(.conditionID) ?? ""
         outcome = try c.looseString(.outcome)
         outcomeIndex = try c.looseString(.outcomeIndex).flatMap { Int($0) }
         size = try c.decimal(.size)

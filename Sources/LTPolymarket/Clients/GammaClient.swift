@@ -37,15 +37,15 @@ public struct GammaMarket: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, conditionId, questionID, slug, question, active, closed, archived, acceptingOrders
+        case id, conditionID = "conditionId", questionID, slug, question, active, closed, archived, acceptingOrders
         case enableOrderBook, negRisk, orderMinSize, orderPriceMinTickSize, endDate, closedTime
-        case umaResolutionStatus, version, outcomes, clobTokenIds, outcomePrices
+        case umaResolutionStatus, version, outcomes, clobTokenIDs = "clobTokenIds", outcomePrices
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.looseString(.id) ?? ""
-        conditionID = try c.requiredString(.conditionId, of: "market")
+        conditionID = try c.requiredString(.conditionID, of: "market")
         questionID = try c.looseString(.questionID)
         slug = try c.looseString(.slug)
         question = try c.looseString(.question)
@@ -62,7 +62,7 @@ public struct GammaMarket: Sendable, Hashable, Decodable {
         umaResolutionStatus = try c.looseString(.umaResolutionStatus)
         version = try c.looseString(.version)
         outcomes = try c.stringArray(.outcomes)
-        clobTokenIDs = try c.stringArray(.clobTokenIds)
+        clobTokenIDs = try c.stringArray(.clobTokenIDs)
         do {
             outcomePrices = try c.stringArray(.outcomePrices).map { try Fixed6(parsing: $0, rounding: .halfEven) }
         } catch let error as Fixed6Error {

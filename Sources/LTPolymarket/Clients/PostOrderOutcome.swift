@@ -68,7 +68,7 @@ struct RawPostOrderResponse: Decodable {
     var transactionsHashes: [String]
 
     enum CodingKeys: String, CodingKey {
-        case success, errorMsg, orderID, orderId, status, makingAmount, takingAmount, tradeIDs
+        case success, errorMsg, orderID, orderIDCamel = "orderId", status, makingAmount, takingAmount, tradeIDs
         case transactionsHashes, transactionHashes
     }
 
@@ -76,7 +76,7 @@ struct RawPostOrderResponse: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         success = c.contains(.success) ? try c.looseBool(.success) : nil
         errorMsg = try c.looseString(.errorMsg) ?? ""
-        orderID = try c.looseString(.orderID) ?? c.looseString(.orderId) ?? ""
+        orderID = try c.looseString(.orderID) ?? c.looseString(.orderIDCamel) ?? ""
         status = try c.looseString(.status) ?? ""
         makingAmount = try c.decimalIfPresent(.makingAmount)
         takingAmount = try c.decimalIfPresent(.takingAmount)

@@ -10,7 +10,7 @@ extension PostOrderOutcome {
         switch self {
         case .accepted(let a):
             return .accepted(
-                orderId: a.orderID, matched: a.status == .matched, making: a.makingAmount, taking: a.takingAmount,
+                orderID: a.orderID, matched: a.status == .matched, making: a.makingAmount, taking: a.takingAmount,
                 tradeIDs: a.tradeIDs)
         case .unfilled(_, let reason): return .unfilled(reason: reason)
         case .rejected(let reason, _): return .rejected(reason: reason)
@@ -35,8 +35,8 @@ extension ClobMarket {
     /// Accepting orders only when open, active, not archived, with an order book.
     public var venueMarket: VenueMarket {
         VenueMarket(
-            conditionId: conditionID,
-            tokens: tokens.map { TokenResolution.MarketToken(tokenId: $0.tokenID, outcome: $0.outcome) },
+            conditionID: conditionID,
+            tokens: tokens.map { TokenResolution.MarketToken(tokenID: $0.tokenID, outcome: $0.outcome) },
             acceptingOrders: acceptingOrders && active && !closed && !archived && enableOrderBook,
             negRisk: negRisk, title: question, slug: marketSlug)
     }
@@ -48,7 +48,7 @@ extension OrderBook {
     public var venueBook: VenueBook? {
         guard let tickSize, let minOrderSize, tickSize.isPositive else { return nil }
         return VenueBook(
-            tokenId: assetID, asks: asks, bids: bids, tickSize: tickSize, minOrderSize: minOrderSize,
+            tokenID: assetID, asks: asks, bids: bids, tickSize: tickSize, minOrderSize: minOrderSize,
             negRisk: negRisk)
     }
 }
