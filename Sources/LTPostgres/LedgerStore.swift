@@ -68,6 +68,44 @@ public final class LedgerStore: Ledger {
         }
     }
 
+    public func strategiesDueForReset(day: UTCDay) throws -> (due: [String], total: Int) {
+        let due = try db.query(
+            """
+            SELECT strategy_id FROM lt_strategies
+             WHERE last_reset_date IS NULL OR last_reset_date < \(day) ORDER BY strategy_id
+            """
+        ) { row throws(RowDecodingError) in try row.decode("strategy_id", as: String.self) }
+        let total = try db.queryFirst("SELECT count(*) AS n FROM lt_strategies")?.decodeInt("n") ?? 0
+        return (due, total)
+    }
+
+    public func resetDailyCounters(strategyID id: String, day: UTCDay, at: Date) throws -> Bool? {
+        let row = try db.transaction { () throws -> Row? in
+            try db.lockStrategy(id)
+            // The WHERE repeats the date test: another run may have reset it since the list was read.
+            return try db.queryFirst(
+                """
+                WITH before AS (
+                  SELECT strategy_id, circuit_breaker_active AND coalesce(circuit_breaker_reason, '')
+                    LIKE \(CircuitBreakerReason.dailyLoss.rawValue + "%") AS daily_breaker
+                  FROM lt_strategies
+                  WHERE strategy_id = \(id) AND (last_reset_date IS NULL OR last_reset_date < \(day))
+                )
+                UPDATE lt_strategies s SET
+                  daily_spent_usd = 0,
+                  daily_loss_usd = 0,
+                  circuit_breaker_active = CASE WHEN b.daily_breaker THEN false ELSE s.circuit_breaker_active END,
+                  circuit_breaker_reason = CASE WHEN b.daily_breaker THEN NULL ELSE s.circuit_breaker_reason END,
+                  last_reset_date = \(day),
+                  updated_at = \(at)
+                FROM before b WHERE s.strategy_id = b.strategy_id
+                RETURNING b.daily_breaker
+                """)
+        }
+        guard let row else { return nil }
+        return (try? row.decode("daily_breaker", as: Bool.self)) ?? false
+    }
+
     // MARK: Steps
 
     func insert(_ row: LTOrder, entry: LedgerEntry, fresh: FreshState) throws -> LedgerOutcome {

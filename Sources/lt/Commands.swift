@@ -69,7 +69,9 @@ struct DailyResetCommand: JobCommand {
     @OptionGroup var options: CommonOptions
 
     func runJob() -> ExitStatus {
-        Runner.run(job: "daily-reset", options: options) { ctx, _, _ in try DailyReset.run(ctx) }
+        Runner.run(job: "daily-reset", options: options) { ctx, _, db in
+            try DailyReset.run(ctx, ledger: LedgerStore(database: db))
+        }
     }
 }
 
@@ -81,6 +83,8 @@ struct StatusCommand: JobCommand {
     @OptionGroup var options: CommonOptions
 
     func runJob() -> ExitStatus {
-        Runner.run(job: "status", options: options, takeJobLock: false) { ctx, _, _ in try StatusReport.run(ctx) }
+        Runner.run(job: "status", options: options, takeJobLock: false) { ctx, _, db in
+            try StatusReport.run(ctx, store: StatusStore(database: db))
+        }
     }
 }

@@ -29,7 +29,7 @@ struct DailyResetHousekeepingTests {
         #expect(try row.decode("available_cash", as: Fixed6.self) == (try Fixed6(parsing: "100.5")))
         #expect(try row.decode("cooldown_capital", as: Fixed6.self) == Fixed6(5))
         // The remaining bucket equals the unreleased queue: lt status sees no broken invariant.
-        let status = try StatusReport.run(ctx)
+        let status = try StatusReport.run(ctx, store: StatusStore(database: db))
         #expect(status.issues.isEmpty)
     }
 }

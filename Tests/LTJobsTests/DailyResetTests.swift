@@ -42,11 +42,11 @@ struct DailyResetTests {
         try Self.seed(db)
         let before = try Self.state(db)
 
-        let late = try DailyReset.run(context(db, "2026-11-23T23:59:59.999999Z"))
+        let late = try DailyReset.run(context(db, "2026-11-23T23:59:59.999999Z"), ledger: LedgerStore(database: db))
         #expect(late.reset.isEmpty && late.alreadyCurrent == 3)
         #expect(try Self.state(db) == before)
 
-        let midnight = try DailyReset.run(context(db, "2026-11-24T00:00:00Z"))
+        let midnight = try DailyReset.run(context(db, "2026-11-24T00:00:00Z"), ledger: LedgerStore(database: db))
         #expect(midnight.day == UTCDay(year: 2026, month: 11, day: 24))
         #expect(midnight.reset == ["a", "b", "c"])
         #expect(midnight.breakersCleared == ["a"])
@@ -59,7 +59,7 @@ struct DailyResetTests {
                 "c 0.000000 0.000000 false - 2026-11-24",
             ])
 
-        let again = try DailyReset.run(context(db, "2026-11-24T00:00:01Z"))
+        let again = try DailyReset.run(context(db, "2026-11-24T00:00:01Z"), ledger: LedgerStore(database: db))
         #expect(again.reset.isEmpty && again.alreadyCurrent == 3)
         #expect(try Self.state(db) == after)
     }
@@ -73,10 +73,10 @@ struct DailyResetTests {
             INSERT INTO lt_strategies (strategy_id, ft_wallet_id, wallet, initial_capital, available_cash, daily_spent_usd)
             VALUES ('n', 'w', 'main', 10, 10, 3)
             """)
-        let first = try DailyReset.run(context(db, "2026-11-24T12:00:00Z"))
+        let first = try DailyReset.run(context(db, "2026-11-24T12:00:00Z"), ledger: LedgerStore(database: db))
         #expect(first.reset == ["n"])
         try db.execute("UPDATE lt_strategies SET daily_spent_usd = 5")
-        _ = try DailyReset.run(context(db, "2026-11-24T18:00:00Z"))
+        _ = try DailyReset.run(context(db, "2026-11-24T18:00:00Z"), ledger: LedgerStore(database: db))
         let spent = try db.queryFirst("SELECT daily_spent_usd FROM lt_strategies")?.decode(
             "daily_spent_usd", as: Fixed6.self)
         #expect(spent == Fixed6(5))

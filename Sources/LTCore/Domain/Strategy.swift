@@ -59,20 +59,7 @@ public struct Strategy: Sendable, Hashable, Codable {
     /// available + locked + cooldown: equals initial capital + realized P&L (a CHECK constraint).
     public var equity: Fixed6 { availableCash + lockedCapital + cooldownCapital }
 
-    /// Every column of `lt_strategies`, for `SELECT \(Strategy.columns) FROM lt_strategies`.
-    public static let columns = SQL(
-        unsafeRaw: """
-            strategy_id, user_id, ft_wallet_id, wallet, is_active, mode, trading_state, sizing_mode,
-            size_multiplier, fixed_size_usd, percent_of_cash, multiplier_tiers::text AS multiplier_tiers,
-            min_order_usd, max_signal_age_seconds, max_slippage_bps, fak_threshold_usd, cooldown_hours,
-            mirror_exits, exit_threshold_pct, stop_loss_pct, take_profit_pct, max_hold_hours,
-            initial_capital, available_cash, locked_capital, cooldown_capital, realized_pnl,
-            max_position_size_usd, max_total_exposure_usd, daily_budget_usd, max_daily_loss_usd,
-            circuit_breaker_loss_pct, daily_spent_usd, daily_loss_usd, consecutive_losses, peak_equity,
-            current_drawdown_pct, circuit_breaker_active, circuit_breaker_reason, last_reset_date,
-            created_at, updated_at
-            """)
-
+    /// Decodes a row that selected `StatusStore.strategyColumns` (LTPostgres holds the SQL).
     public init(row r: Row) throws(RowDecodingError) {
         strategyID = try r.decode("strategy_id")
         userID = try r.decode("user_id", as: String?.self)

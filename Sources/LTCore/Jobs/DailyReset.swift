@@ -30,47 +30,17 @@ public enum DailyReset {
 
     /// Resets every strategy whose last reset is before today (UTC, from `ctx.clock`). Other jobs call
     /// this first too (without the daily-reset job lock), so a missed cron tick never blocks trading.
-    public static func run(_ ctx: JobContext) throws -> Summary {
+    public static func run(_ ctx: JobContext, ledger: any Ledger) throws -> Summary {
         let day = ctx.today
-        let db = ctx.database
-        let due = try db.query(
-            """
-            SELECT strategy_id FROM lt_strategies
-            WHERE last_reset_date IS NULL OR last_reset_date < \(day) ORDER BY strategy_id
-            """
-        ) { row throws(RowDecodingError) in try row.decode("strategy_id", as: String.self) }
-        let total = try db.queryFirst("SELECT count(*) AS n FROM lt_strategies")?.decodeInt("n") ?? 0
-
+        let (due, total) = try ledger.strategiesDueForReset(day: day)
         var summary = Summary(day: day, reset: [], breakersCleared: [], alreadyCurrent: total - due.count)
         for id in due {
-            let row = try db.transaction { () throws -> Row? in
-                try db.lockStrategy(id)
-                // The WHERE repeats the date test: another run may have reset it since the SELECT.
-                return try db.queryFirst(
-                    """
-                    WITH before AS (
-                      SELECT strategy_id, circuit_breaker_active AND coalesce(circuit_breaker_reason, '')
-                        LIKE \(CircuitBreakerReason.dailyLoss.rawValue + "%") AS daily_breaker
-                      FROM lt_strategies
-                      WHERE strategy_id = \(id) AND (last_reset_date IS NULL OR last_reset_date < \(day))
-                    )
-                    UPDATE lt_strategies s SET
-                      daily_spent_usd = 0,
-                      daily_loss_usd = 0,
-                      circuit_breaker_active = CASE WHEN b.daily_breaker THEN false ELSE s.circuit_breaker_active END,
-                      circuit_breaker_reason = CASE WHEN b.daily_breaker THEN NULL ELSE s.circuit_breaker_reason END,
-                      last_reset_date = \(day),
-                      updated_at = now()
-                    FROM before b WHERE s.strategy_id = b.strategy_id
-                    RETURNING b.daily_breaker
-                    """)
-            }
-            guard let row else {
+            // nil: another run reset it since the list was read.
+            guard let cleared = try ledger.resetDailyCounters(strategyID: id, day: day, at: ctx.now()) else {
                 summary.alreadyCurrent += 1
                 continue
             }
             summary.reset.append(id)
-            let cleared = (try? row.decode("daily_breaker", as: Bool.self)) ?? false
             if cleared { summary.breakersCleared.append(id) }
             ctx.logger.info(
                 "daily counters reset",

@@ -94,6 +94,14 @@ public final class TimedLedger: Ledger {
     public func releaseMaturedCooldown(strategyID: String, now: Date) throws -> Fixed6 {
         try timings.measure(.database) { try base.releaseMaturedCooldown(strategyID: strategyID, now: now) }
     }
+
+    public func strategiesDueForReset(day: UTCDay) throws -> (due: [String], total: Int) {
+        try timings.measure(.database) { try base.strategiesDueForReset(day: day) }
+    }
+
+    public func resetDailyCounters(strategyID: String, day: UTCDay, at: Date) throws -> Bool? {
+        try timings.measure(.database) { try base.resetDailyCounters(strategyID: strategyID, day: day, at: at) }
+    }
 }
 
 /// The venue port: every read, post and cancel timed as HTTP, `sign` as signing.

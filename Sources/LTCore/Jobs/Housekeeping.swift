@@ -12,7 +12,8 @@ public enum Housekeeping {
 
     public static func run(_ ctx: JobContext, ledger: any Ledger) throws -> Summary {
         Summary(
-            dailyReset: try DailyReset.run(ctx), cooldownsReleased: try CooldownRelease.run(ctx, ledger: ledger))
+            dailyReset: try DailyReset.run(ctx, ledger: ledger),
+            cooldownsReleased: try CooldownRelease.run(ctx, ledger: ledger))
     }
 }
 

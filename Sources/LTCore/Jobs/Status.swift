@@ -81,43 +81,14 @@ public enum StatusReport {
         }
     }
 
-    public static func run(_ ctx: JobContext) throws -> Summary {
-        let db = ctx.database
+    public static func run(_ ctx: JobContext, store: any StatusStoring) throws -> Summary {
         let day = ctx.today
-        let rows = try db.query(
-            """
-            SELECT \(Strategy.columns),
-              (SELECT count(*) FROM lt_orders o
-                WHERE o.strategy_id = s.strategy_id AND o.outcome = 'OPEN' AND o.shares_remaining > 0) AS open_positions,
-              (SELECT coalesce(sum(q.amount), 0) FROM lt_cooldown_queue q
-                WHERE q.strategy_id = s.strategy_id AND q.released_at IS NULL) AS cooldown_queued,
-              greatest(s.updated_at, (SELECT max(o.updated_at) FROM lt_orders o
-                WHERE o.strategy_id = s.strategy_id)) AS last_activity
-            FROM lt_strategies s ORDER BY s.strategy_id
-            """
-        ) { row throws(RowDecodingError) in
-            (
-                try Strategy(row: row), try row.decode("open_positions", as: Int.self),
-                try row.decode("cooldown_queued", as: Fixed6.self), try row.decode("last_activity", as: Date.self)
-            )
-        }
-        let counts = try db.query(
-            """
-            SELECT strategy_id, status, count(*) AS n FROM lt_orders
-            WHERE created_at >= \(day.start) AND created_at < \(day.adding(days: 1).start)
-            GROUP BY strategy_id, status
-            """
-        ) { row throws(RowDecodingError) in
-            (
-                try row.decode("strategy_id", as: String.self), try row.decode("status", as: String.self),
-                try row.decode("n", as: Int.self)
-            )
-        }
-        var byStrategy: [String: [String: Int]] = [:]
-        for (id, status, n) in counts { byStrategy[id, default: [:]][status] = n }
+        let rows = try store.strategies()
+        let byStrategy = try store.ordersByStatus(createdOn: day)
 
         var issues: [String] = []
-        let strategies = rows.map { s, open, queued, last -> StrategyStatus in
+        let strategies = rows.map { row -> StrategyStatus in
+            let (s, open, queued, last) = (row.strategy, row.openPositions, row.cooldownQueued, row.lastActivity)
             if s.cooldownCapital != queued {
                 issues.append(
                     "\(s.strategyID): cooldown_capital \(s.cooldownCapital.exactText) != unreleased cooldown queue "
@@ -140,4 +111,27 @@ public enum StatusReport {
         for issue in issues { ctx.logger.error("invariant broken", metadata: ["detail": .string(issue)]) }
         return Summary(day: day, strategies: strategies, issues: issues)
     }
+}
+
+/// One strategy as `lt status` reads it.
+public struct StatusRow: Sendable {
+    public var strategy: Strategy
+    public var openPositions: Int
+    /// Sum of unreleased `lt_cooldown_queue` rows.
+    public var cooldownQueued: Fixed6
+    public var lastActivity: Date
+
+    public init(strategy: Strategy, openPositions: Int, cooldownQueued: Fixed6, lastActivity: Date) {
+        self.strategy = strategy
+        self.openPositions = openPositions
+        self.cooldownQueued = cooldownQueued
+        self.lastActivity = lastActivity
+    }
+}
+
+/// The reads of `lt status` (LTPostgres `StatusStore`).
+public protocol StatusStoring: AnyObject {
+    func strategies() throws -> [StatusRow]
+    /// strategy id → status → rows created on `day` (UTC).
+    func ordersByStatus(createdOn day: UTCDay) throws -> [String: [String: Int]]
 }

@@ -16,6 +16,14 @@ public protocol Ledger: AnyObject {
     /// is confirmed — to available cash, in one transaction under the strategy lock. Returns the
     /// amount released.
     func releaseMaturedCooldown(strategyID: String, now: Date) throws -> Fixed6
+
+    /// Strategies whose daily counters were last reset before `day`, and how many strategies exist.
+    func strategiesDueForReset(day: UTCDay) throws -> (due: [String], total: Int)
+
+    /// Zeroes `strategyID`'s daily counters for `day` and clears a daily-loss breaker (the drawdown
+    /// breaker stays), under the strategy lock. nil when another run already reset it for `day`;
+    /// otherwise whether a daily-loss breaker was cleared.
+    func resetDailyCounters(strategyID: String, day: UTCDay, at: Date) throws -> Bool?
 }
 
 /// One ledger entry: a row change and the cash it moves.

@@ -1,0 +1,62 @@
+import Foundation
+import LTCore
+
+/// The reads of `lt status`: every strategy with its open positions, unreleased cooldown queue and
+/// last activity, and today's orders by status.
+public final class StatusStore: StatusStoring {
+    let db: any Database
+
+    public init(database: any Database) { db = database }
+
+    /// Every column of `lt_strategies`, as `Strategy(row:)` decodes them.
+    static let strategyColumns = SQL(
+        unsafeRaw: """
+            strategy_id, user_id, ft_wallet_id, wallet, is_active, mode, trading_state, sizing_mode,
+            size_multiplier, fixed_size_usd, percent_of_cash, multiplier_tiers::text AS multiplier_tiers,
+            min_order_usd, max_signal_age_seconds, max_slippage_bps, fak_threshold_usd, cooldown_hours,
+            mirror_exits, exit_threshold_pct, stop_loss_pct, take_profit_pct, max_hold_hours,
+            initial_capital, available_cash, locked_capital, cooldown_capital, realized_pnl,
+            max_position_size_usd, max_total_exposure_usd, daily_budget_usd, max_daily_loss_usd,
+            circuit_breaker_loss_pct, daily_spent_usd, daily_loss_usd, consecutive_losses, peak_equity,
+            current_drawdown_pct, circuit_breaker_active, circuit_breaker_reason, last_reset_date,
+            created_at, updated_at
+            """)
+
+    public func strategies() throws -> [StatusRow] {
+        try db.query(
+            """
+            SELECT \(Self.strategyColumns),
+              (SELECT count(*) FROM lt_orders o
+                WHERE o.strategy_id = s.strategy_id AND o.outcome = 'OPEN' AND o.shares_remaining > 0) AS open_positions,
+              (SELECT coalesce(sum(q.amount), 0) FROM lt_cooldown_queue q
+                WHERE q.strategy_id = s.strategy_id AND q.released_at IS NULL) AS cooldown_queued,
+              greatest(s.updated_at, (SELECT max(o.updated_at) FROM lt_orders o
+                WHERE o.strategy_id = s.strategy_id)) AS last_activity
+            FROM lt_strategies s ORDER BY s.strategy_id
+            """
+        ) { row throws(RowDecodingError) in
+            StatusRow(
+                strategy: try Strategy(row: row), openPositions: try row.decode("open_positions", as: Int.self),
+                cooldownQueued: try row.decode("cooldown_queued", as: Fixed6.self),
+                lastActivity: try row.decode("last_activity", as: Date.self))
+        }
+    }
+
+    public func ordersByStatus(createdOn day: UTCDay) throws -> [String: [String: Int]] {
+        let counts = try db.query(
+            """
+            SELECT strategy_id, status, count(*) AS n FROM lt_orders
+            WHERE created_at >= \(day.start) AND created_at < \(day.adding(days: 1).start)
+            GROUP BY strategy_id, status
+            """
+        ) { row throws(RowDecodingError) in
+            (
+                try row.decode("strategy_id", as: String.self), try row.decode("status", as: String.self),
+                try row.decode("n", as: Int.self)
+            )
+        }
+        var byStrategy: [String: [String: Int]] = [:]
+        for (id, status, n) in counts { byStrategy[id, default: [:]][status] = n }
+        return byStrategy
+    }
+}
