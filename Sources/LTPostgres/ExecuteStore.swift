@@ -16,19 +16,37 @@ public final class ExecuteStore: ExecuteStoring {
         daily_budget_usd, max_daily_loss_usd, circuit_breaker_loss_pct
         """
 
-    public func activeStrategies() throws -> [ExecuteStrategy] {
-        try db.query(
-            "SELECT \(Self.strategyColumns) FROM lt_strategies WHERE is_active ORDER BY strategy_id",
-            Self.decodeStrategy)
+    public func activeStrategies() throws -> (strategies: [ExecuteStrategy], misconfigured: [MisconfiguredStrategy]) {
+        let rows = try db.query(
+            "SELECT \(Self.strategyColumns) FROM lt_strategies WHERE is_active ORDER BY strategy_id")
+        var strategies: [ExecuteStrategy] = []
+        var misconfigured: [MisconfiguredStrategy] = []
+        // One row at a time: a strategy whose row an operator broke is reported and skipped, and
+        // the others run (issue 9 §1).
+        for row in rows {
+            let id = ((try? row.text("strategy_id")) ?? nil) ?? "?"
+            do {
+                let s = try Self.decodeStrategy(row)
+                let problems = StrategyConfigValidation.check(sizing: s.sizing, limits: s.limits)
+                if problems.isEmpty {
+                    strategies.append(s)
+                } else {
+                    misconfigured.append(
+                        MisconfiguredStrategy(
+                            strategyID: id, reason: problems.map(\.description).joined(separator: "; ")))
+                }
+            } catch {
+                misconfigured.append(MisconfiguredStrategy(strategyID: id, reason: error.description))
+            }
+        }
+        return (strategies, misconfigured)
     }
 
     static func decodeStrategy(_ r: Row) throws(RowDecodingError) -> ExecuteStrategy {
-        let tiersText = try r.text("multiplier_tiers") ?? "[]"
         let tiers: [MultiplierTier]
-        do {
-            tiers = try JSONDecoder().decode([MultiplierTier].self, from: Data(tiersText.utf8))
-        } catch {
-            throw RowDecodingError(column: "multiplier_tiers", message: "not [{min,max,multiplier}]")
+        switch StrategyConfigValidation.tiers(json: try r.text("multiplier_tiers") ?? "[]") {
+        case .success(let t): tiers = t
+        case .failure(let p): throw RowDecodingError(column: "multiplier_tiers", message: p.description)
         }
         return ExecuteStrategy(
             id: try r.decode("strategy_id"), ftWalletID: try r.decode("ft_wallet_id"), wallet: try r.decode("wallet"),
@@ -136,20 +154,6 @@ public final class ExecuteStore: ExecuteStoring {
                 tokenID: try r.text("token_id"), entryPrice: try r.text("entry_price"), size: try r.text("size"),
                 traderWallet: try r.text("trader_wallet"), marketTitle: try r.text("market_title"),
                 marketSlug: try r.text("market_slug"))
-        }
-    }
-
-    public func cachedTokens(conditionIDs: [String]) throws -> [CachedToken] {
-        if conditionIDs.isEmpty { return [] }
-        return try db.query(
-            """
-            SELECT DISTINCT condition_id, token_label, token_id FROM lt_orders
-             WHERE condition_id = ANY(\(conditionIDs)::text[]) AND token_id IS NOT NULL AND token_label IS NOT NULL
-            """
-        ) { r throws(RowDecodingError) in
-            CachedToken(
-                conditionID: try r.decode("condition_id"), label: try r.decode("token_label"),
-                tokenID: try r.decode("token_id"))
         }
     }
 }

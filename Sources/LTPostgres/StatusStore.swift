@@ -22,8 +22,8 @@ public final class StatusStore: StatusStoring {
             created_at, updated_at
             """)
 
-    public func strategies() throws -> [StatusRow] {
-        try db.query(
+    public func strategies() throws -> (rows: [StatusRow], misconfigured: [MisconfiguredStrategy]) {
+        let raw = try db.query(
             """
             SELECT \(Self.strategyColumns),
               (SELECT count(*) FROM lt_orders o
@@ -33,13 +33,23 @@ public final class StatusStore: StatusStoring {
               greatest(s.updated_at, (SELECT max(o.updated_at) FROM lt_orders o
                 WHERE o.strategy_id = s.strategy_id)) AS last_activity
             FROM lt_strategies s ORDER BY s.strategy_id
-            """
-        ) { row throws(RowDecodingError) in
-            StatusRow(
-                strategy: try Strategy(row: row), openPositions: try row.decode("open_positions", as: Int.self),
-                cooldownQueued: try row.decode("cooldown_queued", as: Fixed6.self),
-                lastActivity: try row.decode("last_activity", as: Date.self))
+            """)
+        var rows: [StatusRow] = []
+        var misconfigured: [MisconfiguredStrategy] = []
+        // Row by row: one strategy with a value lt cannot hold is reported, the others shown.
+        for row in raw {
+            do {
+                rows.append(
+                    StatusRow(
+                        strategy: try Strategy(row: row), openPositions: try row.decode("open_positions", as: Int.self),
+                        cooldownQueued: try row.decode("cooldown_queued", as: Fixed6.self),
+                        lastActivity: try row.decode("last_activity", as: Date.self)))
+            } catch {
+                let id = ((try? row.text("strategy_id")) ?? nil) ?? "?"
+                misconfigured.append(MisconfiguredStrategy(strategyID: id, reason: error.description))
+            }
         }
+        return (rows, misconfigured)
     }
 
     public func ordersByStatus(createdOn day: UTCDay) throws -> [String: [String: Int]] {

@@ -53,7 +53,14 @@ public final class ExecuteJob {
     /// the command); venue read errors defer the affected signals.
     public func run() throws -> ExecuteSummary {
         // 1. Active strategies of this shard.
-        let strategies = try store.activeStrategies().filter { options.shard?.contains(strategyID: $0.id) ?? true }
+        let active = try store.activeStrategies()
+        let strategies = active.strategies.filter { options.shard?.contains(strategyID: $0.id) ?? true }
+        for bad in active.misconfigured where options.shard?.contains(strategyID: bad.strategyID) ?? true {
+            summary.misconfigured.append(bad)
+            logger.error(
+                "strategy misconfigured: skipped",
+                metadata: ["strategy_id": .string(bad.strategyID), "stage": "config", "error": .string(bad.reason)])
+        }
         summary.strategies = strategies.count
         // 2. Reconcile what an earlier run left unfinished: INTENT rows of dead runs (their liveness
         //    lock is free) become UNKNOWN — their post may have happened, so the cash stays locked and
@@ -114,17 +121,19 @@ public final class ExecuteJob {
             var l = log
             l[metadataKey: "trace_id"] = .string(row.traceID)
             l[metadataKey: "ft_order_id"] = .string(r.orderID)
-            switch SignalValidation.validate(r) {
-            case .failure(let skip):
-                try skipRow(&row, skip, log: l, stage: "validate")
-            case .success(let signal):
-                row.signal = signal
-                if let skip = Staleness.check(
-                    signalTime: signal.signalTime, now: now(), maxAgeSeconds: strategy.maxSignalAgeSeconds)
-                {
-                    try skipRow(&row, skip, log: l, stage: "staleness")
-                } else {
-                    candidates.append(Candidate(row: row, signal: signal, log: l))
+            try perSignal(strategy: strategy.id, signal: r.orderID, log: l) {
+                switch SignalValidation.validate(r) {
+                case .failure(let skip):
+                    try skipRow(&row, skip, log: l, stage: "validate")
+                case .success(let signal):
+                    row.signal = signal
+                    if let skip = Staleness.check(
+                        signalTime: signal.signalTime, now: now(), maxAgeSeconds: strategy.maxSignalAgeSeconds)
+                    {
+                        try skipRow(&row, skip, log: l, stage: "staleness")
+                    } else {
+                        candidates.append(Candidate(row: row, signal: signal, log: l))
+                    }
                 }
             }
         }
@@ -154,9 +163,11 @@ public final class ExecuteJob {
         // INTENT + cash lock, post, answer.
         var state = strategy.state
         for c in candidates {
-            try decide(
-                c, strategy: strategy, live: live, state: &state, resolution: resolution, books: books,
-                booksError: booksError)
+            try perSignal(strategy: strategy.id, signal: c.signal.orderID, log: c.log) {
+                try decide(
+                    c, strategy: strategy, live: live, state: &state, resolution: resolution, books: books,
+                    booksError: booksError)
+            }
         }
     }
 
@@ -168,32 +179,16 @@ public final class ExecuteJob {
 
     func resolveTokens(_ signals: [BuySignal], log: Logger) throws -> [String: Resolved] {
         let t = ContinuousClock.now
-        var out: [String: Resolved] = [:]
-        var pending: [BuySignal] = []
-        for s in signals {
-            if let id = s.tokenID {
-                out[s.orderID] = .success(ResolvedToken(tokenID: id, title: nil, slug: nil))
-            } else {
-                pending.append(s)
-            }
-        }
-        if pending.isEmpty { return out }
-        let cached = try store.cachedTokens(conditionIDs: Array(Set(pending.map(\.conditionID))).sorted())
-        var stillPending: [BuySignal] = []
-        for s in pending {
-            let tokens = cached.filter { $0.conditionID == s.conditionID }
-                .map { TokenResolution.MarketToken(tokenID: $0.tokenID, outcome: $0.label) }
-            if case .success(let tok) = TokenResolution.resolve(label: s.tokenLabel, in: tokens) {
-                out[s.orderID] = .success(ResolvedToken(tokenID: tok.tokenID, title: nil, slug: nil))
-            } else {
-                stillPending.append(s)
-            }
-        }
+        // One market read per condition per run, on every path (shadow included): its state decides
+        // whether it can be traded at all, and its tokens are the only ones trusted. FT's token id is
+        // used only when the market says it is the label's token (issue 9 §2: a row naming market A
+        // with B's token, or Yes with the No token, must not buy B or No).
         var markets: [String: Result<VenueMarket?, VenueError>] = [:]
-        for cid in Set(stillPending.map(\.conditionID)).sorted() {
+        for cid in Set(signals.map(\.conditionID)).sorted() {
             do { markets[cid] = .success(try venue.market(conditionID: cid)) } catch { markets[cid] = .failure(error) }
         }
-        for s in stillPending {
+        var out: [String: Resolved] = [:]
+        for s in signals {
             switch markets[s.conditionID] {
             case .failure(let e)?: out[s.orderID] = .failure(.deferred(e))
             case .success(nil)?, nil:
@@ -205,17 +200,26 @@ public final class ExecuteJob {
                     continue
                 }
                 switch TokenResolution.resolve(label: s.tokenLabel, in: m.tokens) {
-                case .success(let tok):
-                    out[s.orderID] = .success(ResolvedToken(tokenID: tok.tokenID, title: m.title, slug: m.slug))
                 case .failure(let skip): out[s.orderID] = .failure(.skip(skip))
+                case .success(let tok):
+                    if let given = s.tokenID, given != tok.tokenID {
+                        out[s.orderID] = .failure(
+                            .skip(
+                                Skip(
+                                    .tokenMismatch,
+                                    "FT token \(TextEscaping.controls(String(given.prefix(80)))) is not the "
+                                        + "\(tok.outcome) token of \(s.conditionID) (the market's is \(tok.tokenID))")))
+                        continue
+                    }
+                    out[s.orderID] = .success(ResolvedToken(tokenID: tok.tokenID, title: m.title, slug: m.slug))
                 }
             }
         }
         log.info(
             "tokens resolved",
             metadata: [
-                "stage": "resolve", "signals": "\(signals.count)", "from_venue": "\(stillPending.count)",
-                "markets": "\(markets.count)", "elapsed_ms": ms(since: t),
+                "stage": "resolve", "signals": "\(signals.count)", "markets": "\(markets.count)",
+                "elapsed_ms": ms(since: t),
             ])
         return out
     }
@@ -390,8 +394,19 @@ public final class ExecuteJob {
                     tickSize: book.tickSize, limitPrice: protected.limitPrice, amount: amount, orderType: orderType))
         } catch {
             // Nothing was posted, nothing locked: the signal stays new for the next run.
-            if error.kind == .configuration { summary.configurationErrors += 1 } else { summary.deferred += 1 }
-            log.error("cannot sign", metadata: ["stage": "sign", "error": "\(error)"])
+            if error.kind == .configuration {
+                summary.configurationErrors += 1
+                // Said once per wallet (the summary names it), not once per signal.
+                if summary.walletErrors[strategy.wallet] == nil {
+                    summary.walletErrors[strategy.wallet] = error.message
+                    log.error(
+                        "wallet cannot sign: its signals stay undecided",
+                        metadata: ["stage": "sign", "wallet": .string(strategy.wallet), "error": "\(error)"])
+                }
+            } else {
+                summary.deferred += 1
+                log.error("cannot sign", metadata: ["stage": "sign", "error": "\(error)"])
+            }
             return
         }
         row.orderHash = signed.orderHash
@@ -459,6 +474,24 @@ public final class ExecuteJob {
                 "execution_latency_ms": "\(latencyMs(signal))", "elapsed_ms": ms(since: started),
                 "error": "\(booking.fields.error ?? "")",
             ])
+    }
+
+    /// One signal's work. The database refusing its row (a constraint, a value it cannot store) or
+    /// the ledger refusing its change stops that signal only: it is reported with the strategy and
+    /// the signal it concerns, and the run goes on. A lost connection stops the run (exit 69).
+    func perSignal(strategy: String, signal: String, log: Logger, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as DatabaseError where e.kind == .query || e.kind == .decoding {
+            report(strategy: strategy, signal: signal, log: log, "database refused it: \(e.message)")
+        } catch let e as LedgerError {
+            report(strategy: strategy, signal: signal, log: log, "ledger refused it: \(e)")
+        }
+    }
+
+    func report(strategy: String, signal: String, log: Logger, _ message: String) {
+        summary.errors.append("strategy \(strategy) signal \(signal): \(message)")
+        log.error("signal not decided", metadata: ["stage": "decide", "error": .string(message)])
     }
 
     func skipRow(_ row: inout ExecuteDecisionRow, _ skip: Skip, log: Logger, stage: String) throws {

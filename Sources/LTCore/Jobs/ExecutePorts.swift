@@ -37,18 +37,6 @@ public struct ExecuteStrategy: Sendable, Hashable {
     }
 }
 
-/// A token already seen in `lt_orders` (the database is the token cache, design §4).
-public struct CachedToken: Sendable, Hashable {
-    public var conditionID: String
-    public var label: String
-    public var tokenID: String
-    public init(conditionID: String, label: String, tokenID: String) {
-        self.conditionID = conditionID
-        self.label = label
-        self.tokenID = tokenID
-    }
-}
-
 /// Everything an `lt_orders` row of an execute decision carries. Fields unknown at the stage of the
 /// decision stay nil.
 public struct ExecuteDecisionRow: Sendable {
@@ -116,9 +104,23 @@ extension ExecuteDecisionRow {
     }
 }
 
+/// A strategy whose row cannot be used as it is: a column that does not decode (a value beyond
+/// `Fixed6`'s range, malformed `multiplier_tiers`) or a rule of `StrategyConfigValidation` broken.
+public struct MisconfiguredStrategy: Sendable, Hashable, Codable {
+    public var strategyID: String
+    public var reason: String
+
+    public init(strategyID: String, reason: String) {
+        self.strategyID = strategyID
+        self.reason = reason
+    }
+}
+
 /// The SQL side of `execute` besides the ledger (LTPostgres' `ExecuteStore`).
 public protocol ExecuteStoring: AnyObject {
-    func activeStrategies() throws -> [ExecuteStrategy]
+    /// Active strategies whose configuration decodes and passes `StrategyConfigValidation`, and the
+    /// ones that do not, each with its reason (reported by id and skipped; the others run).
+    func activeStrategies() throws -> (strategies: [ExecuteStrategy], misconfigured: [MisconfiguredStrategy])
     /// INTENT rows of these strategies left by runs that are provably dead (their liveness lock is
     /// free, design §4) → UNKNOWN: their post may have happened, so they are reconciled by order
     /// hash and never re-signed or re-posted. A live run's rows are never touched. Returns how many.
@@ -129,5 +131,4 @@ public protocol ExecuteStoring: AnyObject {
     /// FT rows of the strategy's wallet with `order_time >= since` and no decided `lt_orders` row
     /// (none, or a NOT_PLACED one to decide again), oldest first.
     func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow]
-    func cachedTokens(conditionIDs: [String]) throws -> [CachedToken]
 }

@@ -30,6 +30,12 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
     public var abandonedIntents = 0
     /// Signals left undecided because a wallet could not be used (missing, unreadable key: exit 78).
     public var configurationErrors = 0
+    /// Wallets that could not sign, with the reason (said once per wallet, not once per signal).
+    public var walletErrors: [String: String] = [:]
+    /// Strategies skipped because their configuration is unusable (exit 1).
+    public var misconfigured: [MisconfiguredStrategy] = []
+    /// Signals whose decision the database or the ledger refused (exit 1), with why.
+    public var errors: [String] = []
 
     public init() {}
 
@@ -54,7 +60,18 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
         if answersNotBooked > 0 {
             lines.append("  answers not booked (row changed by another run) \(answersNotBooked)")
         }
-        if configurationErrors > 0 { lines.append("  not signed (wallet configuration) \(configurationErrors)") }
+        if configurationErrors > 0 {
+            lines.append("  not signed (wallet configuration) \(configurationErrors)")
+            for (wallet, reason) in walletErrors.sorted(by: { $0.key < $1.key }) {
+                lines.append("    wallet \(TextEscaping.controls(wallet)): \(TextEscaping.controls(reason))")
+            }
+        }
+        for m in misconfigured {
+            lines.append(
+                "  MISCONFIGURED strategy \(TextEscaping.controls(m.strategyID)) skipped: "
+                    + TextEscaping.controls(m.reason))
+        }
+        for e in errors { lines.append("  ERROR \(TextEscaping.controls(e))") }
         return lines.joined(separator: "\n")
     }
 
@@ -62,6 +79,7 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
         case strategies, signalsSeen, placed, filled, submitted, unfilled, rejected, failed, unknown, notPlaced
         case unverifiedAnswers, answersNotBooked, shadowFilled
         case skipped, skippedByReason, alreadyDecided, deferred, abandonedIntents, configurationErrors
+        case walletErrors, misconfigured, errors
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -86,12 +104,15 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
         try c.encode(deferred, forKey: .deferred)
         try c.encode(abandonedIntents, forKey: .abandonedIntents)
         try c.encode(configurationErrors, forKey: .configurationErrors)
+        try c.encode(walletErrors, forKey: .walletErrors)
+        try c.encode(misconfigured, forKey: .misconfigured)
+        try c.encode(errors, forKey: .errors)
     }
 }
 
 extension ExecuteSummary: JobSummary {
     /// Orders whose post failed, provably did not reach the venue, or whose outcome is unproven
     /// (exit 1).
-    public var failedCount: Int { failed + unknown + notPlaced }
+    public var failedCount: Int { failed + unknown + notPlaced + misconfigured.count + errors.count }
     public var textLines: [String] { text.split(separator: "\n").map(String.init) }
 }

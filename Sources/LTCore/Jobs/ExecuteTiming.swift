@@ -52,7 +52,7 @@ public final class TimedExecuteStore: ExecuteStoring {
         self.timings = timings
     }
 
-    public func activeStrategies() throws -> [ExecuteStrategy] {
+    public func activeStrategies() throws -> (strategies: [ExecuteStrategy], misconfigured: [MisconfiguredStrategy]) {
         try timings.measure(.database) { try base.activeStrategies() }
     }
 
@@ -66,10 +66,6 @@ public final class TimedExecuteStore: ExecuteStoring {
 
     public func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow] {
         try timings.measure(.database) { try base.newSignals(strategy: strategy, since: since, limit: limit) }
-    }
-
-    public func cachedTokens(conditionIDs: [String]) throws -> [CachedToken] {
-        try timings.measure(.database) { try base.cachedTokens(conditionIDs: conditionIDs) }
     }
 }
 

@@ -35,18 +35,21 @@ public enum StatusReport {
         public var strategies: [StrategyStatus]
         /// Broken invariants, one sentence each.
         public var issues: [String]
+        /// Strategies whose row is unusable (execute skips them), with why.
+        public var misconfigured: [MisconfiguredStrategy] = []
 
-        public var failedCount: Int { issues.count }
+        public var failedCount: Int { issues.count + misconfigured.count }
 
         public var textLines: [String] {
-            if strategies.isEmpty { return ["no strategies (day \(day) UTC)"] }
+            let esc = TextEscaping.controls
+            let broken = misconfigured.map { "MISCONFIGURED \(esc($0.strategyID)): \(esc($0.reason))" }
+            if strategies.isEmpty { return ["no strategies (day \(day) UTC)"] + broken }
             let header = [
                 "STRATEGY", "MODE", "STATE", "AVAILABLE", "LOCKED", "COOLDOWN", "PNL", "RISK", "OPEN", "TODAY",
                 "LAST ACTIVITY",
             ]
             // Ids, reasons and statuses are database text anyone with write access chose: escaped, so
             // a newline cannot break the table and an ESC sequence cannot reach the terminal.
-            let esc = TextEscaping.controls
             let rows = strategies.map { s -> [String] in
                 var risk = "spent \(s.dailySpentUSD.formatted(places: 2)) loss \(s.dailyLossUSD.formatted(places: 2))"
                 if s.circuitBreakerActive { risk = "BREAKER \(esc(s.circuitBreakerReason ?? "?")); " + risk }
@@ -62,10 +65,11 @@ public enum StatusReport {
             }
             var lines = Self.table([header] + rows)
             lines.append("day \(day) UTC; amounts in USD")
-            if issues.isEmpty {
+            if issues.isEmpty && broken.isEmpty {
                 lines.append("invariants: ok")
             } else {
                 lines += issues.map { "INVARIANT BROKEN: \(esc($0))" }
+                lines += broken
             }
             return lines
         }
@@ -83,12 +87,19 @@ public enum StatusReport {
 
     public static func run(_ ctx: JobContext, store: any StatusStoring) throws -> Summary {
         let day = ctx.today
-        let rows = try store.strategies()
+        let (rows, unreadable) = try store.strategies()
+        var misconfigured = unreadable
         let byStrategy = try store.ordersByStatus(createdOn: day)
 
         var issues: [String] = []
         let strategies = rows.map { row -> StrategyStatus in
             let (s, open, queued, last) = (row.strategy, row.openPositions, row.cooldownQueued, row.lastActivity)
+            let problems = StrategyConfigValidation.check(s)
+            if !problems.isEmpty {
+                misconfigured.append(
+                    MisconfiguredStrategy(
+                        strategyID: s.strategyID, reason: problems.map(\.description).joined(separator: "; ")))
+            }
             if s.cooldownCapital != queued {
                 issues.append(
                     "\(s.strategyID): cooldown_capital \(s.cooldownCapital.exactText) != unreleased cooldown queue "
@@ -109,7 +120,7 @@ public enum StatusReport {
                 ordersToday: byStrategy[s.strategyID] ?? [:], lastActivity: last, cooldownQueued: queued)
         }
         for issue in issues { ctx.logger.error("invariant broken", metadata: ["detail": .string(issue)]) }
-        return Summary(day: day, strategies: strategies, issues: issues)
+        return Summary(day: day, strategies: strategies, issues: issues, misconfigured: misconfigured)
     }
 }
 
@@ -131,7 +142,8 @@ public struct StatusRow: Sendable {
 
 /// The reads of `lt status` (LTPostgres `StatusStore`).
 public protocol StatusStoring: AnyObject {
-    func strategies() throws -> [StatusRow]
+    /// Every strategy, and those whose row does not decode (with why).
+    func strategies() throws -> (rows: [StatusRow], misconfigured: [MisconfiguredStrategy])
     /// strategy id → status → rows created on `day` (UTC).
     func ordersByStatus(createdOn day: UTCDay) throws -> [String: [String: Int]]
 }

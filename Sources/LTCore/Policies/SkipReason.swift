@@ -53,6 +53,9 @@ public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
     // Market and token resolution.
     /// The venue does not know the market, or the market does not accept orders (closed).
     case marketUnavailable = "MARKET_UNAVAILABLE"
+    /// FT's token id is not the market's token for the row's outcome label (another market's token,
+    /// or the other outcome's): trusting it would buy the wrong thing.
+    case tokenMismatch = "TOKEN_MISMATCH"
 
     // Order book and venue rules.
     /// No asks at all.
