@@ -136,3 +136,76 @@ struct FoundationProcessTests {
         #expect(try venueID?.text("venue_order_id") == "0xfeed")
     }
 }
+
+/// Fees in the model (issue 8 item 7) against a paper exchange that charges the V2 taker fee on top
+/// of the signed amount (polymarket-protocol.md §5.7).
+@Suite("execute: the expected fee is locked with the order and counted in the cost basis")
+struct FeeProcessTests {
+    static func fx(_ s: String) -> Fixed6 { try! Fixed6(parsing: s) }
+
+    /// The default scenario with the test market charging r = 0.02, e = 1.
+    static func feeScenario() -> String {
+        ExecuteHarness.defaultScenario().replacingOccurrences(
+            of: #""neg_risk": false,"#, with: #""neg_risk": false, "fee_schedule": {"rate": "0.02", "exponent": 1},"#)
+    }
+
+    @Test("live: amount + expected fee locked; the fill keeps cost + fee as its cost basis; the wallet paid both")
+    func liveOrderLocksAndBooksTheFee() throws {
+        let h = try ExecuteHarness(scenario: Self.feeScenario())
+        try h.addStrategy("s1")
+        try h.addSignal("ft-1", price: "0.50", size: "15")
+        let r = try h.execute()
+        #expect(r.status == 0, "\(r.output)")
+        let row = try #require(
+            try h.db.queryFirst(
+                """
+                SELECT status, executed_usd, executed_shares, expected_fee_usd, cost_basis_remaining, settlement
+                  FROM lt_orders WHERE signal_key = 'ft-1'
+                """))
+        #expect(try row.decode("status", as: String.self) == "FILLED")
+        // $15 at 0.50 buys 30 shares; the fee is 30 × 0.02 × 0.5 × 0.5 = 0.15 on top.
+        #expect(try row.decode("executed_usd", as: Fixed6.self) == Self.fx("15"))
+        #expect(try row.decode("executed_shares", as: Fixed6.self) == Self.fx("30"))
+        #expect(try row.decode("expected_fee_usd", as: Fixed6.self) == Self.fx("0.15"))
+        #expect(try row.decode("cost_basis_remaining", as: Fixed6.self) == Self.fx("15.15"))
+        #expect(try row.decode("settlement", as: String.self) == "MATCHED")
+        let cash = try h.cash("s1")
+        #expect(cash.locked == Self.fx("15.15"))
+        #expect(cash.available == Self.fx("984.85"))
+        #expect(cash.dailySpent == Self.fx("15.15"))
+        #expect(cash.invariantHolds)
+        // The venue charged the same: the wallet paid amount + fee.
+        let state = try h.control(.get, "/_control/state")
+        #expect(state.contains(#""collateral":"9984.85""#), "\(state.prefix(600))")
+    }
+
+    @Test("shadow: the simulated fill pays the same simulated fee")
+    func shadowFillSimulatesTheFee() throws {
+        let h = try ExecuteHarness(scenario: Self.feeScenario())
+        try h.addStrategy("s1", mode: .shadow)
+        try h.addSignal("ft-1", price: "0.50", size: "15")
+        _ = try h.execute()
+        let row = try #require(
+            try h.db.queryFirst(
+                "SELECT status, fees_usd, cost_basis_remaining FROM lt_orders WHERE signal_key = 'ft-1'"))
+        #expect(try row.decode("status", as: String.self) == "FILLED")
+        #expect(try row.decode("fees_usd", as: Fixed6.self) == Self.fx("0.15"))
+        #expect(try row.decode("cost_basis_remaining", as: Fixed6.self) == Self.fx("15.15"))
+        #expect(try h.cash("s1").locked == Self.fx("15.15"))
+    }
+
+    @Test("the 99 % cash cap counts the fee: the amount shrinks so that amount + fee fits")
+    func cashCapCountsTheFee() throws {
+        let h = try ExecuteHarness(scenario: Self.feeScenario())
+        try h.addStrategy("s1", capital: "10")
+        try h.addSignal("ft-1", price: "0.50", size: "50")
+        let r = try h.execute()
+        #expect(r.status == 0, "\(r.output)")
+        let row = try #require(try h.orders()["ft-1"])
+        #expect(row.status == "FILLED", "\(row.error ?? "")")
+        let cash = try h.cash("s1")
+        #expect(cash.locked <= Self.fx("9.90"), "amount + fee within 99 % of 10")
+        #expect(cash.available >= Self.fx("0.10"))
+        #expect(cash.invariantHolds)
+    }
+}
