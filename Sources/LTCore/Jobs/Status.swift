@@ -28,6 +28,8 @@ public enum StatusReport {
         public var lastActivity: Date
         /// Sum of unreleased `lt_cooldown_queue` rows (should equal `cooldownCapital`).
         public var cooldownQueued: Fixed6
+        /// LT vs FT on settled and skipped BUY rows (issue 11): the gap and what explains it.
+        public var ftComparison = FTGap()
     }
 
     public struct Summary: JobSummary, Equatable {
@@ -61,6 +63,9 @@ public enum StatusReport {
                 ]
             }
             var lines = Self.table([header] + rows)
+            for s in strategies where s.ftComparison.comparedRows + s.ftComparison.ftUnresolvedRows > 0 {
+                lines.append(Self.ftLine(esc(s.strategyID), s.ftComparison))
+            }
             lines.append("day \(day) UTC; amounts in USD")
             if issues.isEmpty {
                 lines.append("invariants: ok")
@@ -68,6 +73,16 @@ public enum StatusReport {
                 lines += issues.map { "INVARIANT BROKEN: \(esc($0))" }
             }
             return lines
+        }
+
+        /// "s1 LT vs FT: lt 14.11 ft 15.00 gap -0.89 (-5.92 %) = fees -0.30 slippage -0.59 …".
+        static func ftLine(_ id: String, _ g: FTGap) -> String {
+            func f(_ v: Fixed6) -> String { v.formatted(places: 2) }
+            let pct = g.gapPct.map { " (\($0.formatted(places: 2)) %)" } ?? ""
+            return "\(id) LT vs FT: lt \(f(g.ltPnL)) ft \(f(g.ftPnL)) gap \(f(g.gap))\(pct) = fees \(f(g.fees)) "
+                + "slippage \(f(g.entrySlippage)) partial \(f(g.partialFill)) sizing \(f(g.sizing)) "
+                + "skipped \(f(g.skipped)) unexplained \(f(g.unexplained)); \(g.comparedRows) compared, "
+                + "\(g.ftUnresolvedRows) not resolved by FT"
         }
 
         /// Left-aligned columns separated by two spaces.
@@ -115,6 +130,7 @@ public enum StatusReport {
         }
         var byStrategy: [String: [String: Int]] = [:]
         for (id, status, n) in counts { byStrategy[id, default: [:]][status] = n }
+        let ftGaps = try ftComparison(db)
 
         var issues: [String] = []
         let strategies = rows.map { s, open, queued, last -> StrategyStatus in
@@ -135,9 +151,42 @@ public enum StatusReport {
                 dailyLossUSD: s.dailyLossUSD, consecutiveLosses: s.consecutiveLosses,
                 currentDrawdownPct: s.currentDrawdownPct, circuitBreakerActive: s.circuitBreakerActive,
                 circuitBreakerReason: s.circuitBreakerReason, lastResetDate: s.lastResetDate, openPositions: open,
-                ordersToday: byStrategy[s.strategyID] ?? [:], lastActivity: last, cooldownQueued: queued)
+                ordersToday: byStrategy[s.strategyID] ?? [:], lastActivity: last, cooldownQueued: queued,
+                ftComparison: ftGaps[s.strategyID] ?? FTGap())
         }
         for issue in issues { ctx.logger.error("invariant broken", metadata: ["detail": .string(issue)]) }
         return Summary(day: day, strategies: strategies, issues: issues)
+    }
+
+    /// LT vs FT per strategy: settled BUY rows with FT's P&L as recorded at settlement or, when FT
+    /// resolved later, as FT has it now; and skipped signals FT resolved. Reads history (an
+    /// operator command, not a cron job).
+    static func ftComparison(_ db: any Database) throws -> [String: FTGap] {
+        let rows = try db.query(
+            """
+            SELECT o.strategy_id, o.status, o.signal_price, o.signal_size_usd, o.requested_usd, o.executed_usd,
+                   o.executed_shares, o.fees_usd, o.payout_per_share, o.pnl,
+                   COALESCE(o.ft_pnl, CASE WHEN f.pnl IS NOT NULL AND upper(coalesce(f.outcome, 'OPEN')) <> 'OPEN'
+                                           THEN f.pnl::numeric(20,6) END) AS ft_pnl
+              FROM lt_orders o LEFT JOIN ft_orders f ON f.order_id = o.ft_order_id
+             WHERE o.side = 'BUY' AND (o.outcome IN ('WON', 'LOST') OR o.status = 'SKIPPED')
+            """
+        ) { r throws(RowDecodingError) in
+            (
+                try r.decode("strategy_id", as: String.self),
+                FTComparisonRow(
+                    skipped: try r.decode("status", as: OrderStatus.self) == .skipped,
+                    signalPrice: try r.decode("signal_price", as: Fixed6?.self),
+                    signalSizeUSD: try r.decode("signal_size_usd", as: Fixed6?.self),
+                    requestedUSD: try r.decode("requested_usd", as: Fixed6?.self),
+                    executedUSD: try r.decode("executed_usd"), executedShares: try r.decode("executed_shares"),
+                    feesUSD: try r.decode("fees_usd"),
+                    payoutPerShare: try r.decode("payout_per_share", as: Fixed6?.self),
+                    pnl: try r.decode("pnl", as: Fixed6?.self), ftPnL: try r.decode("ft_pnl", as: Fixed6?.self))
+            )
+        }
+        var out: [String: FTGap] = [:]
+        for (id, row) in rows { out[id, default: FTGap()] = out[id, default: FTGap()] + FTGap.of(row) }
+        return out
     }
 }
