@@ -274,7 +274,7 @@ public final class LedgerStore: Ledger {
 
     static let stateColumns: SQL = """
         available_cash, locked_capital, cooldown_capital, realized_pnl, initial_capital, daily_spent_usd,
-        daily_loss_usd, current_drawdown_pct, circuit_breaker_active, trading_state
+        daily_loss_usd, current_drawdown_pct, circuit_breaker_active, circuit_breaker_reason, trading_state
         """
 
     func freshState(_ id: String, position: PositionKey?) throws -> FreshState {
@@ -307,7 +307,8 @@ public final class LedgerStore: Ledger {
             availableCash: try r.decode("available_cash"), lockedCapital: try r.decode("locked_capital"),
             dailySpentUSD: try r.decode("daily_spent_usd"), dailyLossUSD: try r.decode("daily_loss_usd"),
             currentDrawdownPct: try r.decode("current_drawdown_pct"),
-            circuitBreakerActive: try r.decode("circuit_breaker_active"), tradingState: try r.decode("trading_state"))
+            circuitBreakerActive: try r.decode("circuit_breaker_active"), tradingState: try r.decode("trading_state"),
+            circuitBreakerReason: try r.decode("circuit_breaker_reason", as: String?.self))
     }
 
     /// What the strategy already holds or has pending in one outcome: pending orders at their
