@@ -96,6 +96,37 @@ demo_steps() {
 
     # Later jobs add their steps here (sync-order-status, check-exits, resolve, redeem).
 
+    step "the leader also buys No on the standard market (a new FT signal); lt execute copies it"
+    psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "INSERT INTO ft_orders (order_id, wallet_id, order_time, side,
+        condition_id, token_label, entry_price, size, trader_wallet, market_title, market_slug, outcome)
+        VALUES ('demo-ft-3', 'demo-leader', now(), 'BUY',
+        '0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1', 'No', 0.52, 20,
+        '0x1111111111111111111111111111111111111111', 'Will the demo market resolve YES?', 'demo-standard', 'OPEN')
+        ON CONFLICT (order_id) DO NOTHING"
+    LT_LIVE_TRADING=1 "$LT" execute
+
+    step "the paper exchange resolves both markets: standard → Yes, neg-risk → No (control API)"
+    curl -s -X POST "$LT_CLOB_URL/_control/resolve" -H 'Content-Type: application/json' \
+        -d '{"winner_token_id": "71321045679252212594626385532706912750332728571942532289631379312455583992563"}'
+    curl -s -X POST "$LT_CLOB_URL/_control/resolve" -H 'Content-Type: application/json' \
+        -d '{"winner_token_id": "52114319501245915516055106046884209969926127482827954674443846427813813222427"}'
+    echo
+
+    step "FT settles its paper orders (what the FT system writes): demo-ft-1 won 40, demo-ft-2 and -3 lost"
+    psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "UPDATE ft_orders SET outcome = 'WON', pnl = 40
+        WHERE order_id = 'demo-ft-1'; UPDATE ft_orders SET outcome = 'LOST', pnl = -size
+        WHERE order_id IN ('demo-ft-2', 'demo-ft-3')"
+
+    step "lt resolve   (payouts from the paper chain's payoutDenominator/payoutNumerators; live fills wait for sync)"
+    "$LT" resolve
+
+    step "lt resolve again (idempotent: nothing left to settle)"
+    "$LT" resolve
+
+    step "lt_orders: settled positions, our P&L beside FT's"
+    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, outcome, winning_label, payout_per_share,
+        pnl, ft_pnl, redemption_status FROM lt_orders WHERE outcome IN ('WON', 'LOST') ORDER BY strategy_id, ft_order_id"
+
     step "lt status"
     "$LT" status
 }

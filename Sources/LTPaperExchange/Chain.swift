@@ -219,12 +219,12 @@ extension ExchangeState {
             return Self.hexWord(BigUInt(max(0, wallets[holder]?.tokens[token]?.micros ?? 0)))
         case Selector.payoutDenominator:
             let cid = try args.hex32(0)
-            return Self.hexWord(market(cid)?.winnerTokenID != nil ? 1 : 0)
+            return Self.hexWord(BigUInt(market(cid)?.chainPayout?.reduce(0, +) ?? 0))
         case Selector.payoutNumerators:
             let cid = try args.hex32(0)
             let index = try args.int(32)
-            guard let m = market(cid), let w = m.winnerTokenID, index < m.outcomes.count else { return Self.hexWord(0) }
-            return Self.hexWord(m.outcomes[index].tokenID == w ? 1 : 0)
+            guard let v = market(cid)?.chainPayout, index < v.count else { return Self.hexWord(0) }
+            return Self.hexWord(BigUInt(v[index]))
         case Selector.outcomeSlotCount:
             return Self.hexWord(BigUInt(market(try args.hex32(0))?.outcomes.count ?? 0))
         case Selector.isApprovedForAll:
@@ -337,7 +337,8 @@ extension ExchangeState {
     /// Burns the holder's positions in the condition and pays the winning ones 1:1 in collateral.
     /// `amounts[i]` nil = leave outcome i alone, `.max` = all of it.
     mutating func redeem(holder: String, market m: PaperMarket, amounts: [Fixed6?]) throws(Revert) -> Fixed6 {
-        guard let winner = m.winnerTokenID else { throw Revert(reason: "result for condition not received yet") }
+        guard let vector = m.chainPayout else { throw Revert(reason: "result for condition not received yet") }
+        let denominator = Int64(vector.reduce(0, +))
         var w =
             wallets[holder]
             ?? PaperWallet(
@@ -351,7 +352,8 @@ extension ExchangeState {
             guard burn <= held else { throw Revert(reason: "insufficient balance") }
             w.tokens[o.tokenID] = held - burn
             costs[holder]?[o.tokenID] = .zero
-            if o.tokenID == winner { payout += burn }
+            // The CTF's integer arithmetic: base units × numerator / denominator, rounded down.
+            payout += Fixed6(micros: burn.micros * Int64(vector[i]) / denominator)
         }
         w.collateral += payout
         if wallets[holder] == nil { walletIDs.append(holder) }

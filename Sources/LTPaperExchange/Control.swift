@@ -138,16 +138,35 @@ extension ExchangeState {
         if leaderDisplay[k] == nil { leaderDisplay[k] = address }
     }
 
+    /// `{"winner_token_id"}` (winner-takes-all) or `{"condition_id", "payout_numerators": [1, 1]}`
+    /// (a payout vector, e.g. 50/50); `"payout_reported": false` closes the market and shows its
+    /// winners on the CLOB while the chain still answers `payoutDenominator` 0 — a later resolve
+    /// without it reports the payout.
     mutating func resolve(_ f: Fields) throws(PaperInputError) {
-        let winner = try f.string("winner_token_id")
-        guard let key = tokenMarket[winner], var m = markets[key] else {
-            throw PaperInputError("unknown winner_token_id \(winner)")
+        let winner = try f.optString("winner_token_id")
+        let key: String
+        if let winner {
+            guard let k = tokenMarket[winner], markets[k] != nil else {
+                throw PaperInputError("unknown winner_token_id \(winner)")
+            }
+            if let cid = try f.optString("condition_id"), addressKey(cid) != k {
+                throw PaperInputError("winner_token_id does not belong to condition \(cid)")
+            }
+            key = k
+        } else {
+            let cid = try f.string("condition_id")
+            guard markets[addressKey(cid)] != nil else { throw PaperInputError("unknown condition_id \(cid)") }
+            key = addressKey(cid)
         }
-        if let cid = try f.optString("condition_id"), addressKey(cid) != key {
-            throw PaperInputError("winner_token_id does not belong to condition \(cid)")
+        guard var m = markets[key] else { throw PaperInputError("unknown market") }
+        let vector = try PaperScenario.parsePayoutNumerators(f, outcomes: m.outcomes.count)
+        guard winner != nil || vector != nil else {
+            throw PaperInputError("resolve needs winner_token_id or payout_numerators")
         }
         m.closed = true
-        m.winnerTokenID = winner
+        if let winner { m.winnerTokenID = winner }
+        if let vector { m.payoutNumerators = vector }
+        m.payoutPending = !(try f.optBool("payout_reported") ?? true)
         markets[key] = m
         for id in orderIDs where orders[id]?.conditionID == m.conditionID && orders[id]?.status == "LIVE" {
             orders[id]?.status = "CANCELED_MARKET_RESOLVED"
@@ -227,6 +246,7 @@ extension ExchangeState {
             .object([
                 ("condition_id", .string(m.conditionID)), ("closed", .bool(m.closed)),
                 ("winner_token_id", m.winnerTokenID.map { .string($0) } ?? .null),
+                ("payout_numerators", m.chainPayout.map { v in .array(v.map { .int(Int64($0)) }) } ?? .null),
             ])
         }
         let ls: [JSON] = leaders.keys.sorted().map { k in

@@ -355,7 +355,7 @@ extension ExchangeState {
         let cids = Set((req.queryList(v2 ? "condition_id" : "market")).map(addressKey))
         if !cids.isEmpty { rows = rows.filter { cids.contains(addressKey($0.market.conditionID)) } }
         if let t = req.query("sizeThreshold").flatMap({ Fixed6($0) }) { rows = rows.filter { $0.size >= t } }
-        if let r = req.query("redeemable") { rows = rows.filter { ($0.market.winnerTokenID != nil) == (r == "true") } }
+        if let r = req.query("redeemable") { rows = rows.filter { ($0.market.chainPayout != nil) == (r == "true") } }
         if v2, let status = req.query("status")?.uppercased() {
             rows = rows.filter { positionStatus($0) == status }
         }

@@ -22,6 +22,38 @@ public struct PaperMarket: Sendable {
     public var winnerTokenID: String?
     /// The V2 fee schedule served as `fd` (protocol §5.7); zero = no fee.
     public var fee: PaperFeeSchedule = .zero
+    /// The payout vector reported to the CTF, one numerator per outcome (denominator = their sum):
+    /// [1, 1] is a 50/50 market. nil with a winner: winner-takes-all.
+    public var payoutNumerators: [Int]? = nil
+    /// Closed and its winner shown on the CLOB, but the payout not reported on-chain yet
+    /// (`payoutDenominator` 0): what a market looks like between the venue's close and the report.
+    public var payoutPending: Bool = false
+}
+
+extension PaperMarket {
+    /// The payout vector as the chain reports it: nil until reported.
+    public var chainPayout: [Int]? {
+        if payoutPending { return nil }
+        if let v = payoutNumerators { return v }
+        guard let w = winnerTokenID else { return nil }
+        return outcomes.map { $0.tokenID == w ? 1 : 0 }
+    }
+
+    /// Resolved as far as the venue shows (CLOB `closed` with winners), paid out or not.
+    public var isResolved: Bool { winnerTokenID != nil || payoutNumerators != nil }
+
+    /// The CLOB's `tokens[].winner`: every outcome the vector pays (both sides of a 50/50).
+    public func isWinner(_ tokenID: String) -> Bool {
+        if let v = payoutNumerators, let i = outcomes.firstIndex(where: { $0.tokenID == tokenID }) { return v[i] > 0 }
+        return winnerTokenID == tokenID
+    }
+
+    /// What one share of `tokenID` pays once reported: numerator / denominator (nil before).
+    public func payoutPerShare(_ tokenID: String) -> Fixed6? {
+        guard let v = chainPayout, let i = outcomes.firstIndex(where: { $0.tokenID == tokenID }) else { return nil }
+        let den = v.reduce(0, +)
+        return den > 0 ? Fixed6(micros: Int64(v[i]) * Fixed6.scale / Int64(den)) : nil
+    }
 }
 
 /// A market's taker fee: per fill, `shares × rate × (p·(1−p))^exponent` in collateral, charged on
@@ -219,7 +251,22 @@ public struct PaperScenario: Sendable {
             endDate: try f.optString("end_date") ?? "2030-01-01T00:00:00Z",
             closed: try f.optBool("closed") ?? false,
             winnerTokenID: try f.optString("winner_token_id"),
-            fee: fee)
+            fee: fee,
+            payoutNumerators: try parsePayoutNumerators(f, outcomes: outcomes.count),
+            payoutPending: !(try f.optBool("payout_reported") ?? true))
+    }
+
+    /// `payout_numerators`: one non-negative integer per outcome, not all zero (nil when absent).
+    static func parsePayoutNumerators(_ f: Fields, outcomes: Int) throws(PaperInputError) -> [Int]? {
+        guard f.has("payout_numerators") else { return nil }
+        let v = try f.array("payout_numerators").map { $0.int64Value }
+        guard v.count == outcomes, v.allSatisfy({ ($0 ?? -1) >= 0 && ($0 ?? 0) < 1_000_000 }),
+            v.contains(where: { ($0 ?? 0) > 0 })
+        else {
+            throw PaperInputError(
+                "\(f.context): payout_numerators must hold one integer ≥ 0 per outcome (\(outcomes)), not all 0")
+        }
+        return v.map { Int($0 ?? 0) }
     }
 
     static func parseLevels(_ items: [JSON], _ context: String) throws(PaperInputError) -> [PaperLevel] {

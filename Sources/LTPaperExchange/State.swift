@@ -240,9 +240,8 @@ struct ExchangeState: Sendable {
     /// Current price of a token for the Data API: 1/0 once resolved, else the midpoint (or the
     /// last trade, or the single side present).
     func currentPrice(token: String) -> Fixed6 {
-        if let m = market(forToken: token), let w = m.winnerTokenID {
-            return w == token ? .one : .zero
-        }
+        if let m = market(forToken: token), let paid = m.payoutPerShare(token) { return paid }
+        if let m = market(forToken: token), let w = m.winnerTokenID { return w == token ? .one : .zero }
         guard let b = books[token] else { return .zero }
         if let bid = b.bids.first?.price, let ask = b.asks.first?.price {
             return Fixed6(micros: (bid.micros + ask.micros) / 2)

@@ -80,7 +80,7 @@ extension ExchangeState {
                         .object([
                             ("token_id", .string(o.tokenID)), ("outcome", .string(o.outcome)),
                             ("price", .number(currentPrice(token: o.tokenID).plainText)),
-                            ("winner", .bool(m.winnerTokenID == o.tokenID)),
+                            ("winner", .bool(m.isWinner(o.tokenID))),
                         ])
                     })
             ),
@@ -127,7 +127,7 @@ extension ExchangeState {
             ("negRiskRequestID", ""), ("orderMinSize", .number(m.minOrderSize.plainText)),
             ("orderPriceMinTickSize", .number(m.tickSize.plainText)), ("endDate", .string(m.endDate)),
             ("closedTime", m.closed ? .string(isoTime(nowMsForViews)) : .null),
-            ("umaResolutionStatus", .string(m.winnerTokenID != nil ? "resolved" : "")),
+            ("umaResolutionStatus", .string(m.isResolved ? "resolved" : "")),
             ("resolvedBy", ""), ("resolutionSource", ""), ("version", "v1"),
             ("outcomes", .string(JSON.array(m.outcomes.map { .string($0.outcome) }).text)),
             ("outcomePrices", .string(JSON.array(prices.map { .string($0) }).text)),
@@ -193,7 +193,7 @@ extension ExchangeState {
         let pnl = current - initial
         let pct = initial.isZero ? Fixed6.zero : (pnl.times(100)).divided(by: initial, rounding: .halfEven)
         let opposite = p.market.outcomes.count == 2 ? p.market.outcomes[1 - p.outcomeIndex] : nil
-        let redeemable = p.market.winnerTokenID != nil
+        let redeemable = p.market.chainPayout != nil
         return .object([
             ("proxyWallet", .string(p.holder)), ("asset", .string(p.tokenID)),
             ("conditionId", .string(p.market.conditionID)), ("size", .number(p.size.plainText)),
@@ -237,7 +237,7 @@ extension ExchangeState {
 
     /// OPEN, REDEEMABLE (resolved, this outcome won) or REDEEMABLE_LOST (resolved, it lost).
     func positionStatus(_ p: PositionRow) -> String {
-        guard let w = p.market.winnerTokenID else { return "OPEN" }
-        return w == p.tokenID ? "REDEEMABLE" : "REDEEMABLE_LOST"
+        guard p.market.chainPayout != nil else { return "OPEN" }
+        return (p.market.payoutPerShare(p.tokenID) ?? .zero).isPositive ? "REDEEMABLE" : "REDEEMABLE_LOST"
     }
 }

@@ -12,7 +12,7 @@ public final class ExecuteStore: ExecuteStoring {
         strategy_id, ft_wallet_id, wallet, mode, trading_state, sizing_mode, size_multiplier, fixed_size_usd,
         percent_of_cash, multiplier_tiers::text AS multiplier_tiers, min_order_usd, max_signal_age_seconds,
         max_slippage_bps, fak_threshold_usd, available_cash, locked_capital, daily_spent_usd, daily_loss_usd,
-        current_drawdown_pct, circuit_breaker_active, max_position_size_usd, max_total_exposure_usd,
+        current_drawdown_pct, circuit_breaker_active, circuit_breaker_reason, max_position_size_usd, max_total_exposure_usd,
         daily_budget_usd, max_daily_loss_usd, circuit_breaker_loss_pct
         """
 

@@ -157,13 +157,24 @@ public final class LedgerStore: Ledger {
         guard
             let current = try db.queryFirst(
                 """
-                SELECT status, run_id FROM lt_orders WHERE lt_order_id = \(id) AND strategy_id = \(entry.strategyID)
+                SELECT status, run_id, outcome, shares_remaining, cost_basis_remaining
+                  FROM lt_orders WHERE lt_order_id = \(id) AND strategy_id = \(entry.strategyID)
                    FOR UPDATE
                 """)
         else { throw LedgerError.orderNotFound(id) }
         let from = try current.decodeOrThrow("status", as: OrderStatus.self)
         let run = try current.text("run_id")
         if let onlyRun, run != onlyRun { throw LedgerError.notThisRun(ltOrderID: id, runID: run) }
+        if let expected = entry.expectedPosition {
+            // Read what you decide on under the lock (design §4): a settlement computed from a row
+            // that an exit or another run changed since must not be booked.
+            let outcome = try current.text("outcome")
+            let shares = try current.decodeOrThrow("shares_remaining", as: Fixed6.self)
+            let cost = try current.decodeOrThrow("cost_basis_remaining", as: Fixed6.self)
+            guard outcome == PositionOutcome.open.rawValue, shares == expected.sharesRemaining,
+                cost == expected.costBasisRemaining
+            else { throw LedgerError.positionChanged(ltOrderID: id) }
+        }
         guard OrderTransitions.allows(from: from, to: to) else {
             throw LedgerError.transitionRefused(ltOrderID: id, from: from, to: to)
         }
@@ -192,10 +203,17 @@ public final class LedgerStore: Ledger {
                    submitted_at = COALESCE(\(f.submittedAt), submitted_at),
                    filled_at = COALESCE(\(f.filledAt), filled_at),
                    attempts = attempts + \(f.countAttempt ? 1 : 0),
+                   winning_label = COALESCE(\(f.winningLabel), winning_label),
+                   pnl = COALESCE(\(f.pnl), pnl),
+                   ft_pnl = COALESCE(\(f.ftPnL), ft_pnl),
+                   payout_per_share = COALESCE(\(f.payoutPerShare), payout_per_share),
+                   redemption_status = COALESCE(\(f.redemptionStatus?.rawValue), redemption_status),
+                   resolved_at = COALESCE(\(f.resolvedAt), resolved_at),
                    updated_at = \(entry.at)
              WHERE lt_order_id = \(id)
             """)
         let state = try writeStrategy(entry.strategyID, events: entry.events, at: entry.at, fresh: fresh)
+        if let riskUpdate = entry.riskUpdate { try updateRisk(entry.strategyID, riskUpdate) }
         try queueCooldown(entry, ltOrderID: id)
         return .applied(ltOrderID: id, state: state)
     }
@@ -241,6 +259,43 @@ public final class LedgerStore: Ledger {
         return try Self.decodeState(r, strategyID: id, positionUSD: fresh?.positionUSD ?? .zero)
     }
 
+    /// Reads the risk state after the entry's cash moved (same transaction, same lock), lets the
+    /// entry compute the new one (a pure LTCore rule) and writes it.
+    func updateRisk(_ id: String, _ change: (RiskSnapshot) -> RiskSnapshot) throws {
+        guard
+            let r = try db.queryFirst(
+                """
+                SELECT initial_capital + realized_pnl AS equity, max_daily_loss_usd, circuit_breaker_loss_pct,
+                       daily_loss_usd, consecutive_losses, peak_equity, current_drawdown_pct,
+                       circuit_breaker_active, circuit_breaker_reason
+                  FROM lt_strategies WHERE strategy_id = \(id)
+                """)
+        else { throw LedgerError.strategyNotFound(id) }
+        let before: RiskSnapshot
+        do {
+            before = RiskSnapshot(
+                equity: try r.decode("equity"), maxDailyLossUSD: try r.decode("max_daily_loss_usd", as: Fixed6?.self),
+                circuitBreakerLossPct: try r.decode("circuit_breaker_loss_pct", as: Fixed6?.self),
+                dailyLossUSD: try r.decode("daily_loss_usd"), consecutiveLosses: try r.decode("consecutive_losses"),
+                peakEquity: try r.decode("peak_equity"), currentDrawdownPct: try r.decode("current_drawdown_pct"),
+                circuitBreakerActive: try r.decode("circuit_breaker_active"),
+                circuitBreakerReason: try r.decode("circuit_breaker_reason", as: String?.self))
+        } catch {
+            throw DatabaseError(.decoding, "lt_strategies \(id): \(error)")
+        }
+        let after = change(before)
+        guard after != before else { return }
+        try db.execute(
+            """
+            UPDATE lt_strategies
+               SET daily_loss_usd = \(after.dailyLossUSD), consecutive_losses = \(after.consecutiveLosses),
+                   peak_equity = \(after.peakEquity), current_drawdown_pct = \(after.currentDrawdownPct),
+                   circuit_breaker_active = \(after.circuitBreakerActive),
+                   circuit_breaker_reason = \(after.circuitBreakerReason)
+             WHERE strategy_id = \(id)
+            """)
+    }
+
     func queueCooldown(_ entry: LedgerEntry, ltOrderID: Int64) throws {
         for e in entry.events {
             guard let amount = e.cooldownAmount, amount.isPositive else { continue }
@@ -257,7 +312,7 @@ public final class LedgerStore: Ledger {
 
     static let stateColumns: SQL = """
         available_cash, locked_capital, cooldown_capital, realized_pnl, initial_capital, daily_spent_usd,
-        daily_loss_usd, current_drawdown_pct, circuit_breaker_active, trading_state
+        daily_loss_usd, current_drawdown_pct, circuit_breaker_active, circuit_breaker_reason, trading_state
         """
 
     func freshState(_ id: String, position: PositionKey?) throws -> FreshState {
@@ -290,7 +345,8 @@ public final class LedgerStore: Ledger {
             availableCash: try r.decode("available_cash"), lockedCapital: try r.decode("locked_capital"),
             dailySpentUSD: try r.decode("daily_spent_usd"), dailyLossUSD: try r.decode("daily_loss_usd"),
             currentDrawdownPct: try r.decode("current_drawdown_pct"),
-            circuitBreakerActive: try r.decode("circuit_breaker_active"), tradingState: try r.decode("trading_state"))
+            circuitBreakerActive: try r.decode("circuit_breaker_active"), tradingState: try r.decode("trading_state"),
+            circuitBreakerReason: try r.decode("circuit_breaker_reason", as: String?.self))
     }
 
     /// What the strategy already holds or has pending in one outcome: pending orders at their

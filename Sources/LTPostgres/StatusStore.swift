@@ -69,4 +69,36 @@ public final class StatusStore: StatusStoring {
         for (id, status, n) in counts { byStrategy[id, default: [:]][status] = n }
         return byStrategy
     }
+
+    /// LT vs FT per strategy: settled BUY rows with FT's P&L as recorded at settlement or, when FT
+    /// resolved later, as FT has it now; and skipped signals FT resolved. Reads history (an
+    /// operator command, not a cron job).
+    public func ftComparison() throws -> [String: FTGap] {
+        let rows = try db.query(
+            """
+            SELECT o.strategy_id, o.status, o.signal_price, o.signal_size_usd, o.requested_usd, o.executed_usd,
+                   o.executed_shares, o.fees_usd, o.payout_per_share, o.pnl,
+                   COALESCE(o.ft_pnl, CASE WHEN f.pnl IS NOT NULL AND upper(coalesce(f.outcome, 'OPEN')) <> 'OPEN'
+                                           THEN f.pnl::numeric(20,6) END) AS ft_pnl
+              FROM lt_orders o LEFT JOIN ft_orders f ON f.order_id = o.ft_order_id
+             WHERE o.side = 'BUY' AND (o.outcome IN ('WON', 'LOST') OR o.status = 'SKIPPED')
+            """
+        ) { r throws(RowDecodingError) in
+            (
+                try r.decode("strategy_id", as: String.self),
+                FTComparisonRow(
+                    skipped: try r.decode("status", as: OrderStatus.self) == .skipped,
+                    signalPrice: try r.decode("signal_price", as: Fixed6?.self),
+                    signalSizeUSD: try r.decode("signal_size_usd", as: Fixed6?.self),
+                    requestedUSD: try r.decode("requested_usd", as: Fixed6?.self),
+                    executedUSD: try r.decode("executed_usd"), executedShares: try r.decode("executed_shares"),
+                    feesUSD: try r.decode("fees_usd"),
+                    payoutPerShare: try r.decode("payout_per_share", as: Fixed6?.self),
+                    pnl: try r.decode("pnl", as: Fixed6?.self), ftPnL: try r.decode("ft_pnl", as: Fixed6?.self))
+            )
+        }
+        var out: [String: FTGap] = [:]
+        for (id, row) in rows { out[id, default: FTGap()] = out[id, default: FTGap()] + FTGap.of(row) }
+        return out
+    }
 }

@@ -14,7 +14,8 @@ struct LT: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Migrate.self, DailyResetCommand.self, StatusCommand.self, ExecuteCommand.self, StrategyCommand.self,
+            Migrate.self, DailyResetCommand.self, StatusCommand.self, ExecuteCommand.self, ResolveCommand.self,
+            StrategyCommand.self,
         ])
 }
 

@@ -28,6 +28,8 @@ public enum StatusReport {
         public var lastActivity: Date
         /// Sum of unreleased `lt_cooldown_queue` rows (should equal `cooldownCapital`).
         public var cooldownQueued: Fixed6
+        /// LT vs FT on settled and skipped BUY rows (issue 11): the gap and what explains it.
+        public var ftComparison = FTGap()
     }
 
     public struct Summary: JobSummary, Equatable {
@@ -64,6 +66,9 @@ public enum StatusReport {
                 ]
             }
             var lines = Self.table([header] + rows)
+            for s in strategies where s.ftComparison.comparedRows + s.ftComparison.ftUnresolvedRows > 0 {
+                lines.append(Self.ftLine(esc(s.strategyID), s.ftComparison))
+            }
             lines.append("day \(day) UTC; amounts in USD")
             if issues.isEmpty && broken.isEmpty {
                 lines.append("invariants: ok")
@@ -72,6 +77,16 @@ public enum StatusReport {
                 lines += broken
             }
             return lines
+        }
+
+        /// "s1 LT vs FT: lt 14.11 ft 15.00 gap -0.89 (-5.92 %) = fees -0.30 slippage -0.59 …".
+        static func ftLine(_ id: String, _ g: FTGap) -> String {
+            func f(_ v: Fixed6) -> String { v.formatted(places: 2) }
+            let pct = g.gapPct.map { " (\($0.formatted(places: 2)) %)" } ?? ""
+            return "\(id) LT vs FT: lt \(f(g.ltPnL)) ft \(f(g.ftPnL)) gap \(f(g.gap))\(pct) = fees \(f(g.fees)) "
+                + "slippage \(f(g.entrySlippage)) partial \(f(g.partialFill)) sizing \(f(g.sizing)) "
+                + "skipped \(f(g.skipped)) unexplained \(f(g.unexplained)); \(g.comparedRows) compared, "
+                + "\(g.ftUnresolvedRows) not resolved by FT"
         }
 
         /// Left-aligned columns separated by two spaces.
@@ -90,6 +105,7 @@ public enum StatusReport {
         let (rows, unreadable) = try store.strategies()
         var misconfigured = unreadable
         let byStrategy = try store.ordersByStatus(createdOn: day)
+        let ftGaps = try store.ftComparison()
 
         var issues: [String] = []
         let strategies = rows.map { row -> StrategyStatus in
@@ -117,7 +133,8 @@ public enum StatusReport {
                 dailyLossUSD: s.dailyLossUSD, consecutiveLosses: s.consecutiveLosses,
                 currentDrawdownPct: s.currentDrawdownPct, circuitBreakerActive: s.circuitBreakerActive,
                 circuitBreakerReason: s.circuitBreakerReason, lastResetDate: s.lastResetDate, openPositions: open,
-                ordersToday: byStrategy[s.strategyID] ?? [:], lastActivity: last, cooldownQueued: queued)
+                ordersToday: byStrategy[s.strategyID] ?? [:], lastActivity: last, cooldownQueued: queued,
+                ftComparison: ftGaps[s.strategyID] ?? FTGap())
         }
         for issue in issues { ctx.logger.error("invariant broken", metadata: ["detail": .string(issue)]) }
         return Summary(day: day, strategies: strategies, issues: issues, misconfigured: misconfigured)
@@ -146,4 +163,6 @@ public protocol StatusStoring: AnyObject {
     func strategies() throws -> (rows: [StatusRow], misconfigured: [MisconfiguredStrategy])
     /// strategy id → status → rows created on `day` (UTC).
     func ordersByStatus(createdOn day: UTCDay) throws -> [String: [String: Int]]
+    /// LT vs FT per strategy (issue 11): settled BUY rows beside FT's P&L, and skipped signals.
+    func ftComparison() throws -> [String: FTGap]
 }

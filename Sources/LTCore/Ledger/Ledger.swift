@@ -51,10 +51,19 @@ public struct LedgerEntry {
     public var gate: ((FreshState) -> Skip?)?
     /// The outcome whose held position the gate reads.
     public var position: PositionKey?
+    /// A settlement's risk-state change (resolve, design §4): given the strategy's risk state
+    /// read under the lock after the events were applied, the state to write — in the same
+    /// transaction, so P&L and the breakers it trips commit together or not at all.
+    public var riskUpdate: ((RiskSnapshot) -> RiskSnapshot)?
+    /// The open position an update settles, as the caller read it: the ledger refuses the update
+    /// (`LedgerError.positionChanged`) when the row under the lock is no longer that position — an
+    /// exit sold shares since, or another run settled it.
+    public var expectedPosition: ExpectedPosition?
 
     public init(
         strategyID: String, change: Change, events: [CapitalEvent] = [], durable: Bool = false, at: Date,
-        cooldownAvailableAt: Date? = nil, gate: ((FreshState) -> Skip?)? = nil, position: PositionKey? = nil
+        cooldownAvailableAt: Date? = nil, gate: ((FreshState) -> Skip?)? = nil, position: PositionKey? = nil,
+        riskUpdate: ((RiskSnapshot) -> RiskSnapshot)? = nil, expectedPosition: ExpectedPosition? = nil
     ) {
         self.strategyID = strategyID
         self.change = change
@@ -64,6 +73,51 @@ public struct LedgerEntry {
         self.cooldownAvailableAt = cooldownAvailableAt
         self.gate = gate
         self.position = position
+        self.riskUpdate = riskUpdate
+        self.expectedPosition = expectedPosition
+    }
+}
+
+/// An open position as read before the lock: still OPEN, with these shares and this cost basis.
+public struct ExpectedPosition: Sendable, Hashable {
+    public var sharesRemaining: Fixed6
+    public var costBasisRemaining: Fixed6
+    public init(sharesRemaining: Fixed6, costBasisRemaining: Fixed6) {
+        self.sharesRemaining = sharesRemaining
+        self.costBasisRemaining = costBasisRemaining
+    }
+}
+
+/// A strategy's risk state (design §2) as a settlement changes it, with the limits that trip its
+/// breakers. `equity` is read-only context: initial capital + realized P&L after the entry's events.
+public struct RiskSnapshot: Sendable, Hashable {
+    public var equity: Fixed6
+    public var maxDailyLossUSD: Fixed6?
+    /// Percent (20 means 20 %).
+    public var circuitBreakerLossPct: Fixed6?
+    /// Positive: dollars lost today (UTC).
+    public var dailyLossUSD: Fixed6
+    public var consecutiveLosses: Int
+    public var peakEquity: Fixed6
+    /// Percent below peak equity.
+    public var currentDrawdownPct: Fixed6
+    public var circuitBreakerActive: Bool
+    public var circuitBreakerReason: String?
+
+    public init(
+        equity: Fixed6, maxDailyLossUSD: Fixed6? = nil, circuitBreakerLossPct: Fixed6? = nil,
+        dailyLossUSD: Fixed6 = .zero, consecutiveLosses: Int = 0, peakEquity: Fixed6,
+        currentDrawdownPct: Fixed6 = .zero, circuitBreakerActive: Bool = false, circuitBreakerReason: String? = nil
+    ) {
+        self.equity = equity
+        self.maxDailyLossUSD = maxDailyLossUSD
+        self.circuitBreakerLossPct = circuitBreakerLossPct
+        self.dailyLossUSD = dailyLossUSD
+        self.consecutiveLosses = consecutiveLosses
+        self.peakEquity = peakEquity
+        self.currentDrawdownPct = currentDrawdownPct
+        self.circuitBreakerActive = circuitBreakerActive
+        self.circuitBreakerReason = circuitBreakerReason
     }
 }
 
@@ -108,6 +162,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case notThisRun(ltOrderID: Int64, runID: String?)
     case capital(strategyID: String, CapitalError)
     case strategyNotFound(String)
+    /// `LedgerEntry.expectedPosition` no longer describes the row (it changed since it was read).
+    case positionChanged(ltOrderID: Int64)
 
     public var description: String {
         switch self {
@@ -117,6 +173,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notThisRun(let id, let run): return "lt_orders row \(id) belongs to run \(run ?? "?")"
         case .capital(let s, let e): return "strategy \(s): \(e)"
         case .strategyNotFound(let s): return "strategy \(s) does not exist"
+        case .positionChanged(let id): return "lt_orders row \(id) is no longer the open position that was read"
         }
     }
 }
@@ -140,6 +197,13 @@ public struct OrderFields: Sendable, Hashable {
     public var filledAt: Date?
     /// Count one more NOT_PLACED attempt.
     public var countAttempt: Bool
+    // Resolution (resolve): what the market paid this position and how it compares with FT.
+    public var winningLabel: String? = nil
+    public var pnl: Fixed6? = nil
+    public var ftPnL: Fixed6? = nil
+    public var payoutPerShare: Fixed6? = nil
+    public var redemptionStatus: RedemptionStatus? = nil
+    public var resolvedAt: Date? = nil
 
     public init(
         executedUSD: Fixed6? = nil, executedShares: Fixed6? = nil, executedPrice: Fixed6? = nil,

@@ -31,11 +31,13 @@ public struct RiskState: Sendable, Hashable {
     public var currentDrawdownPct: Fixed6
     public var circuitBreakerActive: Bool
     public var tradingState: TradingState
+    /// Why the breaker tripped (`DAILY_LOSS: …`, `DRAWDOWN: …`), quoted in the skip.
+    public var circuitBreakerReason: String? = nil
 
     public init(
         availableCash: Fixed6, lockedCapital: Fixed6 = .zero, dailySpentUSD: Fixed6 = .zero,
         dailyLossUSD: Fixed6 = .zero, currentDrawdownPct: Fixed6 = .zero, circuitBreakerActive: Bool = false,
-        tradingState: TradingState = .active
+        tradingState: TradingState = .active, circuitBreakerReason: String? = nil
     ) {
         self.availableCash = availableCash
         self.lockedCapital = lockedCapital
@@ -44,6 +46,7 @@ public struct RiskState: Sendable, Hashable {
         self.currentDrawdownPct = currentDrawdownPct
         self.circuitBreakerActive = circuitBreakerActive
         self.tradingState = tradingState
+        self.circuitBreakerReason = circuitBreakerReason
     }
 }
 
@@ -75,7 +78,8 @@ public enum RiskChecks {
             return Skip(.dailyLossLimit, "lost today \(state.dailyLossUSD) ≥ limit \(maxLoss)")
         }
         if state.circuitBreakerActive {
-            return Skip(.circuitBreaker, "circuit breaker active")
+            return Skip(
+                .circuitBreaker, "circuit breaker active: \(state.circuitBreakerReason ?? "no reason recorded")")
         }
         if let pct = limits.circuitBreakerLossPct, state.currentDrawdownPct >= pct {
             return Skip(.circuitBreaker, "drawdown \(state.currentDrawdownPct)% ≥ breaker \(pct)%")
