@@ -133,3 +133,38 @@ struct HostileInputProcessTests {
         #expect(try h.orderLog().count == 2)
     }
 }
+
+/// `lt doctor` through the real binary against the paper exchange (issue 14 item 1).
+@Suite("lt doctor: the preflight")
+struct DoctorProcessTests {
+    @Test("all checks pass on healthy books; broken books and a short wallet fail with the fix")
+    func doctor() throws {
+        let h = try ExecuteHarness()
+        try h.addStrategy("s1")
+        try h.addSignal("ft-1", size: "15")
+        #expect(try h.execute().status == 0)
+        let ok = try h.lt(["doctor"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("✓ books"))
+        #expect(ok.stdout.contains("✓ credentials main: L2 read ok, collateral 9985"), "\(ok.stdout)")
+        #expect(ok.stdout.contains("✓ drift main"))
+        #expect(ok.stdout.contains("✓ schema"))
+        // Books that disagree with their rows.
+        try h.db.runScript(
+            "UPDATE lt_strategies SET locked_capital = locked_capital - 1, available_cash = available_cash + 1")
+        let books = try h.lt(["doctor", "--format", "json"])
+        #expect(books.status == 1)
+        #expect(books.stdout.contains(#""name":"books","ok":false"#), "\(books.stdout)")
+        // Books that promise more than the wallet holds.
+        try h.db.runScript(
+            """
+            UPDATE lt_strategies SET locked_capital = locked_capital + 1, available_cash = available_cash + 20000 - 1,
+                   initial_capital = initial_capital + 20000
+            """)
+        let drift = try h.lt(["doctor"])
+        #expect(drift.status == 1)
+        #expect(drift.stdout.contains("✗ drift main"), "\(drift.stdout)")
+        #expect(drift.stdout.contains("short by"))
+        for secret in TestWallet.secrets { #expect(!h.allOutput.contains(secret)) }
+    }
+}

@@ -62,6 +62,14 @@ public final class ClobClient {
         return try http.fetchJSON(.get(url(path)), as: ClobMarket.self, policy: readPolicy)
     }
 
+    /// `GET /time`: the exchange's clock, Unix seconds.
+    public func serverTime() throws(HTTPError) -> Int64 {
+        let request = HTTPRequest.get(url("/time"))
+        let response = try http.sendIdempotent(request, policy: readPolicy).requireSuccess(for: request)
+        // The venue answers a bare JSON number.
+        return try response.decode(Int64.self, for: request)
+    }
+
     /// `GET /clob-markets/{condition_id}`: the compact market record (tokens, tick, fee schedule).
     public func clobMarket(conditionID: String) throws(HTTPError) -> CompactMarket {
         let path = "/clob-markets/" + URLBuilder.escape(conditionID)
