@@ -273,9 +273,10 @@ public final class SyncOrderStatusJob {
             //    with the posting run's answer or another sync; the loser changes nothing.
             guard let id = row.ltOrderID else { return }
             crashPoint("before-apply")
-            let entry = LedgerEntry(
+            var entry = LedgerEntry(
                 strategyID: row.strategyID, change: .update(ltOrderID: id, to: to, fields: fields), events: events,
                 at: now())
+            entry.basedOn = OrderSnapshot(row)
             do {
                 _ = try ledger.apply(entry)
             } catch let refused as LedgerError {

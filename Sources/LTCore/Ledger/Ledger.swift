@@ -43,6 +43,10 @@ public struct LedgerEntry {
     public var gate: ((FreshState) -> Skip?)?
     /// The outcome whose held position the gate reads.
     public var position: PositionKey?
+    /// An update decided from a row read outside the lock (sync-order-status): the row must still
+    /// be as read, or the entry is refused with `LedgerError.rowChanged` — its events were computed
+    /// from the old figures and would move cash twice.
+    public var basedOn: OrderSnapshot?
 
     public init(
         strategyID: String, change: Change, events: [CapitalEvent] = [], durable: Bool = false, at: Date,
@@ -56,6 +60,31 @@ public struct LedgerEntry {
         self.cooldownAvailableAt = cooldownAvailableAt
         self.gate = gate
         self.position = position
+    }
+}
+
+/// The columns of an `lt_orders` row that a decision's cash depends on (see `LedgerEntry.basedOn`).
+public struct OrderSnapshot: Sendable, Hashable {
+    public var status: OrderStatus
+    public var executedUSD: Fixed6
+    public var executedShares: Fixed6
+    public var feesUSD: Fixed6
+    public var expectedFeeUSD: Fixed6
+    public var costBasisRemaining: Fixed6
+    public var sharesRemaining: Fixed6
+    public var settlement: Settlement?
+    public var tradeIDs: [String]
+
+    public init(_ row: LTOrder) {
+        status = row.status
+        executedUSD = row.executedUSD
+        executedShares = row.executedShares
+        feesUSD = row.feesUSD
+        expectedFeeUSD = row.expectedFeeUSD
+        costBasisRemaining = row.costBasisRemaining
+        sharesRemaining = row.sharesRemaining
+        settlement = row.settlement
+        tradeIDs = row.tradeIDs.sorted()
     }
 }
 
@@ -100,6 +129,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case notThisRun(ltOrderID: Int64, runID: String?)
     case capital(strategyID: String, CapitalError)
     case strategyNotFound(String)
+    /// The row changed since the entry's decision read it (`LedgerEntry.basedOn`).
+    case rowChanged(ltOrderID: Int64)
 
     public var description: String {
         switch self {
@@ -109,6 +140,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notThisRun(let id, let run): return "lt_orders row \(id) belongs to run \(run ?? "?")"
         case .capital(let s, let e): return "strategy \(s): \(e)"
         case .strategyNotFound(let s): return "strategy \(s) does not exist"
+        case .rowChanged(let id): return "lt_orders row \(id) changed since it was read: decided again next run"
         }
     }
 }
