@@ -139,15 +139,15 @@ public final class ClobVenue: TradingVenue {
         return trades.compactMap { $0.venueTrade(forOrder: hash) }
     }
 
-    /// One paging `GET /data/trades` for the wallet (from `after`, a minute early for clock skew),
-    /// matched against every order asked about in one pass.
+    /// One paging `GET /data/trades` for the wallet (from `after` when given), matched against
+    /// every order asked about in one pass.
     public func trades(wallet: String, orderHashes: Set<String>, after: Date?) throws(VenueError)
         -> [String: [VenueTrade]]
     {
         if orderHashes.isEmpty { return [:] }
         let account = try account(named: wallet)
         let wanted = Set(orderHashes.map { $0.lowercased() })
-        let since = after.map { String(max(0, Int64($0.timeIntervalSince1970) - 60)) }
+        let since = after.map { String(max(0, Int64($0.timeIntervalSince1970))) }
         let trades: [Trade]
         do {
             trades = try clob.trades(

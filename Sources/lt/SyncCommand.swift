@@ -28,12 +28,15 @@ struct SyncCommand: JobCommand {
     @Option(help: "Cancel resting orders older than this many minutes (default: never).")
     var ttlMinutes: Int?
 
+    @Option(help: "Read a wallet's trades only from this many hours before its oldest open order (default: all).")
+    var tradesLookbackHours: Int?
+
     func validate() throws {
         if let shard, Shard(parsing: shard) == nil {
             throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
         }
-        guard graceMinutes >= 0, (ttlMinutes ?? 1) > 0 else {
-            throw ValidationError("--grace-minutes must be ≥ 0 and --ttl-minutes positive")
+        guard graceMinutes >= 0, (ttlMinutes ?? 1) > 0, (tradesLookbackHours ?? 1) > 0 else {
+            throw ValidationError("--grace-minutes must be ≥ 0, --ttl-minutes and --trades-lookback-hours positive")
         }
     }
 
@@ -72,7 +75,8 @@ struct SyncCommand: JobCommand {
             let job = SyncOrderStatusJob(
                 store: SyncStore(database: db), ledger: ledger, venue: TimedVenue(venue, timings: timings),
                 options: SyncOptions(
-                    graceSeconds: graceSeconds, ttlSeconds: ttlMinutes.map { $0 * 60 }, shard: shard),
+                    graceSeconds: graceSeconds, ttlSeconds: ttlMinutes.map { $0 * 60 }, shard: shard,
+                    tradesLookbackSeconds: tradesLookbackHours.map { $0 * 3600 }),
                 now: { ctx.now() }, logger: ctx.logger,
                 crashPoint: { point in
                     // Crash tests only: die like `kill -9` at this instant.

@@ -18,11 +18,16 @@ public struct SyncOptions: Sendable {
     /// Resting orders older than this are cancelled; nil never cancels.
     public var ttlSeconds: Int?
     public var shard: Shard?
+    /// Read a wallet's trades only from this long before its oldest visited order (the venue's
+    /// `after`, on the venue's clock); nil reads the wallet's whole trade history.
+    public var tradesLookbackSeconds: Int?
 
-    public init(graceSeconds: Int = 300, ttlSeconds: Int? = nil, shard: Shard? = nil) {
+    public init(graceSeconds: Int = 300, ttlSeconds: Int? = nil, shard: Shard? = nil, tradesLookbackSeconds: Int? = nil)
+    {
         self.graceSeconds = graceSeconds
         self.ttlSeconds = ttlSeconds
         self.shard = shard
+        self.tradesLookbackSeconds = tradesLookbackSeconds
     }
 }
 
@@ -181,10 +186,13 @@ public final class SyncOrderStatusJob {
         var unreadable: Set<String> = []
         let byWallet = Dictionary(grouping: visits, by: \.wallet)
         for (wallet, group) in byWallet.sorted(by: { $0.key < $1.key }) {
+            // The venue's `after` is compared with its own match times, not our clock (a paper
+            // scenario's clock can be months away from ours): only an explicit look-back narrows it.
             let oldest = group.compactMap { $0.row.createdAt ?? $0.row.submittedAt }.min()
+            let after = options.tradesLookbackSeconds.flatMap { s in oldest.map { $0.addingTimeInterval(-Double(s)) } }
             do {
                 summary.tradeReads += 1
-                let found = try venue.trades(wallet: wallet, orderHashes: Set(group.map(\.hash)), after: oldest)
+                let found = try venue.trades(wallet: wallet, orderHashes: Set(group.map(\.hash)), after: after)
                 for (k, v) in found { tradesByHash[k] = v }
             } catch {
                 unreadable.insert(wallet)
