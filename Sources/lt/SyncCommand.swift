@@ -73,7 +73,8 @@ struct SyncCommand: JobCommand {
                 })
             let crashAt = environment["LT_TEST_CRASH_POINT"]
             let job = SyncOrderStatusJob(
-                store: SyncStore(database: db), ledger: ledger, venue: TimedVenue(venue, timings: timings),
+                store: TimedSyncStore(SyncStore(database: db), timings: timings), ledger: ledger,
+                venue: TimedVenue(venue, timings: timings),
                 options: SyncOptions(
                     graceSeconds: graceSeconds, ttlSeconds: ttlMinutes.map { $0 * 60 }, shard: shard,
                     tradesLookbackSeconds: tradesLookbackHours.map { $0 * 3600 }),

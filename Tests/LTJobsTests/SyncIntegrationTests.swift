@@ -355,7 +355,22 @@ import Testing
         try assertBooks(h)
     }
 
-    // MARK: Cost
+    // MARK: Cost, usage
+
+    @Test func anIdleRunIsOneQueryAndBadUsageIs64() throws {
+        let h = try Self.harness()
+        let r = try sync(h, ["--format", "json"])
+        #expect(r.status == 0, "\(r.output)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let result = json?["result"] as? [String: Any]
+        #expect(result?["visited"] as? Int == 0, "\(r.stdout)")
+        let timings = result?["timings"] as? [String: Any]
+        // Housekeeping's matured-cooldown probe and the non-final query; no venue call at all.
+        #expect(timings?["db_calls"] as? Int == 2, "\(r.stdout)")
+        #expect(timings?["http_calls"] as? Int == 0, "\(r.stdout)")
+        #expect(try sync(h, ["--shard", "2/2"]).status == 64)
+        #expect(try sync(h, ["--grace-minutes", "-1"]).status == 64)
+    }
 
     @Test func nonFinalQueryIsIndexBacked() throws {
         let h = try Self.harness()

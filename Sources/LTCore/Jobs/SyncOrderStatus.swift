@@ -192,7 +192,9 @@ public final class SyncOrderStatusJob {
             let after = options.tradesLookbackSeconds.flatMap { s in oldest.map { $0.addingTimeInterval(-Double(s)) } }
             do {
                 summary.tradeReads += 1
-                let found = try venue.trades(wallet: wallet, orderHashes: Set(group.map(\.hash)), after: after)
+                // Our hash is the CLOB order id; a venue id answered differently is matched too.
+                let ids = Set(group.flatMap { [$0.hash] + ($0.row.venueOrderID.map { [$0] } ?? []) })
+                let found = try venue.trades(wallet: wallet, orderHashes: ids, after: after)
                 for (k, v) in found { tradesByHash[k] = v }
             } catch {
                 unreadable.insert(wallet)
@@ -210,7 +212,12 @@ public final class SyncOrderStatusJob {
 
         let policy = SyncReconcile.Policy(graceSeconds: options.graceSeconds, ttlSeconds: options.ttlSeconds)
         for v in visits where !unreadable.contains(v.wallet) {
-            try visit(v, trades: tradesByHash[v.hash.lowercased()] ?? [], policy: policy)
+            var trades = tradesByHash[v.hash.lowercased()] ?? []
+            if let other = v.row.venueOrderID?.lowercased(), other != v.hash.lowercased() {
+                let seen = Set(trades.map(\.id))
+                trades += (tradesByHash[other] ?? []).filter { !seen.contains($0.id) }
+            }
+            try visit(v, trades: trades, policy: policy)
         }
         return summary
     }
@@ -228,7 +235,11 @@ public final class SyncOrderStatusJob {
         if needsState {
             do {
                 summary.orderLookups += 1
-                order = try venue.order(hash: row.venueOrderID ?? v.hash, wallet: v.wallet)
+                order = try venue.order(hash: v.hash, wallet: v.wallet)
+                if order == nil, let other = row.venueOrderID, other.lowercased() != v.hash.lowercased() {
+                    summary.orderLookups += 1
+                    order = try venue.order(hash: other, wallet: v.wallet)
+                }
             } catch {
                 if error.kind == .configuration { summary.configurationErrors += 1 } else { summary.deferred += 1 }
                 log.error(
@@ -244,7 +255,7 @@ public final class SyncOrderStatusJob {
         if case .cancel(let reason) = decision {
             let cancelled: Bool
             do {
-                cancelled = try venue.cancel(orderHash: row.venueOrderID ?? v.hash, wallet: v.wallet)
+                cancelled = try venue.cancel(orderHash: order?.id ?? v.hash, wallet: v.wallet)
             } catch {
                 summary.deferred += 1
                 log.error("cancel failed: left for the next run", metadata: ["stage": "cancel", "error": "\(error)"])
@@ -316,5 +327,22 @@ public final class SyncOrderStatusJob {
         let age = Int(now().timeIntervalSince(row.submittedAt ?? row.createdAt ?? now()))
         summary.oldestUnknownSeconds = max(summary.oldestUnknownSeconds ?? 0, age)
         if age >= options.graceSeconds { summary.staleUnknown += 1 }
+    }
+}
+
+/// The store port, timed as database work (`timings` in the JSON summary).
+public final class TimedSyncStore: SyncStoring {
+    let base: any SyncStoring
+    let timings: StageTimings
+
+    public init(_ base: any SyncStoring, timings: StageTimings) {
+        self.base = base
+        self.timings = timings
+    }
+
+    public func nonFinalOrders() throws -> [LTOrder] { try timings.measure(.database) { try base.nonFinalOrders() } }
+
+    public func isRunAlive(_ runID: String) throws -> Bool {
+        try timings.measure(.database) { try base.isRunAlive(runID) }
     }
 }
