@@ -301,7 +301,8 @@ public final class SyncOrderStatusJob {
             } catch let refused as LedgerError {
                 summary.notBooked += 1
                 log.warning(
-                    "not booked: the row changed under this run", metadata: ["stage": "apply", "error": "\(refused)"])
+                    "not booked: the ledger refused it (the row changed under this run, or a capital rule)",
+                    metadata: ["stage": "apply", "error": "\(refused)"])
                 return
             }
             crashPoint("after-apply")
