@@ -94,7 +94,34 @@ demo_steps() {
     psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, status, order_type, requested_usd,
         executed_usd, executed_shares, executed_price, skip_reason FROM lt_orders ORDER BY strategy_id, ft_order_id"
 
-    # Later jobs add their steps here (sync-order-status, check-exits, resolve, redeem).
+    step "a lost answer: the exchange fills the next order but drops its answer (drop_after_accept)"
+    psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "INSERT INTO ft_orders (order_id, wallet_id, order_time, side,
+        condition_id, token_label, entry_price, size, trader_wallet, market_title, market_slug, outcome)
+        VALUES ('demo-ft-lost', 'demo-leader', now(), 'BUY',
+        '0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1', 'Yes', 0.51, 10,
+        '0x1111111111111111111111111111111111111111', 'Will the demo market resolve YES?', 'demo-standard', 'OPEN')"
+    curl -s -X POST "$LT_CLOB_URL/_control/faults" \
+        -d '{"method": "POST", "path": "/order", "kind": "drop_after_accept", "count": 1}'
+    echo
+    LT_LIVE_TRADING=1 "$LT" execute || echo "(exit $?: the live order's outcome is unproven, its cash stays locked)"
+    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, status, requested_usd, expected_fee_usd, executed_usd,
+        executed_shares FROM lt_orders WHERE ft_order_id = 'demo-ft-lost' AND NOT is_shadow"
+
+    step "lt sync-order-status   (finds it in the exchange's trades: the exact fill and fee, the rest released)"
+    "$LT" sync-order-status
+    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, status, executed_usd, executed_shares,
+        executed_price, fees_usd, cost_basis_remaining, settlement FROM lt_orders
+        WHERE NOT is_shadow AND order_hash IS NOT NULL ORDER BY ft_order_id"
+    local hash
+    hash="$(psql -qtA "$DATABASE_URL" -c "SELECT order_hash FROM lt_orders WHERE ft_order_id = 'demo-ft-lost'
+        AND NOT is_shadow")"
+    echo "the exchange's trades for $hash:"
+    curl -s "$LT_CLOB_URL/_control/state" | grep -o "\"taker_order_id\":\"$hash\"[^{]*" | sed 's/^/  /' || true
+
+    step "lt sync-order-status again (nothing left to change)"
+    "$LT" sync-order-status
+
+    # Later jobs add their steps here (check-exits, resolve, redeem).
 
     step "the leader also buys No on the standard market (a new FT signal); lt execute copies it"
     psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "INSERT INTO ft_orders (order_id, wallet_id, order_time, side,

@@ -89,8 +89,7 @@ extension ExchangeState {
             guard ["MATCHED", "MINED", "CONFIRMED", "RETRYING", "FAILED"].contains(status) else {
                 throw PaperInputError("status must be MATCHED, MINED, CONFIRMED, RETRYING or FAILED")
             }
-            let only = try f.optString("trade_id")
-            for i in trades.indices where only == nil || trades[i].id == only { trades[i].forcedStatus = status }
+            try forceTradeStatus(status, tradeID: try f.optString("trade_id"))
         case ("POST", "/_control/wallet"):
             try applyWallet(f)
         default:

@@ -139,6 +139,32 @@ public final class ClobVenue: TradingVenue {
         return trades.compactMap { $0.venueTrade(forOrder: hash) }
     }
 
+    /// One paging `GET /data/trades` for the wallet (from `after` when given), matched against
+    /// every order asked about in one pass.
+    public func trades(wallet: String, orderHashes: Set<String>, after: Date?) throws(VenueError)
+        -> [String: [VenueTrade]]
+    {
+        if orderHashes.isEmpty { return [:] }
+        let account = try account(named: wallet)
+        let wanted = Set(orderHashes.map { $0.lowercased() })
+        let since = after.map { String(max(0, Int64($0.timeIntervalSince1970))) }
+        let trades: [Trade]
+        do {
+            trades = try clob.trades(
+                TradeQuery(after: since), credentials: account.credentials, address: account.key.address)
+        } catch {
+            throw error.venueError
+        }
+        var out: [String: [VenueTrade]] = [:]
+        for t in trades {
+            let named = Set([t.takerOrderID.lowercased()] + t.makerOrders.map { $0.orderID.lowercased() })
+            for hash in named.intersection(wanted) {
+                if let v = t.venueTrade(forOrder: hash) { out[hash, default: []].append(v) }
+            }
+        }
+        return out
+    }
+
     public func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool {
         let account = try account(named: wallet)
         do {

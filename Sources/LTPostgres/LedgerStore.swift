@@ -157,11 +157,13 @@ public final class LedgerStore: Ledger {
         guard
             let current = try db.queryFirst(
                 """
-                SELECT status, run_id, outcome, shares_remaining, cost_basis_remaining
-                  FROM lt_orders WHERE lt_order_id = \(id) AND strategy_id = \(entry.strategyID)
+                SELECT \(LTOrder.columns) FROM lt_orders WHERE lt_order_id = \(id) AND strategy_id = \(entry.strategyID)
                    FOR UPDATE
                 """)
         else { throw LedgerError.orderNotFound(id) }
+        if let basedOn = entry.basedOn, OrderSnapshot(try LTOrder(row: current)) != basedOn {
+            throw LedgerError.rowChanged(ltOrderID: id)
+        }
         let from = try current.decodeOrThrow("status", as: OrderStatus.self)
         let run = try current.text("run_id")
         if let onlyRun, run != onlyRun { throw LedgerError.notThisRun(ltOrderID: id, runID: run) }

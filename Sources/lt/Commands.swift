@@ -14,8 +14,8 @@ struct LT: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Migrate.self, DailyResetCommand.self, StatusCommand.self, ExecuteCommand.self, ResolveCommand.self,
-            StrategyCommand.self, DoctorCommand.self,
+            Migrate.self, DailyResetCommand.self, StatusCommand.self, ExecuteCommand.self, SyncCommand.self,
+            ResolveCommand.self, StrategyCommand.self, DoctorCommand.self,
         ])
 }
 

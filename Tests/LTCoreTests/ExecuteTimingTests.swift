@@ -30,6 +30,9 @@ private final class FakeVenue: TradingVenue {
     func trades(orderHash hash: String, market conditionID: String?, wallet: String) throws(VenueError)
         -> [VenueTrade]
     { [] }
+    func trades(wallet: String, orderHashes: Set<String>, after: Date?) throws(VenueError)
+        -> [String: [VenueTrade]]
+    { [:] }
     func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool { false }
     func balance(wallet: String, tokenID: String?) throws(VenueError) -> Fixed6 { .zero }
 }

@@ -332,11 +332,13 @@ final class ExecuteHarness {
             realized: try r.decode("realized_pnl"), dailySpent: try r.decode("daily_spent_usd"))
     }
 
-    /// Sum of requested USD still locked by non-final orders plus cost basis of fills.
+    /// Sum of requested USD still locked by non-final orders plus cost basis of fills. A PARTIAL
+    /// order (partly filled, still resting) keeps its whole lock until it is done (SyncReconcile).
     func lockedByRows(_ strategy: String) throws -> Fixed6 {
         let r = try db.queryFirst(
             """
-            SELECT COALESCE(SUM(CASE WHEN status IN ('INTENT','SUBMITTED','UNKNOWN') THEN requested_usd + expected_fee_usd
+            SELECT COALESCE(SUM(CASE WHEN status IN ('INTENT','SUBMITTED','UNKNOWN','PARTIAL')
+                                     THEN requested_usd + expected_fee_usd
                                      ELSE cost_basis_remaining END), 0)::numeric(20,6)::text AS s
               FROM lt_orders WHERE strategy_id = \(strategy)
             """)

@@ -220,6 +220,29 @@ struct LedgerTests {
         #expect(skip.reason == .insufficientCash)
     }
 
+    @Test("an update decided on a row that changed since it was read is refused (sync's stale view)")
+    func staleSnapshot() throws {
+        let f = try Fixture()
+        let id = try f.insert("b1", .intent, events: [.lockForBuy(Self.fx("15"))])
+        var read = LTOrder(strategyID: "s1", signalKey: "b1", side: .buy, status: .intent)
+        read.requestedUSD = Self.fx("15")
+        // Someone else books the row first.
+        try f.update(id, .unknown, events: [])
+        let before = try f.buckets()
+        var entry = LedgerEntry(
+            strategyID: "s1", change: .update(ltOrderID: id, to: .failed, fields: OrderFields()),
+            events: [.releaseUnused(Self.fx("15"))], at: Self.at)
+        entry.basedOn = OrderSnapshot(read)
+        #expect(throws: LedgerError.rowChanged(ltOrderID: id)) { _ = try f.ledger.apply(entry) }
+        #expect(try f.buckets() == before)
+        #expect(try f.status(id) == "UNKNOWN")
+        // Read as it is now, the same entry applies.
+        read.status = .unknown
+        entry.basedOn = OrderSnapshot(read)
+        _ = try f.ledger.apply(entry)
+        #expect(try f.status(id) == "FAILED")
+    }
+
     @Test("concurrent ledger calls on one strategy serialize: no overdraft, every lock accounted for")
     func concurrentCallsSerialize() throws {
         let f = try Fixture(capital: "60")

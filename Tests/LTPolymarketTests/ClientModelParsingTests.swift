@@ -145,3 +145,22 @@ struct ClientModelParsingTests {
         #expect(throws: (any Error).self) { try decode(ClobMarket.self, #"{"tokens":[]}"#) }
     }
 }
+
+/// A trade's fee from its `fee_rate_bps` (the venue reports no amount): size × bps / 10⁴, rounded
+/// up to the micro-unit, as docs/paper-exchange.md "Fees" defines (its `paper_fee` agrees).
+@Suite struct TradeFeeTests {
+    @Test(
+        arguments: [
+            ("80", "50", "0.4"), ("20", "49.5", "0.099"), ("10", "49.92", "0.04992"), ("3", "0.0000001", "0.000001"),
+            ("100", "0", "0"), ("0", "50", "0"),
+        ])
+    func feeFromRate(shares: String, bps: String, expected: String) throws {
+        #expect(TradeFee.fee(shares: try Fixed6(parsing: shares), rateBps: bps) == (try Fixed6(parsing: expected)))
+    }
+
+    @Test func missingOrMalformedRatesGiveNoFee() throws {
+        #expect(TradeFee.fee(shares: .one, rateBps: nil) == nil)
+        #expect(TradeFee.fee(shares: .one, rateBps: "abc") == nil)
+        #expect(TradeFee.fee(shares: .one, rateBps: "-5") == nil)
+    }
+}

@@ -142,6 +142,14 @@ public final class TimedVenue: TradingVenue {
         }
     }
 
+    public func trades(wallet: String, orderHashes: Set<String>, after: Date?) throws(VenueError)
+        -> [String: [VenueTrade]]
+    {
+        try timings.measure(.http) { () throws(VenueError) in
+            try base.trades(wallet: wallet, orderHashes: orderHashes, after: after)
+        }
+    }
+
     public func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool {
         try timings.measure(.http) { () throws(VenueError) in try base.cancel(orderHash: hash, wallet: wallet) }
     }

@@ -59,6 +59,10 @@ public struct LedgerEntry {
     /// (`LedgerError.positionChanged`) when the row under the lock is no longer that position — an
     /// exit sold shares since, or another run settled it.
     public var expectedPosition: ExpectedPosition?
+    /// An update decided from a row read outside the lock (sync-order-status): the row must still
+    /// be as read, or the entry is refused with `LedgerError.rowChanged` — its events were computed
+    /// from the old figures and would move cash twice.
+    public var basedOn: OrderSnapshot?
 
     public init(
         strategyID: String, change: Change, events: [CapitalEvent] = [], durable: Bool = false, at: Date,
@@ -121,6 +125,31 @@ public struct RiskSnapshot: Sendable, Hashable {
     }
 }
 
+/// The columns of an `lt_orders` row that a decision's cash depends on (see `LedgerEntry.basedOn`).
+public struct OrderSnapshot: Sendable, Hashable {
+    public var status: OrderStatus
+    public var executedUSD: Fixed6
+    public var executedShares: Fixed6
+    public var feesUSD: Fixed6
+    public var expectedFeeUSD: Fixed6
+    public var costBasisRemaining: Fixed6
+    public var sharesRemaining: Fixed6
+    public var settlement: Settlement?
+    public var tradeIDs: [String]
+
+    public init(_ row: LTOrder) {
+        status = row.status
+        executedUSD = row.executedUSD
+        executedShares = row.executedShares
+        feesUSD = row.feesUSD
+        expectedFeeUSD = row.expectedFeeUSD
+        costBasisRemaining = row.costBasisRemaining
+        sharesRemaining = row.sharesRemaining
+        settlement = row.settlement
+        tradeIDs = row.tradeIDs.sorted()
+    }
+}
+
 /// One outcome of one market: what a position is held in.
 public struct PositionKey: Sendable, Hashable {
     public var conditionID: String
@@ -164,6 +193,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case strategyNotFound(String)
     /// `LedgerEntry.expectedPosition` no longer describes the row (it changed since it was read).
     case positionChanged(ltOrderID: Int64)
+    /// The row changed since the entry's decision read it (`LedgerEntry.basedOn`).
+    case rowChanged(ltOrderID: Int64)
 
     public var description: String {
         switch self {
@@ -174,6 +205,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .capital(let s, let e): return "strategy \(s): \(e)"
         case .strategyNotFound(let s): return "strategy \(s) does not exist"
         case .positionChanged(let id): return "lt_orders row \(id) is no longer the open position that was read"
+        case .rowChanged(let id): return "lt_orders row \(id) changed since it was read: decided again next run"
         }
     }
 }

@@ -199,6 +199,10 @@ public protocol TradingVenue: AnyObject {
     /// The trades that filled the order `hash` (as taker or maker).
     func trades(orderHash hash: String, market conditionID: String?, wallet: String) throws(VenueError)
         -> [VenueTrade]
+    /// Every trade of `wallet` matched after `after` (nil: all), one paging read for the whole
+    /// wallet, matched against `orderHashes`: the parts that filled each of them (as taker or
+    /// maker), keyed by the lower-cased hash. Sync reads once per wallet, never once per order.
+    func trades(wallet: String, orderHashes: Set<String>, after: Date?) throws(VenueError) -> [String: [VenueTrade]]
     /// Cancels a resting order; true when the venue says it was cancelled.
     func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool
     /// Collateral (no token) or a conditional token's balance of `wallet`'s funds.

@@ -65,15 +65,21 @@ extension Trade {
     public func venueTrade(forOrder orderID: String) -> VenueTrade? {
         let settlement = Settlement(venueStatus: status)
         let bps = feeRateBps.flatMap { Int($0) }
+        // The trade carries a fee rate, not an amount: the fee is computed from it (TradeFee).
         if takerOrderID.caseInsensitiveCompare(orderID) == .orderedSame {
             return VenueTrade(
-                id: id, price: price, shares: size, feeRateBps: bps, settlement: settlement,
-                transactionHash: transactionHash)
+                id: id, price: price, shares: size, fee: TradeFee.fee(shares: size, rateBps: feeRateBps),
+                feeRateBps: bps, settlement: settlement, transactionHash: transactionHash)
         }
         let makers = makerOrders.filter { $0.orderID.caseInsensitiveCompare(orderID) == .orderedSame }
         guard let first = makers.first else { return nil }
+        let shares = makers.reduce(Fixed6.zero) { $0 + $1.matchedAmount }
+        let fee = makers.reduce(Fixed6?.some(.zero)) { sum, m in
+            guard let sum, let f = TradeFee.fee(shares: m.matchedAmount, rateBps: m.feeRateBps) else { return nil }
+            return sum + f
+        }
         return VenueTrade(
-            id: id, price: first.price, shares: makers.reduce(Fixed6.zero) { $0 + $1.matchedAmount },
-            feeRateBps: first.feeRateBps.flatMap { Int($0) }, settlement: settlement, transactionHash: transactionHash)
+            id: id, price: first.price, shares: shares, fee: fee, feeRateBps: first.feeRateBps.flatMap { Int($0) },
+            settlement: settlement, transactionHash: transactionHash)
     }
 }

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import LTCore
+import LTHTTP
+import LTPolymarket
+import LTPostgres
+
+/// `lt sync-order-status`: wires the sync job (LTCore) to Postgres, the CLOB and the wallets file.
+/// docs/jobs.md "sync-order-status" describes the steps.
+struct SyncCommand: JobCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync-order-status",
+        abstract: "Prove every non-final order from the venue's trades: fills of record, settlement, lost answers.",
+        discussion: """
+            Visits SUBMITTED, UNKNOWN, PARTIAL and dead runs' INTENT orders, and fills whose settlement is \
+            not final; books the venue's truth through the ledger. Exit 1 while an UNKNOWN order older \
+            than the grace period stays unproven. Needs DATABASE_URL, LT_CLOB_URL and LT_WALLETS_FILE.
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Handle only the strategies of shard i of n (stable hash of strategy_id), e.g. 0/4.")
+    var shard: String?
+
+    @Option(help: "An order the venue does not know is declared dead only after this many minutes.")
+    var graceMinutes: Int = 5
+
+    @Option(help: "Cancel resting orders older than this many minutes (default: never).")
+    var ttlMinutes: Int?
+
+    @Option(help: "Read a wallet's trades only from this many hours before its oldest open order (default: all).")
+    var tradesLookbackHours: Int?
+
+    func validate() throws {
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
+        }
+        guard graceMinutes >= 0, (ttlMinutes ?? 1) > 0, (tradesLookbackHours ?? 1) > 0 else {
+            throw ValidationError("--grace-minutes must be ≥ 0, --ttl-minutes and --trades-lookback-hours positive")
+        }
+    }
+
+    final class Outcome {
+        var summary: SyncSummary?
+    }
+
+    func runJob() -> ExitStatus {
+        let shard = self.shard.flatMap(Shard.init(parsing:))
+        // One job lock per shard: two syncs of the same orders never overlap.
+        let job = shard.map { "sync-order-status-\($0.index)-of-\($0.count)" } ?? "sync-order-status"
+        let outcome = Outcome()
+        let decide: (any JobSummary) -> ExitStatus = { summary in
+            if summary.failedCount > 0 { return .someFailed }
+            guard let s = outcome.summary else { return .ok }
+            if s.configurationErrors > 0 { return .config }
+            if s.deferred > 0 { return .unavailable }
+            return .ok
+        }
+        // Test-only: LT_TEST_GRACE_SECONDS overrides the grace period so tests need not wait minutes.
+        let env = ProcessInfo.processInfo.environment
+        let graceSeconds = env["LT_TEST_GRACE_SECONDS"].flatMap { Int($0) } ?? graceMinutes * 60
+        return Runner.run(job: job, options: options, decide: decide) { ctx, config, db in
+            let timings = StageTimings()
+            let ledger = TimedLedger(LedgerStore(database: db), timings: timings)
+            // 0. Housekeeping every job does first (overdue daily reset, matured cooldowns).
+            _ = try Housekeeping.run(ctx, ledger: ledger)
+            let clobURL = try config.requireURL("LT_CLOB_URL")
+            let environment = config.environment
+            let venue = ClobVenue(
+                clob: ClobClient(baseURL: clobURL, http: HTTPClient()),
+                wallets: { () throws(WalletConfigError) -> WalletsFile in
+                    try WalletsFile.load(environment: environment)
+                })
+            let crashAt = environment["LT_TEST_CRASH_POINT"]
+            let job = SyncOrderStatusJob(
+                store: TimedSyncStore(SyncStore(database: db), timings: timings), ledger: ledger,
+                venue: TimedVenue(venue, timings: timings),
+                options: SyncOptions(
+                    graceSeconds: graceSeconds, ttlSeconds: ttlMinutes.map { $0 * 60 }, shard: shard,
+                    tradesLookbackSeconds: tradesLookbackHours.map { $0 * 3600 }),
+                now: { ctx.now() }, logger: ctx.logger,
+                crashPoint: { point in
+                    // Crash tests only: die like `kill -9` at this instant.
+                    if point == crashAt { kill(getpid(), SIGKILL) }
+                })
+            let summary = try job.run()
+            outcome.summary = summary
+            return TimedJobSummary(summary, timings: timings.report)
+        }
+    }
+}
