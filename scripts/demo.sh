@@ -132,6 +132,11 @@ demo_steps() {
         ON CONFLICT (order_id) DO NOTHING"
     LT_LIVE_TRADING=1 "$LT" execute
 
+    step "the chain confirms the live trades (paper clock +60 s); lt sync-order-status settles them (CONFIRMED)"
+    curl -s -X POST "$LT_CLOB_URL/_control/clock" -H 'Content-Type: application/json' -d '{"advance_seconds": 60}'
+    echo
+    "$LT" sync-order-status
+
     step "the paper exchange resolves both markets: standard → Yes, neg-risk → No (control API)"
     curl -s -X POST "$LT_CLOB_URL/_control/resolve" -H 'Content-Type: application/json' \
         -d '{"winner_token_id": "71321045679252212594626385532706912750332728571942532289631379312455583992563"}'
@@ -144,7 +149,7 @@ demo_steps() {
         WHERE order_id = 'demo-ft-1'; UPDATE ft_orders SET outcome = 'LOST', pnl = -size
         WHERE order_id IN ('demo-ft-2', 'demo-ft-3')"
 
-    step "lt resolve   (payouts from the paper chain's payoutDenominator/payoutNumerators; live fills wait for sync)"
+    step "lt resolve   (payouts from the paper chain's payoutDenominator/payoutNumerators; live fills confirmed by sync)"
     "$LT" resolve
 
     step "lt resolve again (idempotent: nothing left to settle)"
