@@ -387,4 +387,48 @@ extension ExecuteHarness {
         #expect(c.invariantHolds && c.locked == .zero)
         #expect(c.realized == filled.reduce(Fixed6.zero) { $0 + ($1.pnl ?? .zero) })
     }
+
+    /// Issue 11's concurrency requirement with live fills: sync (which confirms the fills resolve waits
+    /// for), resolve and execute run at once on the same strategy; every position settles exactly once.
+    @Test func liveFillsSettleExactlyOnceWithSyncResolveAndExecuteConcurrent() throws {
+        let h = try ExecuteHarness(scenario: ResolveMarkets.scenario())
+        try h.addStrategy("s1", wallet: "w-s1")
+        let w = "w-s1"
+        try h.addSignal(
+            "a-yes", wallet: w, ageSeconds: 40, condition: "'\(ResolveMarkets.a)'", price: "0.50", size: "15")
+        try h.addSignal(
+            "a-no", wallet: w, ageSeconds: 30, condition: "'\(ResolveMarkets.a)'", label: "'No'", price: "0.50",
+            size: "15")
+        try h.addSignal(
+            "b-yes", wallet: w, ageSeconds: 20, condition: "'\(ResolveMarkets.b)'", price: "0.40", size: "10")
+        let placed = try h.execute()
+        #expect(placed.status == 0, "\(placed.output)")
+        try resolveAll(h)
+        // The trades confirm on the paper chain's clock.
+        try h.control(.post, "/_control/clock", #"{"advance_seconds": 60}"#)
+        var procs: [Process] = []
+        for args in [["sync-order-status"], ["resolve"], ["sync-order-status"], ["resolve"], ["execute"]] {
+            let (p, _, _) = try h.ltProcess(args, env: ["LT_POLYGON_RPC_URL": h.exchangeURL + "/rpc"])
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            procs.append(p)
+        }
+        for p in procs {
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+        _ = try h.lt(["sync-order-status"])
+        #expect(try h.resolve().status == 0)
+        let rows = try h.settled("s1")
+        let filled = rows.values.filter { $0.status == "FILLED" }
+        #expect(filled.count == 3)
+        #expect(filled.allSatisfy { $0.outcome == "WON" || $0.outcome == "LOST" }, "\(rows)")
+        #expect(try h.cooldownRows("s1") == filled.filter { $0.outcome == "WON" }.count)
+        let c = try h.cash("s1")
+        #expect(c.invariantHolds && c.locked == .zero, "\(c)")
+        #expect(c.realized == filled.reduce(Fixed6.zero) { $0 + ($1.pnl ?? .zero) })
+        // Nothing was placed twice.
+        #expect(try h.orderLog().count == 3)
+    }
 }
