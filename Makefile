@@ -39,6 +39,7 @@ demo: deps
 # release `lt` against lt-paper-exchange and a throwaway Postgres; BENCH_EXECUTE_ARGS picks sizes
 # (1,000 strategies: BENCH_EXECUTE_ARGS="--strategies 100,1000").
 BENCH_EXECUTE_ARGS ?= --strategies 100 --signals 10 --history 0,1000000
+BENCH_SYNC_ARGS ?= --strategies 100 --signals 10 --history 0,1000000
 BENCH_BIN = $$($(SWIFT) build -c release --show-bin-path)
 
 bench: deps
@@ -47,3 +48,4 @@ bench: deps
 	$(SWIFT) build -c release --product lt-paper-exchange
 	"$(BENCH_BIN)/lt-bench" signing
 	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" execute $(BENCH_EXECUTE_ARGS)
+	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" sync $(BENCH_SYNC_ARGS)

@@ -7,5 +7,5 @@ struct LTBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lt-bench",
         abstract: "Benchmarks for lt (figures are printed, never asserted).",
-        subcommands: [SigningBench.self, ExecuteBench.self])
+        subcommands: [SigningBench.self, ExecuteBench.self, SyncBench.self])
 }
