@@ -13,7 +13,9 @@ struct LT: ParsableCommand {
             69 database/exchange unavailable, 78 configuration error.
             """,
         version: "0.1.0",
-        subcommands: [Migrate.self, DailyResetCommand.self, StatusCommand.self, ExecuteCommand.self])
+        subcommands: [
+            Migrate.self, DailyResetCommand.self, StatusCommand.self, ExecuteCommand.self, CheckExitsCommand.self,
+        ])
 }
 
 struct Migrate: JobCommand {
