@@ -390,4 +390,62 @@ import Testing
         #expect(try sellPosts(h) == 0)
         try assertClean(h, strategies: ["sh"])
     }
+
+    @Test func droppedAnswerLeavesTheSellUnknownAndItIsNeverPostedAgain() throws {
+        let h = try ExecuteHarness()
+        try openLive(h)
+        // The exchange takes the SELL and fills it, but the answer never arrives.
+        try h.fault(#"{"method": "POST", "path": "/order", "kind": "drop_after_accept", "count": 1}"#)
+        var r = try checkExits(h)
+        #expect(try sells(h, strategy: "s1").map(\.status) == ["UNKNOWN"], "\(r.output)")
+        #expect(try sellPosts(h) == 1)
+        // Later runs: in flight until sync settles it from the trades; never re-posted.
+        r = try checkExits(h)
+        #expect(r.status == 0, "\(r.output)")
+        #expect(try sellPosts(h) == 1)
+        #expect(try sells(h, strategy: "s1").count == 1)
+        #expect(try buys(h, strategy: "s1")["ft-1"]?.shares == 30, "cash and shares move only with a fill of record")
+        try assertClean(h, strategies: ["s1"])
+    }
+
+    @Test func concurrentRunsSellOnce() throws {
+        let h = try ExecuteHarness()
+        try openLive(h)
+        // Hold the POST so the runs overlap.
+        try h.fault(#"{"method": "POST", "path": "/order", "kind": "latency", "latency_ms": 1500, "count": 1}"#)
+        let procs = try (0..<3).map { _ in try h.ltProcess(["check-exits"]) }
+        for (p, _, _) in procs { try p.run() }
+        for (p, out, err) in procs {
+            _ = out.fileHandleForReading.readDataToEndOfFile()
+            _ = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+        #expect(try sellPosts(h) == 1)
+        let s = try sells(h, strategy: "s1")
+        #expect(s.count == 1 && s.first?.status == "FILLED" && s.first?.executed == 30)
+        try assertClean(h, strategies: ["s1"])
+    }
+
+    @Test func dustBelowTheMinimumIsHeldToResolutionAndSaysSo() throws {
+        let h = try ExecuteHarness()
+        try openLive(h)
+        // The book takes 27 of 30: the 3 left are below the 5-share minimum.
+        try yesBids(h, #"[{"price":"0.48","size":"27"}]"#)
+        var r = try checkExits(h)
+        #expect(r.status == 0, "\(r.output)")
+        try yesBids(h, #"[{"price":"0.48","size":"100"}]"#)
+        r = try checkExits(h)
+        #expect(r.status == 0, "\(r.output)")
+        r = try checkExits(h)
+        let s = try sells(h, strategy: "s1")
+        #expect(s.map(\.status) == ["FILLED", "SKIPPED"], "recorded once")
+        #expect(s.last?.skip == "BELOW_MINIMUM")
+        let error = try h.db.queryFirst(
+            "SELECT error FROM lt_orders WHERE strategy_id = 's1' AND side = 'SELL' AND status = 'SKIPPED'")
+        #expect(try error?.text("error")?.contains("held to resolution") == true)
+        #expect(try buys(h, strategy: "s1")["ft-1"]?.shares == 3)
+        #expect(try sellPosts(h) == 1)
+        try assertClean(h, strategies: ["s1"])
+    }
 }
