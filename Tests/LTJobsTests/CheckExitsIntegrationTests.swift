@@ -1,5 +1,7 @@
 import Foundation
 import LTCore
+import LTHTTP
+import LTPolymarket
 import LTPostgres
 import Testing
 
@@ -447,5 +449,60 @@ import Testing
         #expect(try buys(h, strategy: "s1")["ft-1"]?.shares == 3)
         #expect(try sellPosts(h) == 1)
         try assertClean(h, strategies: ["s1"])
+    }
+
+    @Test func leaderPositionsArePagedAndFallBackToClassicButAreNeverTakenForFlat() throws {
+        let h = try ExecuteHarness()
+        try h.control(
+            .post, "/_control/leader-position",
+            #"{"address":"\#(Self.leaderA)","token_id":"\#(Market.no)","size":"40","avg_price":"0.5"}"#)
+        try leader(h, Self.leaderA, size: "100")
+        let client = DataAPIClient(baseURL: h.exchangeURL, http: HTTPClient(), readPolicy: .none)
+        // One row a page: two pages.
+        let paged = try client.positionsV2(user: Self.leaderA, conditionIDs: [Market.condition], pageSize: 1)
+        #expect(Set(paged.map(\.tokenID)) == [Market.yes, Market.no])
+        #expect(paged.first { $0.tokenID == Market.yes }?.currentSize == 100)
+        let reader = DataAPILeaderPositions(client: client)
+        // /v2/positions missing (404): the classic path answers.
+        try h.fault(#"{"path": "/v2/positions", "kind": "http_5xx", "status": 404, "count": 1}"#)
+        let classic = try reader.positions(leader: Self.leaderA, conditionIDs: [Market.condition])
+        #expect(classic.first { $0.tokenID == Market.yes }?.size == 100)
+        // A failing Data API is an error, never an empty (flat) answer.
+        try h.fault(#"{"path": "/v2/positions", "kind": "http_5xx", "status": 500, "count": 0}"#)
+        #expect(throws: VenueError.self) {
+            try reader.positions(leader: Self.leaderA, conditionIDs: [Market.condition])
+        }
+
+        // Whole process: the leader cannot be read → nothing mirrored, exit 69.
+        try openLive(h)
+        let r = try checkExits(h)
+        #expect(r.status == 69, "\(r.output)")
+        #expect(try sells(h, strategy: "s1").isEmpty)
+        #expect(try buys(h, strategy: "s1")["ft-1"]?.baseline == nil)
+        try assertClean(h, strategies: ["s1"])
+    }
+
+    @Test func openPositionsAreIndexBacked() throws {
+        let h = try ExecuteHarness()
+        try h.addStrategy("s1")
+        // History: 20,000 closed BUYs; a handful open.
+        try h.db.runScript(
+            """
+            INSERT INTO lt_orders (strategy_id, signal_key, side, status, condition_id, token_id, token_label,
+                                   executed_shares, shares_remaining, cost_basis_remaining, outcome)
+            SELECT 's1', 'old-' || g, 'BUY', 'FILLED', 'c' || (g % 50), '1', 'Yes', 10, 0, 0, 'CLOSED'
+              FROM generate_series(1, 20000) g;
+            INSERT INTO lt_orders (strategy_id, signal_key, side, status, condition_id, token_id, token_label,
+                                   executed_shares, shares_remaining, cost_basis_remaining, outcome, trader_wallet)
+            SELECT 's1', 'open-' || g, 'BUY', 'FILLED', 'c' || g, '1', 'Yes', 10, 10, 5, 'OPEN', '0xabc'
+              FROM generate_series(1, 5) g;
+            ANALYZE lt_orders;
+            """)
+        let sql = ExitStore.openLotsSQL(strategyIDs: ["s1"])
+        let plan = try h.db.query(SQL(unsafeRaw: "EXPLAIN ") + sql).compactMap { try? $0.text("QUERY PLAN") ?? nil }
+            .joined(separator: "\n")
+        #expect(plan.contains("lt_orders_open_positions_idx"), "\(plan)")
+        #expect(!plan.contains("Seq Scan"), "\(plan)")
+        #expect(try ExitStore(database: h.db).openLots(strategyIDs: ["s1"]).count == 5)
     }
 }
