@@ -505,4 +505,54 @@ import Testing
         #expect(!plan.contains("Seq Scan"), "\(plan)")
         #expect(try ExitStore(database: h.db).openLots(strategyIDs: ["s1"]).count == 5)
     }
+
+    @Test func takeProfitCountsTheFeesAndTheSellFeeComesOutOfTheProceeds() throws {
+        let scenario = ExecuteHarness.defaultScenario().replacingOccurrences(
+            of: #""neg_risk": false,"#, with: #""neg_risk": false, "fee_schedule": {"rate": "0.02", "exponent": 1},"#)
+        let h = try ExecuteHarness(scenario: scenario)
+        // Cost 15 + 0.15 fee for 30 shares: 0.505 a share; take-profit 20 % needs a 0.606 bid.
+        try openLive(h, extra: ["take_profit_pct": "20", "mirror_exits": "false"])
+        #expect(try buys(h, strategy: "s1")["ft-1"]?.cost == Self.fx("15.15"))
+        try yesBids(h, #"[{"price":"0.60","size":"100"}]"#)
+        var r = try checkExits(h)
+        #expect(r.status == 0, "\(r.output)")
+        #expect(try sells(h, strategy: "s1").isEmpty, "0.60 is a take-profit only without the fee")
+        try yesBids(h, #"[{"price":"0.61","size":"100"}]"#)
+        r = try checkExits(h)
+        #expect(r.status == 0, "\(r.output)")
+        let s = try sells(h, strategy: "s1")
+        #expect(s.map(\.reason) == ["TAKE_PROFIT"] && s.first?.executed == 30 && s.first?.usd == Self.fx("18.3"))
+        // SELL fee 30 × 0.02 × 0.61 × 0.39 = 0.14274, out of the proceeds.
+        let c = try h.cash("s1")
+        #expect(c.cooldown == Self.fx("18.15726") && c.locked == 0)
+        #expect(c.realized == Self.fx("3.00726") && s.first?.pnl == Self.fx("3.00726"))
+        // The wallet received the same: 10000 − 15.15 + 18.15726.
+        let state = try h.control(.get, "/_control/state")
+        #expect(state.contains(#""collateral":"10003.00726""#), "\(state.prefix(600))")
+        try assertClean(h, strategies: ["s1"])
+    }
+
+    @Test func killedWhileTheSellIsInFlightIsNeverPostedAgain() throws {
+        let h = try ExecuteHarness()
+        try openLive(h)
+        try h.fault(#"{"method": "POST", "path": "/order", "kind": "latency", "latency_ms": 3000, "count": 1}"#)
+        let (p, _, _) = try h.ltProcess(["check-exits"])
+        try p.run()
+        // Wait until the SELL INTENT is committed (the post is then in flight), then SIGKILL.
+        let committed = h.waitUntil(seconds: 5) {
+            ((try? self.sells(h, strategy: "s1").map(\.status)) ?? []) == ["INTENT"]
+        }
+        #expect(committed)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        // The exchange still fills it; lt never learns the answer from that run.
+        #expect(h.waitUntil(seconds: 5) { ((try? self.sellPosts(h)) ?? 0) == 1 })
+        for _ in 0..<2 {
+            let r = try checkExits(h)
+            #expect(r.status == 0, "\(r.output)")
+        }
+        #expect(try sells(h, strategy: "s1").map(\.status) == ["UNKNOWN"])
+        #expect(try sellPosts(h) == 1, "never posted twice")
+        try assertClean(h, strategies: ["s1"])
+    }
 }
