@@ -390,6 +390,10 @@ import Testing
         #expect(s.count == 1 && s.first?.executed == 15 && s.first?.reason == "TRADER_PARTIAL")
         #expect(try buys(h, strategy: "sh")["ft-1"]?.shares == 15)
         #expect(try sellPosts(h) == 0)
+        // Half realized (−0.30), half still marked (−0.30): the sale is counted once.
+        let dd2 = try h.db.queryFirst(
+            "SELECT current_drawdown_pct::text AS d FROM lt_strategies WHERE strategy_id = 'sh'")
+        #expect(Self.fx(try dd2?.text("d") ?? "0") == Self.fx("0.06"))
         try assertClean(h, strategies: ["sh"])
     }
 

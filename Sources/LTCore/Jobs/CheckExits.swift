@@ -176,8 +176,7 @@ public final class CheckExitsJob {
                 "books unavailable: price exits and sales wait", metadata: ["stage": "book", "error": "\(error)"])
         }
 
-        // 6–12 per position.
-        var unrealized: [String: Fixed6] = [:]
+        // 6–11 per position.
         for key in positions.keys.sorted() {
             guard let p = positions[key], let strategy = byID[key.strategyID] else { continue }
             var log = logger
@@ -186,11 +185,6 @@ public final class CheckExitsJob {
             log[metadataKey: "token_label"] = .string(key.tokenLabel)
             if let l = key.traderWallet { log[metadataKey: "leader"] = .string(l) }
             let book = p.tokenID.flatMap { books[$0] }
-            if let bid = book.flatMap({ ExitRules.bestBid($0.bids) }) {
-                // 12 (input). Mark to market at the best bid.
-                unrealized[key.strategyID, default: .zero] +=
-                    p.shares.multiplied(by: bid, rounding: .floor) - p.costBasis
-            }
             do {
                 try decide(p, strategy: strategy, book: book, leaderSizes: leaderSizes, log: log)
             } catch let e as DatabaseError where e.kind == .query || e.kind == .decoding {
@@ -200,7 +194,16 @@ public final class CheckExitsJob {
             }
         }
 
-        // 12. Peak equity and drawdown from the marked equity.
+        // 12. Mark to market: what is still open after this run's exits (read again, so a position
+        //     sold now counts once, in realized P&L), each at its best bid; a position without a
+        //     bid stays at cost. Peak equity and drawdown follow the marked equity.
+        var unrealized: [String: Fixed6] = [:]
+        for id in Set(positions.keys.map(\.strategyID)) { unrealized[id] = .zero }
+        for lot in try store.openLots(strategyIDs: unrealized.keys.sorted()) {
+            guard let bid = lot.tokenID.flatMap({ books[$0] }).flatMap({ ExitRules.bestBid($0.bids) }) else { continue }
+            unrealized[lot.key.strategyID, default: .zero] +=
+                lot.sharesRemaining.multiplied(by: bid, rounding: .floor) - lot.costBasisRemaining
+        }
         for (id, u) in unrealized.sorted(by: { $0.key < $1.key }) {
             try store.markToMarket(strategyID: id, unrealizedPnL: u, at: now())
         }
