@@ -340,13 +340,19 @@ import Testing
             #"{"address":"\#(TestWallet.address)","positions":[{"token_id":"\#(Market.yes)","size":"0"}]}"#)
         r = try checkExits(h)
         #expect(try sells(h, strategy: "s1").map(\.status) == ["REJECTED"], "\(r.output)")
+        // Failing run after run: still retried, and the summary warns after three in a row.
+        for _ in 0..<2 { r = try checkExits(h) }
+        #expect(try sells(h, strategy: "s1").map(\.status) == ["REJECTED", "REJECTED", "REJECTED"])
+        r = try checkExits(h)
+        #expect(r.stdout.contains("failed 3 runs in a row"), "\(r.stdout)")
         try h.control(
             .post, "/_control/wallet",
             #"{"address":"\#(TestWallet.address)","positions":[{"token_id":"\#(Market.yes)","size":"30"}]}"#)
         r = try checkExits(h)
         #expect(r.status == 0, "\(r.output)")
         let s = try sells(h, strategy: "s1")
-        #expect(s.map(\.status) == ["REJECTED", "FILLED"] && s.last?.executed == 30)
+        #expect(
+            s.map(\.status) == ["REJECTED", "REJECTED", "REJECTED", "REJECTED", "FILLED"] && s.last?.executed == 30)
         #expect(try buys(h, strategy: "s1")["ft-1"]?.outcome == "CLOSED")
         try assertClean(h, strategies: ["s1"])
     }
