@@ -207,8 +207,13 @@ import Testing
     @Test func flatBeforeTheFirstObservationIsAFullExit() throws {
         let h = try ExecuteHarness()
         try openLive(h)
-        let r = try checkExits(h)
+        let r = try checkExits(h, ["--format", "json"])
         #expect(r.status == 0, "\(r.output)")
+        let summary = try jsonObject(r.stdout)
+        let result = summary["result"] as? [String: Any]
+        #expect(summary["job"] as? String == "check-exits" && summary["status"] as? String == "ok")
+        #expect(result?["sold"] as? Int == 1 && result?["exits_decided"] as? Int == 1, "\(r.stdout)")
+        #expect((result?["by_reason"] as? [String: Int])?["TRADER_EXIT"] == 1, "\(r.stdout)")
         let s = try sells(h, strategy: "s1")
         #expect(s.count == 1 && s.first?.reason == "TRADER_EXIT" && s.first?.executed == 30)
         #expect(try buys(h, strategy: "s1")["ft-1"]?.outcome == "CLOSED")
