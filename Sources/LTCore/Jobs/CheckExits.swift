@@ -271,7 +271,8 @@ public final class CheckExitsJob {
         }
         if case .owed(let owed, let r, _) = carry {
             if reason == nil { reason = r }
-            if reason != priceReason { wanted = Swift.min(p.shares, wanted + owed) }
+            // A price/time exit already sells everything.
+            if priceReason == nil { wanted = Swift.min(p.shares, wanted + owed) }
         }
         guard let reason, wanted.isPositive else { return }
         var log = log
