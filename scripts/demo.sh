@@ -159,6 +159,21 @@ demo_steps() {
     psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, outcome, winning_label, payout_per_share,
         pnl, ft_pnl, redemption_status FROM lt_orders WHERE outcome IN ('WON', 'LOST') ORDER BY strategy_id, ft_order_id"
 
+    step "lt check-exits   (first look at the leader: its size becomes the baseline)"
+    LT_LIVE_TRADING=1 "$LT" check-exits
+
+    step "the leader sells half (paper exchange control API) → lt check-exits follows with half"
+    curl -s -X POST "$LT_CLOB_URL/_control/leader-position" -H 'content-type: application/json' \
+        -d '{"address":"0x1111111111111111111111111111111111111111","token_id":"71321045679252212594626385532706912750332728571942532289631379312455583992563","size":"1250","avg_price":"0.44"}'
+    echo
+    # Live shares are sold once their BUY's settlement is CONFIRMED (sync-order-status); the
+    # shadow strategy's position follows at once.
+    LT_LIVE_TRADING=1 "$LT" check-exits
+    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, side, status, exit_reason, requested_shares,
+        executed_shares, executed_usd, shares_remaining, trader_position_baseline, pnl FROM lt_orders
+        WHERE condition_id = '0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1'
+          AND status = 'FILLED' ORDER BY lt_order_id"
+
     step "lt status"
     "$LT" status
 }

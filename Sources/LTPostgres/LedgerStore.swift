@@ -120,15 +120,19 @@ public final class LedgerStore: Ledger {
         guard OrderTransitions.allows(from: from, to: row.status) else {
             throw LedgerError.transitionRefused(ltOrderID: 0, from: from, to: row.status)
         }
+        let takes = try reductionTakes(entry)
+        let events = entry.events + Self.sellEvents(takes, entry.reduction)
         do {
-            _ = try Self.buckets(after: entry.events, from: fresh.buckets)
+            _ = try Self.buckets(after: events, from: fresh.buckets)
         } catch {
             return try insertSkip(row, Skip(.insufficientCash, "capital rules refuse the lock: \(error)"), from: from)
         }
         guard let inserted = try db.queryFirst(row.insertSQL()) else { return .alreadyDecided }
         let id = try inserted.decodeOrThrow("lt_order_id", as: Int64.self)
-        let state = try writeStrategy(row.strategyID, events: entry.events, at: entry.at, fresh: fresh)
-        try queueCooldown(entry, ltOrderID: id)
+        try applyReduction(takes, entry: entry, sellID: id)
+        try applyBaseline(entry)
+        let state = try writeStrategy(row.strategyID, events: events, at: entry.at, fresh: fresh)
+        try queueCooldown(entry, events: events, ltOrderID: id)
         return .applied(ltOrderID: id, state: state)
     }
 
@@ -180,8 +184,10 @@ public final class LedgerStore: Ledger {
         guard OrderTransitions.allows(from: from, to: to) else {
             throw LedgerError.transitionRefused(ltOrderID: id, from: from, to: to)
         }
+        let takes = try reductionTakes(entry)
+        let events = entry.events + Self.sellEvents(takes, entry.reduction)
         do throws(CapitalError) {
-            _ = try Self.buckets(after: entry.events, from: fresh.buckets)
+            _ = try Self.buckets(after: events, from: fresh.buckets)
         } catch {
             throw LedgerError.capital(strategyID: entry.strategyID, error)
         }
@@ -214,10 +220,79 @@ public final class LedgerStore: Ledger {
                    updated_at = \(entry.at)
              WHERE lt_order_id = \(id)
             """)
-        let state = try writeStrategy(entry.strategyID, events: entry.events, at: entry.at, fresh: fresh)
+        try applyReduction(takes, entry: entry, sellID: id)
+        try applyBaseline(entry)
+        let state = try writeStrategy(entry.strategyID, events: events, at: entry.at, fresh: fresh)
         if let riskUpdate = entry.riskUpdate { try updateRisk(entry.strategyID, riskUpdate) }
-        try queueCooldown(entry, ltOrderID: id)
+        try queueCooldown(entry, events: events, ltOrderID: id)
         return .applied(ltOrderID: id, state: state)
+    }
+
+    // MARK: SELL fills (check-exits, issue 12)
+
+    /// The FIFO takes of the entry's reduction from the position's open BUY rows, read and locked
+    /// here (under the strategy lock). The WHERE repeats `lt_orders_open_positions_idx`'s predicate.
+    func reductionTakes(_ entry: LedgerEntry) throws -> [PositionFIFO.Take] {
+        guard let r = entry.reduction, r.shares.isPositive else { return [] }
+        let rows = try db.query(
+            """
+            SELECT lt_order_id, shares_remaining, cost_basis_remaining FROM lt_orders
+             WHERE strategy_id = \(entry.strategyID) AND condition_id = \(r.position.conditionID)
+               AND outcome = 'OPEN' AND shares_remaining > 0
+               AND side = 'BUY' AND token_label = \(r.position.label) AND is_shadow = \(r.isShadow)
+               AND trader_wallet IS NOT DISTINCT FROM \(r.traderWallet)
+             ORDER BY filled_at NULLS LAST, lt_order_id
+               FOR UPDATE
+            """
+        ) { row throws(RowDecodingError) in
+            PositionFIFO.Lot(
+                ltOrderID: try row.decode("lt_order_id"), shares: try row.decode("shares_remaining"),
+                costBasis: try row.decode("cost_basis_remaining"))
+        }
+        guard let takes = PositionFIFO.take(r.shares, from: rows) else {
+            throw LedgerError.positionShort(
+                strategyID: entry.strategyID, wanted: r.shares, held: rows.reduce(.zero) { $0 + $1.shares })
+        }
+        return takes
+    }
+
+    static func sellEvents(_ takes: [PositionFIFO.Take], _ r: PositionReduction?) -> [CapitalEvent] {
+        guard let r, !takes.isEmpty else { return [] }
+        return [.sellFilled(costBasisSold: takes.reduce(.zero) { $0 + $1.costBasis }, netProceeds: r.netProceeds)]
+    }
+
+    /// Shrinks the BUY rows by their takes (an emptied row is CLOSED) and writes the SELL row's
+    /// realized P&L: net proceeds less the cost basis sold.
+    func applyReduction(_ takes: [PositionFIFO.Take], entry: LedgerEntry, sellID: Int64) throws {
+        guard let r = entry.reduction, !takes.isEmpty else { return }
+        for t in takes {
+            try db.execute(
+                """
+                UPDATE lt_orders
+                   SET shares_remaining = CASE WHEN \(t.closes) THEN 0 ELSE shares_remaining - \(t.shares) END,
+                       cost_basis_remaining =
+                         CASE WHEN \(t.closes) THEN 0 ELSE cost_basis_remaining - \(t.costBasis) END,
+                       outcome = CASE WHEN \(t.closes) THEN 'CLOSED' ELSE outcome END,
+                       updated_at = \(entry.at)
+                 WHERE lt_order_id = \(t.ltOrderID) AND strategy_id = \(entry.strategyID)
+                """)
+        }
+        let cost = takes.reduce(Fixed6.zero) { $0 + $1.costBasis }
+        try db.execute(
+            """
+            UPDATE lt_orders SET pnl = COALESCE(pnl, 0) + \(r.netProceeds - cost)
+             WHERE lt_order_id = \(sellID) AND strategy_id = \(entry.strategyID)
+            """)
+    }
+
+    func applyBaseline(_ entry: LedgerEntry) throws {
+        guard let b = entry.baseline, !b.ltOrderIDs.isEmpty else { return }
+        try db.execute(
+            """
+            UPDATE lt_orders SET trader_position_baseline = \(b.value), updated_at = \(entry.at)
+             WHERE strategy_id = \(entry.strategyID) AND lt_order_id = ANY(\(b.ltOrderIDs.map { String($0) })::bigint[])
+               AND side = 'BUY'
+            """)
     }
 
     /// The buckets after `events`, or the capital rule they break.
@@ -298,8 +373,8 @@ public final class LedgerStore: Ledger {
             """)
     }
 
-    func queueCooldown(_ entry: LedgerEntry, ltOrderID: Int64) throws {
-        for e in entry.events {
+    func queueCooldown(_ entry: LedgerEntry, events: [CapitalEvent], ltOrderID: Int64) throws {
+        for e in events {
             guard let amount = e.cooldownAmount, amount.isPositive else { continue }
             let availableAt = entry.cooldownAvailableAt ?? entry.at
             try db.execute(

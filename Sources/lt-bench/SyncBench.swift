@@ -55,8 +55,10 @@ struct SyncBench: ParsableCommand {
         let runner = LTRunner(binary: bin + "/lt", scratch: scratch)
         print("lt-bench sync: \(ProcessInfo.processInfo.activeProcessorCount) cores, binaries in \(bin)")
         var rows: [[String]] = [
-            ["orders", "history", "sync ms", "ms/order", "db ms", "db calls", "venue reads", "visited", "filled",
-             "idle ms"]
+            [
+                "orders", "history", "sync ms", "ms/order", "db ms", "db calls", "venue reads", "visited", "filled",
+                "idle ms",
+            ]
         ]
         for n in execute.parsedList(strategies) ?? [] {
             for h in execute.parsedList(history) ?? [] {
@@ -73,7 +75,9 @@ struct SyncBench: ParsableCommand {
         print("")
         let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
         for r in rows {
-            print(r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            print(
+                r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(
+                    separator: "  "))
         }
         print("venue reads = HTTP calls of the measured run (trades pages per wallet + order lookups); idle = median")
     }
@@ -106,7 +110,8 @@ struct SyncBench: ParsableCommand {
         func control(_ method: HTTPMethod, _ path: String, _ body: String) throws {
             _ = try http.send(HTTPRequest.json(method, exchange.url + path, body: body))
         }
-        try control(.post, "/_control/faults", #"{"method":"POST","path":"/order","kind":"drop_after_accept","count":0}"#)
+        try control(
+            .post, "/_control/faults", #"{"method":"POST","path":"/order","kind":"drop_after_accept","count":0}"#)
         try db.runScript(s.newSignalsSQL)
         _ = try runner.run(["execute", "--format", "json"], env: env, log: "execute-\(dbName).log")
         try control(.delete, "/_control/faults", "")

@@ -63,11 +63,18 @@ public struct LedgerEntry {
     /// be as read, or the entry is refused with `LedgerError.rowChanged` — its events were computed
     /// from the old figures and would move cash twice.
     public var basedOn: OrderSnapshot?
+    /// SELL filled (design §3): the position's BUY rows give up these shares in the same
+    /// transaction, and the ledger adds the `sellFilled` event it computes from them under the lock.
+    public var reduction: PositionReduction?
+    /// A position's leader baseline moves with the exit decided from it, in the same transaction
+    /// (check-exits: one drop of the leader is mirrored once).
+    public var baseline: BaselineUpdate?
 
     public init(
         strategyID: String, change: Change, events: [CapitalEvent] = [], durable: Bool = false, at: Date,
         cooldownAvailableAt: Date? = nil, gate: ((FreshState) -> Skip?)? = nil, position: PositionKey? = nil,
-        riskUpdate: ((RiskSnapshot) -> RiskSnapshot)? = nil, expectedPosition: ExpectedPosition? = nil
+        riskUpdate: ((RiskSnapshot) -> RiskSnapshot)? = nil, expectedPosition: ExpectedPosition? = nil,
+        reduction: PositionReduction? = nil, baseline: BaselineUpdate? = nil
     ) {
         self.strategyID = strategyID
         self.change = change
@@ -79,6 +86,8 @@ public struct LedgerEntry {
         self.position = position
         self.riskUpdate = riskUpdate
         self.expectedPosition = expectedPosition
+        self.reduction = reduction
+        self.baseline = baseline
     }
 }
 
@@ -150,6 +159,89 @@ public struct OrderSnapshot: Sendable, Hashable {
     }
 }
 
+/// The shares a SELL fill takes out of a position: its open BUY rows of the same strategy, leader
+/// (`trader_wallet`), condition, outcome label and shadow flag, oldest fill first (FIFO,
+/// `PositionFIFO`). The ledger reads those rows under the strategy lock, so the cost basis sold is
+/// computed on fresh rows; it refuses the entry when they hold fewer shares than `shares`.
+public struct PositionReduction: Sendable, Hashable {
+    public var traderWallet: String?
+    public var position: PositionKey
+    public var isShadow: Bool
+    public var shares: Fixed6
+    /// Proceeds after the SELL's fee: what goes to cooldown.
+    public var netProceeds: Fixed6
+
+    public init(traderWallet: String?, position: PositionKey, isShadow: Bool, shares: Fixed6, netProceeds: Fixed6) {
+        self.traderWallet = traderWallet
+        self.position = position
+        self.isShadow = isShadow
+        self.shares = shares
+        self.netProceeds = netProceeds
+    }
+}
+
+/// `trader_position_baseline` of these BUY rows (one position's) becomes `value`.
+public struct BaselineUpdate: Sendable, Hashable {
+    public var ltOrderIDs: [Int64]
+    public var value: Fixed6
+
+    public init(ltOrderIDs: [Int64], value: Fixed6) {
+        self.ltOrderIDs = ltOrderIDs
+        self.value = value
+    }
+}
+
+/// FIFO across a position's BUY rows (issue 12 §6): a SELL of n shares takes them from the oldest
+/// fill first; each row gives up its cost basis in proportion to the shares it gives up (all of it
+/// when it is emptied), so the cost basis left always belongs to the shares left. Pure.
+public enum PositionFIFO {
+    public struct Lot: Sendable, Hashable {
+        public var ltOrderID: Int64
+        public var shares: Fixed6
+        public var costBasis: Fixed6
+        public init(ltOrderID: Int64, shares: Fixed6, costBasis: Fixed6) {
+            self.ltOrderID = ltOrderID
+            self.shares = shares
+            self.costBasis = costBasis
+        }
+    }
+
+    /// What leaves one lot.
+    public struct Take: Sendable, Hashable {
+        public var ltOrderID: Int64
+        public var shares: Fixed6
+        public var costBasis: Fixed6
+        /// The lot is empty afterwards.
+        public var closes: Bool
+    }
+
+    /// The takes for `shares` from `lots` (oldest first), or nil when the lots hold fewer shares.
+    public static func take(_ shares: Fixed6, from lots: [Lot]) -> [Take]? {
+        guard shares.isPositive else { return [] }
+        var left = shares
+        var takes: [Take] = []
+        for lot in lots where lot.shares.isPositive {
+            if left.isZero { break }
+            if left >= lot.shares {
+                takes.append(Take(ltOrderID: lot.ltOrderID, shares: lot.shares, costBasis: lot.costBasis, closes: true))
+                left -= lot.shares
+            } else {
+                // Exact to the micro (128-bit intermediate), half-even.
+                let cost =
+                    (try? lot.costBasis.scaled(by: left, per: lot.shares, rounding: .halfEven))
+                    ?? lot.costBasis.multiplied(by: left, rounding: .halfEven).divided(
+                        by: lot.shares, rounding: .halfEven)
+                takes.append(
+                    Take(
+                        ltOrderID: lot.ltOrderID, shares: left, costBasis: Swift.min(cost, lot.costBasis), closes: false
+                    ))
+                left = .zero
+            }
+        }
+        return left.isZero ? takes : nil
+    }
+}
+
 /// One outcome of one market: what a position is held in.
 public struct PositionKey: Sendable, Hashable {
     public var conditionID: String
@@ -195,6 +287,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case positionChanged(ltOrderID: Int64)
     /// The row changed since the entry's decision read it (`LedgerEntry.basedOn`).
     case rowChanged(ltOrderID: Int64)
+    /// A SELL fill names more shares than the position's open BUY rows hold.
+    case positionShort(strategyID: String, wanted: Fixed6, held: Fixed6)
 
     public var description: String {
         switch self {
@@ -206,6 +300,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .strategyNotFound(let s): return "strategy \(s) does not exist"
         case .positionChanged(let id): return "lt_orders row \(id) is no longer the open position that was read"
         case .rowChanged(let id): return "lt_orders row \(id) changed since it was read: decided again next run"
+        case .positionShort(let s, let wanted, let held):
+            return "strategy \(s): a SELL of \(wanted) shares exceeds the \(held) the position holds"
         }
     }
 }

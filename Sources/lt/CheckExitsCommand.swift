@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import LTCore
+import LTHTTP
+import LTPolymarket
+import LTPostgres
+
+/// `lt check-exits`: wires the check-exits job (LTCore) to Postgres, the CLOB, the Data API and
+/// the wallets file. docs/jobs.md "check-exits" describes the steps.
+struct CheckExitsCommand: JobCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-exits",
+        abstract: "Mirror leaders' exits proportionally; stop-loss, take-profit, max hold (SELLs exactly once).",
+        discussion: """
+            Live positions are sold only with the strategy's mode = 'live' AND LT_LIVE_TRADING=1; shadow \
+            positions are sold by walking the real book. Needs DATABASE_URL and LT_CLOB_URL; \
+            LT_DATA_API_URL (default https://data-api.polymarket.com) for leader positions; \
+            LT_WALLETS_FILE for live strategies.
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Handle only the strategies of shard i of n (stable hash of strategy_id), e.g. 0/4.")
+    var shard: String?
+
+    func validate() throws {
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
+        }
+    }
+
+    final class Outcome {
+        var summary: CheckExitsSummary?
+    }
+
+    func runJob() -> ExitStatus {
+        let shard = self.shard.flatMap(Shard.init(parsing:))
+        let job = shard.map { "check-exits-\($0.index)-of-\($0.count)" } ?? "check-exits"
+        let outcome = Outcome()
+        // Leaders or books that could not be read leave exits for the next run (69), like
+        // execute's deferred signals; refused exits are failures (1).
+        let decide: (any JobSummary) -> ExitStatus = { summary in
+            if summary.failedCount > 0 { return .someFailed }
+            guard let s = outcome.summary else { return .ok }
+            if s.leadersUnavailable > 0 { return .unavailable }
+            return .ok
+        }
+        return Runner.run(job: job, options: options, decide: decide) { ctx, config, db in
+            let ledger = LedgerStore(database: db)
+            // 0. Housekeeping first, as every job: an overdue daily reset, matured cooldowns.
+            _ = try Housekeeping.run(ctx, ledger: ledger)
+            let clobURL = try config.requireURL("LT_CLOB_URL")
+            let dataURL = config.optional("LT_DATA_API_URL") ?? "https://data-api.polymarket.com"
+            guard dataURL.hasPrefix("http://") || dataURL.hasPrefix("https://") else {
+                throw ConfigError(variable: "LT_DATA_API_URL", reason: "must be an http:// or https:// URL")
+            }
+            let environment = config.environment
+            let http = HTTPClient()
+            let venue = ClobVenue(
+                clob: ClobClient(baseURL: clobURL, http: http),
+                wallets: { () throws(WalletConfigError) -> WalletsFile in
+                    try WalletsFile.load(environment: environment)
+                })
+            let crashAt = environment["LT_TEST_CRASH_POINT"]
+            let run = CheckExitsJob(
+                store: ExitStore(database: db), ledger: ledger, venue: venue,
+                leaders: DataAPILeaderPositions(client: DataAPIClient(baseURL: dataURL, http: http)),
+                options: CheckExitsOptions(liveTradingEnabled: config.liveTrading, shard: shard),
+                runID: ctx.runID, now: { ctx.now() }, logger: ctx.logger,
+                crashPoint: { point in
+                    // Crash tests only: die like `kill -9` at this instant.
+                    if point == crashAt { kill(getpid(), SIGKILL) }
+                })
+            let summary = try run.run()
+            outcome.summary = summary
+            return summary
+        }
+    }
+}
