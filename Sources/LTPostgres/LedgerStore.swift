@@ -376,11 +376,16 @@ public final class LedgerStore: Ledger {
     func queueCooldown(_ entry: LedgerEntry, events: [CapitalEvent], ltOrderID: Int64) throws {
         for e in events {
             guard let amount = e.cooldownAmount, amount.isPositive else { continue }
-            let availableAt = entry.cooldownAvailableAt ?? entry.at
+            // Without an explicit time, money waits the strategy's own cooldown (design §2
+            // `cooldown_hours`): a job that books a fill it did not decide (sync) need not know it.
             try db.execute(
                 """
                 INSERT INTO lt_cooldown_queue (strategy_id, amount, available_at, lt_order_id)
-                VALUES (\(entry.strategyID), \(amount), \(availableAt), \(ltOrderID))
+                SELECT strategy_id, \(amount),
+                       COALESCE(\(entry.cooldownAvailableAt)::timestamptz,
+                                \(entry.at)::timestamptz + cooldown_hours * interval '1 hour'),
+                       \(ltOrderID)
+                  FROM lt_strategies WHERE strategy_id = \(entry.strategyID)
                 """)
         }
     }

@@ -321,13 +321,34 @@ import Testing
         try Self.expectBooksHold(old, after)
     }
 
-    @Test func sellRowsAndFinalRowsAreLeft() {
+    @Test func sellRowsAreReconciledFromTheirTradesAndFinalRowsAreLeft() {
         var sell = Self.row(.unknown)
         sell.side = .sell
-        guard case .leave = Self.decide(sell) else {
-            Issue.record("SELL rows are not reconciled yet")
+        sell.conditionID = "0xc"
+        sell.tokenLabel = "Yes"
+        sell.traderWallet = "0xleader"
+        // Its trades sold 30 shares at 0.48 with a 0.10 fee: the proceeds net of the fee leave the
+        // position through the ledger's FIFO reduction; a SELL locks no cash.
+        let filled = Self.decide(sell, trades: [Self.trade("t1", "30", at: "0.48", fee: "0.10")])
+        guard case .applySell(.filled, let f, let reduction, .filled, _) = filled else {
+            Issue.record("expected the SELL's fill of record, got \(filled)")
             return
         }
+        #expect(f.executedShares == fx("30"))
+        #expect(f.executedUSD == fx("14.4"))
+        #expect(reduction.shares == fx("30"))
+        #expect(reduction.position == PositionKey(conditionID: "0xc", label: "Yes"))
+        #expect(reduction.traderWallet == "0xleader")
+        #expect(reduction.netProceeds == fx("14.4") - (f.feesUSD ?? .zero))
+        // Not found: left within the grace period, failed (no cash) after it; check-exits sells again.
+        if case .apply = Self.decide(sell, policy: .init(graceSeconds: 6000, ttlSeconds: nil)) {
+            Issue.record("declared dead within grace")
+        }
+        guard case .apply(.failed, _, let events, .failed, _) = Self.decide(sell) else {
+            Issue.record("a SELL nobody knows past the grace period ends FAILED")
+            return
+        }
+        #expect(events.isEmpty)
         guard case .leave = Self.decide(Self.row(.unfilled)) else {
             Issue.record("final rows are left")
             return

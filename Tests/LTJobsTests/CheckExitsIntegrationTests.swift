@@ -425,6 +425,33 @@ import Testing
         try assertClean(h, strategies: ["s1"])
     }
 
+    /// Issue 10 item 1, SELL side: the UNKNOWN SELL is reconciled by sync from the trades — the
+    /// shares leave the BUY rows and the proceeds net of the fee go to cooldown, exactly once.
+    @Test func syncBooksTheLostSellAnswerFromTheTrades() throws {
+        let h = try ExecuteHarness()
+        try openLive(h)
+        try h.fault(#"{"method": "POST", "path": "/order", "kind": "drop_after_accept", "count": 1}"#)
+        _ = try checkExits(h)
+        #expect(try sells(h, strategy: "s1").map(\.status) == ["UNKNOWN"])
+        let before = try h.cash("s1")
+        let sync = try h.lt(["sync-order-status"])
+        #expect(sync.status == 0, "\(sync.output)")
+        let sold = try sells(h, strategy: "s1")
+        #expect(sold.map(\.status) == ["FILLED"], "\(sync.output)")
+        let lot = try #require(try buys(h, strategy: "s1")["ft-1"])
+        #expect(lot.shares == .zero, "the position is flat once the SELL's trades are booked")
+        let after = try h.cash("s1")
+        #expect(after.locked == .zero)
+        #expect(after.cooldown > before.cooldown, "the proceeds wait in cooldown")
+        #expect(after.invariantHolds)
+        // A second sync and another check-exits change nothing; nothing is posted again.
+        #expect(try h.lt(["sync-order-status"]).status == 0)
+        #expect(try h.cash("s1") == after)
+        _ = try checkExits(h)
+        #expect(try sellPosts(h) == 1)
+        try assertClean(h, strategies: ["s1"])
+    }
+
     @Test func concurrentRunsSellOnce() throws {
         let h = try ExecuteHarness()
         try openLive(h)

@@ -288,37 +288,47 @@ public final class SyncOrderStatusJob {
         case .cancel:
             summary.count(.live)
         case .apply(let to, let fields, let events, let kind, let note):
-            // 6. Through the ledger: under the strategy lock, the transition table decides a race
-            //    with the posting run's answer or another sync; the loser changes nothing.
-            guard let id = row.ltOrderID else { return }
-            crashPoint("before-apply")
-            var entry = LedgerEntry(
-                strategyID: row.strategyID, change: .update(ltOrderID: id, to: to, fields: fields), events: events,
-                at: now())
-            entry.basedOn = OrderSnapshot(row)
-            do {
-                _ = try ledger.apply(entry)
-            } catch let refused as LedgerError {
-                summary.notBooked += 1
-                log.warning(
-                    "not booked: the ledger refused it (the row changed under this run, or a capital rule)",
-                    metadata: ["stage": "apply", "error": "\(refused)"])
-                return
-            }
-            crashPoint("after-apply")
-            summary.count(kind)
-            if kind == .stillUnknown { noteUnknown(row) }
-            let released = events.reduce(Fixed6.zero) { $0 + $1.delta.available }
-            summary.cashReleasedUSD += released
-            log.info(
-                "reconciled",
-                metadata: [
-                    "stage": "apply", "from": .string(row.status.rawValue), "to": .string(to.rawValue),
-                    "kind": .string(kind.rawValue), "cash_released": .string(released.exactText),
-                    "note": .string(note),
-                ])
+            try book(row, to: to, fields: fields, events: events, reduction: nil, kind: kind, note: note, log: log)
+        case .applySell(let to, let fields, let reduction, let kind, let note):
+            try book(row, to: to, fields: fields, events: [], reduction: reduction, kind: kind, note: note, log: log)
         }
         log[metadataKey: "stage"] = nil
+    }
+
+    /// 6. One reconciled row through the ledger.
+    func book(
+        _ row: LTOrder, to: OrderStatus, fields: OrderFields, events: [CapitalEvent], reduction: PositionReduction?,
+        kind: SyncReconcile.Kind, note: String, log: Logger
+    ) throws {
+        // 6. Through the ledger: under the strategy lock, the transition table decides a race
+        //    with the posting run's answer or another sync; the loser changes nothing.
+        guard let id = row.ltOrderID else { return }
+        crashPoint("before-apply")
+        var entry = LedgerEntry(
+            strategyID: row.strategyID, change: .update(ltOrderID: id, to: to, fields: fields), events: events,
+            at: now(), reduction: reduction)
+        entry.basedOn = OrderSnapshot(row)
+        do {
+            _ = try ledger.apply(entry)
+        } catch let refused as LedgerError {
+            summary.notBooked += 1
+            log.warning(
+                "not booked: the ledger refused it (the row changed under this run, or a capital rule)",
+                metadata: ["stage": "apply", "error": "\(refused)"])
+            return
+        }
+        crashPoint("after-apply")
+        summary.count(kind)
+        if kind == .stillUnknown { noteUnknown(row) }
+        let released = events.reduce(Fixed6.zero) { $0 + $1.delta.available }
+        summary.cashReleasedUSD += released
+        log.info(
+            "reconciled",
+            metadata: [
+                "stage": "apply", "from": .string(row.status.rawValue), "to": .string(to.rawValue),
+                "kind": .string(kind.rawValue), "cash_released": .string(released.exactText),
+                "note": .string(note),
+            ])
     }
 
     /// Counts an order whose outcome is still unproven: its age, and whether it is past the grace

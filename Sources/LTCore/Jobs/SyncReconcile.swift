@@ -71,6 +71,9 @@ public enum SyncReconcile {
         case cancel(reason: String)
         /// One ledger update.
         case apply(to: OrderStatus, fields: OrderFields, events: [CapitalEvent], kind: Kind, note: String)
+        /// A SELL's fill of record: one ledger update that also takes the shares out of the
+        /// position's BUY rows (FIFO) and queues the net proceeds (design §3 "SELL filled").
+        case applySell(to: OrderStatus, fields: OrderFields, reduction: PositionReduction, kind: Kind, note: String)
     }
 
     /// The fills of record: what the trades that did not fail add up to.
@@ -171,9 +174,7 @@ public enum SyncReconcile {
     /// Decides one row. `runAlive`: the liveness lock of the run that wrote the row is held (its
     /// post may be in flight). `now`: the job's clock.
     public static func decide(row: LTOrder, runAlive: Bool, view: VenueView, policy: Policy, now: Date) -> Decision {
-        guard row.side == .buy else {
-            return .leave(.unchanged, reason: "SELL orders are reconciled once check-exits places them")
-        }
+        if row.side == .sell { return decideSell(row: row, runAlive: runAlive, view: view, policy: policy, now: now) }
         let pending: Set<OrderStatus> = [.intent, .submitted, .unknown, .partial]
         guard pending.contains(row.status) || row.status == .filled else {
             return .leave(.unchanged, reason: "\(row.status.rawValue) is final")
@@ -308,5 +309,73 @@ public enum SyncReconcile {
             || row.feesUSD != fill.fee || row.settlement != fill.settlement
             || row.tradeIDs.sorted() != fill.tradeIDs
             || (to == .filled && row.costBasisRemaining != fill.usd + fill.fee)
+    }
+
+    /// A SELL (check-exits). It locks no cash: its fill of record takes shares out of the position
+    /// and queues the proceeds net of the fee; an order that never reached the venue or filled
+    /// nothing just ends, and check-exits sells again on its next run (the position is still open).
+    /// A SELL already booked from its answer only has its settlement followed; a reverted SELL
+    /// trade is reported, not undone here (the shares are back in the wallet: the operator decides).
+    public static func decideSell(row: LTOrder, runAlive: Bool, view: VenueView, policy: Policy, now: Date)
+        -> Decision
+    {
+        let fill = fillOfRecord(view.trades, side: .sell, cap: nil)
+        if row.status == .filled {
+            guard !view.trades.isEmpty else { return .leave(.unchanged, reason: "no trade names this SELL (yet)") }
+            if fill.reverted {
+                return .leave(
+                    .stillUnknown,
+                    reason: "a trade of this SELL FAILED on-chain: its shares are back in the wallet; not undone "
+                        + "automatically (check the position with lt doctor)")
+            }
+            guard fill.settlement != row.settlement else {
+                return .leave(.unchanged, reason: "settlement \(fill.settlement?.rawValue ?? "-") unchanged")
+            }
+            return .apply(
+                to: .filled, fields: OrderFields(settlement: fill.settlement, tradeIDs: fill.tradeIDs), events: [],
+                kind: fill.settlement == .confirmed ? .settled : .settling,
+                note: "SELL settlement \(fill.settlement?.rawValue ?? "-")")
+        }
+        let pending: Set<OrderStatus> = [.intent, .submitted, .unknown, .partial]
+        guard pending.contains(row.status) else { return .leave(.unchanged, reason: "\(row.status.rawValue) is final") }
+        if row.status == .intent && runAlive {
+            return .leave(.stillUnknown, reason: "its run is alive: the post may be in flight")
+        }
+        if isLive(view.order) {
+            if let ttl = policy.ttlSeconds, now.timeIntervalSince(row.submittedAt ?? row.createdAt ?? now) > Double(ttl)
+            {
+                return .cancel(reason: "resting past the time-to-live of \(ttl)s")
+            }
+            return .leave(.live, reason: "resting at the venue")
+        }
+        if fill.shares.isPositive, let condition = row.conditionID, let label = row.tokenLabel {
+            let net = fill.usd > fill.fee ? fill.usd - fill.fee : .zero
+            let f = OrderFields(
+                executedUSD: fill.usd, executedShares: fill.shares, executedPrice: fill.price, feesUSD: fill.fee,
+                expectedFeeUSD: fill.fee, settlement: fill.settlement, tradeIDs: fill.tradeIDs,
+                filledAt: row.filledAt == nil ? now : nil)
+            return .applySell(
+                to: .filled, fields: f,
+                reduction: PositionReduction(
+                    traderWallet: row.traderWallet, position: PositionKey(conditionID: condition, label: label),
+                    isShadow: row.isShadow, shares: fill.shares, netProceeds: net),
+                kind: .filled, note: "SELL fill of record: \(fill.shares) shares for \(fill.usd) − fee \(fill.fee)")
+        }
+        if view.trades.isEmpty && view.order == nil {
+            if runAlive { return .leave(.stillUnknown, reason: "not found; its run is alive") }
+            let age = now.timeIntervalSince(row.submittedAt ?? row.createdAt ?? now)
+            if age < Double(policy.graceSeconds) {
+                return .leave(.stillUnknown, reason: "not found at the venue, within the grace period")
+            }
+            return .apply(
+                to: .failed,
+                fields: OrderFields(
+                    error: "SELL never reached the venue (not found, run dead, past grace): sold again"),
+                events: [], kind: .failed, note: "SELL not found past the grace period")
+        }
+        let to: OrderStatus = OrderTransitions.allows(from: row.status, to: .unfilled) ? .unfilled : .failed
+        return .apply(
+            to: to, fields: OrderFields(error: "SELL done at the venue with nothing filled"), events: [],
+            kind: .unfilled, note: "SELL done with nothing filled")
     }
 }
