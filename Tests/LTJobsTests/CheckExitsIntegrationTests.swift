@@ -328,6 +328,38 @@ import Testing
         try assertClean(h, strategies: ["s1"])
     }
 
+    /// The book moves between check-exits' read and the venue's match: the FOK is killed, nothing
+    /// moves, and the next run sells at the new bid (issue 12 "thin book: FOK fails").
+    @Test func fokKilledByAMovedBookIsRetriedNextRun() throws {
+        let h = try ExecuteHarness()
+        try openLive(h)
+        try yesBids(h, #"[{"price":"0.48","size":"100"}]"#)
+        try h.fault(#"{"method": "POST", "path": "/order", "kind": "latency", "latency_ms": 1500, "count": 1}"#)
+        let (p, out, err) = try h.ltProcess(["check-exits"])
+        try p.run()
+        let inFlight = h.waitUntil(seconds: 15) {
+            (try? h.control(.get, "/_control/faults")).map { !$0.contains("latency") } ?? false
+        }
+        #expect(inFlight)
+        // The bids vanish while the FOK is held: the venue kills it.
+        try yesBids(h, #"[{"price":"0.10","size":"100"}]"#)
+        _ = out.fileHandleForReading.readDataToEndOfFile()
+        _ = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        var s = try sells(h, strategy: "s1")
+        #expect(s.count == 1 && s.first?.status == "UNFILLED", "\(s)")
+        #expect(try buys(h, strategy: "s1")["ft-1"]?.shares == 30, "a killed FOK moves no shares")
+        try assertClean(h, strategies: ["s1"])
+        // The bid comes back: the next run sells, once.
+        try yesBids(h, #"[{"price":"0.48","size":"100"}]"#)
+        let r = try checkExits(h)
+        #expect(r.status == 0, "\(r.output)")
+        s = try sells(h, strategy: "s1")
+        #expect(s.last?.status == "FILLED" && s.last?.executed == 30, "\(s)")
+        #expect(try buys(h, strategy: "s1")["ft-1"]?.outcome == "CLOSED")
+        try assertClean(h, strategies: ["s1"])
+    }
+
     @Test func unsettledSharesWaitAndRejectedExitsAreRetried() throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
