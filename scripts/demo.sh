@@ -127,6 +127,20 @@ demo_steps() {
     psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, outcome, winning_label, payout_per_share,
         pnl, ft_pnl, redemption_status FROM lt_orders WHERE outcome IN ('WON', 'LOST') ORDER BY strategy_id, ft_order_id"
 
+    step "lt redeem   (won positions PENDING → one transaction per wallet and condition on the paper chain)"
+    exchange_collateral() {
+        curl -s "$LT_CLOB_URL/_control/state" | python3 -c 'import json,sys
+for w in json.load(sys.stdin)["wallets"]: print("  wallet", w["address"], "collateral", w["collateral"], "chain nonce", w["chain_nonce"])'
+    }
+    exchange_collateral
+    LT_POLYGON_RPC_URL="$LT_CLOB_URL/rpc" "$LT" redeem
+    exchange_collateral
+
+    step "lt_orders: redemptions (a live fill redeems once sync-order-status has confirmed it and resolve settled it)"
+    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, outcome, redemption_status,
+        redemption_tx_hash, redemption_attempts, redemption_error FROM lt_orders WHERE outcome = 'WON'
+        ORDER BY strategy_id, ft_order_id"
+
     step "lt status"
     "$LT" status
 }
