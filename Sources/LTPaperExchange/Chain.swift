@@ -116,7 +116,10 @@ extension ExchangeState {
         case "eth_blockNumber": return rpcResult(id, Self.hexQuantity(blockNumber))
         case "eth_gasPrice", "eth_maxPriorityFeePerGas": return rpcResult(id, .string(Self.gasPriceWei))
         case "eth_estimateGas": return rpcResult(id, "0x493e0")  // 300000
-        case "eth_getBalance": return rpcResult(id, "0x56bc75e2d63100000")  // 100 POL for gas
+        case "eth_getBalance":
+            // 100 POL for gas unless a test set the balance.
+            return rpcResult(
+                id, .string("0x" + String(gasBalanceWei ?? BigUInt("56bc75e2d63100000", radix: 16)!, radix: 16)))
         case "eth_feeHistory":
             let blocks = max(1, min(Int(params.first?.textValue.flatMap { Self.parseQuantity($0) } ?? 1), 16))
             return rpcResult(
@@ -252,6 +255,10 @@ extension ExchangeState {
             return rpcError(id, -32000, "invalid chain id \(tx.chainID), expected \(scenario.chainID)")
         }
         if receipts[tx.hash.lowercased()] != nil { return rpcError(id, -32000, "already known") }
+        if chainRejectNext > 0 {
+            chainRejectNext -= 1
+            return rpcError(id, -32000, chainRejectMessage)
+        }
         let sender = addressKey(tx.sender)
         let expected = chainNonces[sender] ?? 0
         guard tx.nonce == expected else {
@@ -260,6 +267,12 @@ extension ExchangeState {
                 tx.nonce < expected
                     ? "nonce too low: next nonce \(expected), tx nonce \(tx.nonce)"
                     : "nonce too high: next nonce \(expected), tx nonce \(tx.nonce)")
+        }
+        if chainDropNext > 0 {
+            // Accepted, then dropped from the pool: a hash is answered, nothing is mined.
+            chainDropNext -= 1
+            droppedTransactions += 1
+            return rpcResult(id, .string(tx.hash.lowercased()))
         }
         chainNonces[sender] = expected + 1
         blockNumber += 1

@@ -344,4 +344,61 @@ extension ExecuteHarness {
         #expect(try h.chainState().receipts == 0)
         #expect(try h.redemption(a).status == "PENDING")
     }
+
+    /// The pool drops the transaction (a hash answered, never mined): the next run finds no
+    /// receipt and rebroadcasts the recorded bytes — same hash, same nonce, never a second nonce.
+    @Test func droppedTransactionIsRebroadcastWithTheSameNonce() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.addStrategy("s1")
+        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        try resolveAll(h)
+        try h.control(.post, "/_control/flags", #"{"drop_next_transactions": 1}"#)
+        var r = try h.redeem()
+        #expect(r.status == 0, "\(r.output)")
+        let sent = try h.redemption(a)
+        #expect(sent.status == "SUBMITTED")
+        #expect(try h.chainState().receipts == 0)
+        r = try h.redeem()
+        #expect(r.status == 0, "\(r.output)")
+        #expect((try result(r)["rebroadcast"] as? [Any])?.count == 1, "\(r.stdout)")
+        let done = try h.redemption(a)
+        #expect(done.status == "REDEEMED" && done.txHash == sent.txHash && done.attempts == 1)
+        let after = try h.chainState()
+        #expect(after.receipts == 1 && after.nonce[Self.eoa] == 1)
+    }
+
+    /// The node refuses the transaction (here "replacement transaction underpriced") and no hash of
+    /// the nonce is mined: FAILED with the node's words, retried after the backoff.
+    @Test func refusedBroadcastIsFailedWithTheNodesReason() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.addStrategy("s1")
+        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        try resolveAll(h)
+        try h.control(.post, "/_control/flags", #"{"reject_next_transactions": 1}"#)
+        var r = try h.redeem()
+        #expect(r.status == 1, "\(r.output)")
+        let s = try h.redemption(a)
+        #expect(s.status == "FAILED" && s.error?.contains("replacement transaction underpriced") == true, "\(s)")
+        #expect(try h.chainState().receipts == 0)
+        let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        r = try h.redeem(now: later)
+        #expect(r.status == 0, "\(r.output)")
+        #expect(try h.redemption(a).status == "REDEEMED")
+        #expect(try h.chainState().nonce[Self.eoa] == 1)
+    }
+
+    /// The owner EOA cannot pay for gas: nothing is signed or sent, and the row says so.
+    @Test func lowGasBalanceSendsNothingAndSaysSo() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.addStrategy("s1")
+        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        try resolveAll(h)
+        try h.control(.post, "/_control/flags", #"{"gas_balance_wei": "1000"}"#)
+        let r = try h.redeem()
+        #expect(r.status == 0, "\(r.output)")
+        let s = try h.redemption(a)
+        #expect(s.status == "PENDING" && s.attempts == 0)
+        #expect(s.error?.contains("send POL to the EOA") == true, "\(s)")
+        #expect(try h.chainState().receipts == 0)
+    }
 }
