@@ -198,6 +198,54 @@ public final class RPCRedemptionChain: RedemptionChain {
         }
     }
 
+    public func transactionKnown(hash: String) -> Bool? {
+        guard let answer = try? call("eth_getTransactionByHash", #"["\#(hash)"]"#) else { return nil }
+        return answer is [String: Any]
+    }
+
+    public func bump(_ s: RedemptionSubmission, wallet: String) -> FeeBump {
+        let old: EIP1559Transaction
+        let key: PrivateKey
+        do {
+            old = try EIP1559Transaction.decodeSigned(raw: try Hex.decode(s.rawTx)).tx
+            key = try wallets().wallet(named: wallet).loadKey()
+        } catch {
+            return .cannot("\(error)")
+        }
+        guard key.address.checksummed.lowercased() == s.sender.lowercased() else {
+            return .cannot("wallet \(wallet)'s key is no longer the recorded sender \(s.sender)")
+        }
+        let base: Int64
+        let tip: Int64
+        do throws(RPCError) {
+            let history = try call("eth_feeHistory", #"["0x1","latest",[]]"#)
+            guard let bases = (history as? [String: Any])?["baseFeePerGas"] as? [Any], let next = bases.last,
+                let b = Int64(exactly: try quantity(next)),
+                let t = Int64(exactly: try quantity(try call("eth_maxPriorityFeePerGas", "[]")))
+            else { return .cannot("fees not readable") }
+            base = b
+            tip = t
+        } catch {
+            return .cannot("fees not readable: \(error)")
+        }
+        guard let oldMax = Int64(exactly: old.maxFeePerGas), let oldTip = Int64(exactly: old.maxPriorityFeePerGas),
+            let fees = RedeemRules.bumpedFees(
+                oldMaxFee: oldMax, oldPriority: oldTip, baseFeeWei: base, priorityFeeWei: tip, capWei: feeCapWei)
+        else {
+            return .cannot("the fee cap LT_REDEEM_MAX_FEE_GWEI leaves no room for a +12.5 % replacement")
+        }
+        var tx = old
+        tx.maxFeePerGas = BigUInt(fees.maxFee)
+        tx.maxPriorityFeePerGas = BigUInt(fees.priority)
+        guard let signed = try? tx.signed(with: key) else { return .cannot("signing failed") }
+        var b = s
+        b.rawTx = signed.rawHex
+        b.hashes.append(signed.hashHex)
+        b.maxFeePerGasWei = fees.maxFee
+        b.maxPriorityFeePerGasWei = fees.priority
+        return .bumped(b)
+    }
+
     public func receipt(hash: String) -> ReceiptResult {
         let answer: Any
         do { answer = try call("eth_getTransactionReceipt", #"["\#(hash)"]"#) } catch {

@@ -21,7 +21,7 @@ public final class RedeemStore: LTCore.RedeemStore {
                    coalesce(o.neg_risk, false) AS neg_risk, o.redemption_status, o.redemption_attempts,
                    o.redemption_next_attempt_at, o.redemption_sender, o.redemption_nonce, o.redemption_raw_tx,
                    array_to_string(o.redemption_tx_hashes, ',') AS hashes, o.redemption_max_fee_wei,
-                   o.redemption_priority_fee_wei, o.redemption_gas_limit,
+                   o.redemption_priority_fee_wei, o.redemption_gas_limit, o.redemption_submitted_at,
                    (SELECT coalesce(sum(q.amount), 0) FROM lt_cooldown_queue q
                      WHERE q.lt_order_id = o.lt_order_id)::numeric(20,6) AS books_payout
               FROM lt_orders o
@@ -40,7 +40,8 @@ public final class RedeemStore: LTCore.RedeemStore {
                     hashes: (try r.text("hashes") ?? "").split(separator: ",").map(String.init),
                     maxFeePerGasWei: try r.decode("redemption_max_fee_wei", as: Int64?.self) ?? 0,
                     maxPriorityFeePerGasWei: try r.decode("redemption_priority_fee_wei", as: Int64?.self) ?? 0,
-                    gasLimit: try r.decode("redemption_gas_limit", as: Int64?.self) ?? 0)
+                    gasLimit: try r.decode("redemption_gas_limit", as: Int64?.self) ?? 0,
+                    submittedAt: try r.decode("redemption_submitted_at", as: Date?.self))
             }
             return RedemptionRow(
                 ltOrderID: try r.decode("lt_order_id"), strategyID: try r.decode("strategy_id"),
@@ -89,6 +90,29 @@ public final class RedeemStore: LTCore.RedeemStore {
     }
 
     struct RowsChanged: Error {}
+
+    /// Durable like `recordSubmission`: the replacement's bytes must survive before they leave.
+    public func recordBump(ltOrderIDs: [Int64], submission s: RedemptionSubmission, at: Date) throws -> Bool {
+        do {
+            return try db.transaction { () throws -> Bool in
+                _ = try db.execute("SET LOCAL synchronous_commit = on")
+                let n = try db.execute(
+                    """
+                    UPDATE lt_orders
+                       SET redemption_raw_tx = \(s.rawTx), redemption_tx_hashes = \(s.hashes)::text[],
+                           redemption_tx_hash = \(s.hashes.last), redemption_max_fee_wei = \(s.maxFeePerGasWei),
+                           redemption_priority_fee_wei = \(s.maxPriorityFeePerGasWei),
+                           redemption_submitted_at = \(at), updated_at = \(at)
+                     WHERE lt_order_id = ANY(\(ltOrderIDs)::bigint[]) AND redemption_status = 'SUBMITTED'
+                       AND redemption_nonce = \(s.nonce)
+                    """)
+                guard n == ltOrderIDs.count else { throw RowsChanged() }
+                return true
+            }
+        } catch is RowsChanged {
+            return false
+        }
+    }
 
     public func markRedeemed(ltOrderIDs: [Int64], txHash: String, at: Date) throws {
         _ = try db.execute(

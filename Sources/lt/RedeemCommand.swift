@@ -13,7 +13,8 @@ struct RedeemCommand: JobCommand {
         abstract: "Redeem won positions on-chain: one transaction per (wallet, condition), sent exactly once.",
         discussion: """
             Needs DATABASE_URL, LT_POLYGON_RPC_URL and LT_WALLETS_FILE. LT_CHAIN_ID (default 137) is checked \
-            against eth_chainId; LT_REDEEM_MAX_FEE_GWEI (default 500) caps maxFeePerGas; \
+            against eth_chainId; LT_REDEEM_MAX_FEE_GWEI (default 500) caps maxFeePerGas; a transaction not mined after \
+            LT_REDEEM_BUMP_AFTER_SECONDS (default 600) is replaced with the same nonce and a higher fee; \
             LT_REDEEM_COLLATERAL is pusd (default: V2 collateral adapters) or usdce (v1: the CTF, or the \
             NegRiskAdapter for neg-risk markets, which also needs LT_CLOB_URL).
             """)
@@ -42,9 +43,11 @@ struct RedeemCommand: JobCommand {
                 rpcURL: try config.requireURL("LT_POLYGON_RPC_URL"), http: HTTPClient(),
                 wallets: { () throws(WalletConfigError) -> WalletsFile in try WalletsFile.load(environment: env) },
                 chainID: UInt64(chainID), feeCapWei: capGwei * 1_000_000_000, collateral: collateral, clob: clob)
+            let bumpAfter = try Self.integer(env, "LT_REDEEM_BUMP_AFTER_SECONDS", default: 600)
             let crashAt = env["LT_TEST_CRASH_POINT"]
             return try RedeemJob(
-                store: RedeemStore(database: db), ledger: ledger, chain: chain, now: { ctx.now() },
+                store: RedeemStore(database: db), ledger: ledger, chain: chain, bumpAfter: TimeInterval(bumpAfter),
+                now: { ctx.now() },
                 logger: ctx.logger,
                 crashPoint: { point in
                     // Crash tests only: die like `kill -9` at this instant.

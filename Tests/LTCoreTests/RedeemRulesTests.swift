@@ -77,4 +77,23 @@ import Testing
             #expect(RedeemRules.track(receipts.map { (hash: $0.0, result: $0.1) }) == want, "\(receipts)")
         }
     }
+
+    @Test func aFeeBumpRaisesBothFeesByAnEighthWithinTheCap() {
+        let gwei: Int64 = 1_000_000_000
+        // Old 90/30 gwei, chain 30/30 now → 101.25/33.75.
+        var got = RedeemRules.bumpedFees(
+            oldMaxFee: 90 * gwei, oldPriority: 30 * gwei, baseFeeWei: 30 * gwei, priorityFeeWei: 30 * gwei,
+            capWei: 500 * gwei)
+        #expect(got?.maxFee == 101_250_000_000 && got?.priority == 33_750_000_000)
+        // The chain's fees rose more: a replacement pays what a new transaction would.
+        got = RedeemRules.bumpedFees(
+            oldMaxFee: 90 * gwei, oldPriority: 30 * gwei, baseFeeWei: 100 * gwei, priorityFeeWei: 40 * gwei,
+            capWei: 500 * gwei)
+        #expect(got?.maxFee == 240 * gwei && got?.priority == 40 * gwei)
+        // At the cap: no room for +12.5 %.
+        #expect(
+            RedeemRules.bumpedFees(
+                oldMaxFee: 480 * gwei, oldPriority: 30 * gwei, baseFeeWei: 30 * gwei, priorityFeeWei: 30 * gwei,
+                capWei: 500 * gwei) == nil)
+    }
 }

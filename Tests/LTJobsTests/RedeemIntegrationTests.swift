@@ -401,4 +401,31 @@ extension ExecuteHarness {
         #expect(s.error?.contains("send POL to the EOA") == true, "\(s)")
         #expect(try h.chainState().receipts == 0)
     }
+
+    /// Not mined after LT_REDEEM_BUMP_AFTER_SECONDS: replaced with the same nonce and a higher
+    /// fee, recorded before its broadcast; both hashes tracked, the replacement mined, one nonce.
+    @Test func feeBumpReplacesWithTheSameNonceAndTracksBothHashes() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.addStrategy("s1")
+        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        try resolveAll(h)
+        try h.control(.post, "/_control/flags", #"{"drop_next_transactions": 1}"#)
+        var r = try h.redeem()
+        #expect(r.status == 0, "\(r.output)")
+        let first = try #require(try h.redemption(a).txHash)
+        let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(1200))
+        r = try h.redeem(now: later)
+        #expect(r.status == 0, "\(r.output)")
+        let done = try h.redemption(a)
+        #expect(done.status == "REDEEMED", "\(done)")
+        #expect(done.txHash != first && done.attempts == 1)
+        let row = try #require(
+            try h.db.queryFirst(
+                "SELECT array_length(redemption_tx_hashes, 1) AS n, redemption_nonce FROM lt_orders WHERE lt_order_id = \(a)"
+            ))
+        #expect(try row.decode("n", as: Int.self) == 2)
+        #expect(try row.decode("redemption_nonce", as: Int64.self) == 0)
+        let after = try h.chainState()
+        #expect(after.receipts == 1 && after.nonce[Self.eoa] == 1)
+    }
 }

@@ -43,10 +43,12 @@ public struct RedemptionSubmission: Sendable, Hashable, Codable {
     public var maxFeePerGasWei: Int64
     public var maxPriorityFeePerGasWei: Int64
     public var gasLimit: Int64
+    /// When the latest hash was recorded (nil before it is): a fee bump waits for a timeout from it.
+    public var submittedAt: Date?
 
     public init(
         sender: String, nonce: Int64, rawTx: String, hashes: [String], maxFeePerGasWei: Int64,
-        maxPriorityFeePerGasWei: Int64, gasLimit: Int64
+        maxPriorityFeePerGasWei: Int64, gasLimit: Int64, submittedAt: Date? = nil
     ) {
         self.sender = sender
         self.nonce = nonce
@@ -55,6 +57,7 @@ public struct RedemptionSubmission: Sendable, Hashable, Codable {
         self.maxFeePerGasWei = maxFeePerGasWei
         self.maxPriorityFeePerGasWei = maxPriorityFeePerGasWei
         self.gasLimit = gasLimit
+        self.submittedAt = submittedAt
     }
 }
 
@@ -156,10 +159,23 @@ public enum ReceiptResult: Sendable, Hashable {
 }
 
 /// The chain side of redeem (LTPolymarket: JSON-RPC, wallets file, calldata and routing).
+public enum FeeBump: Sendable, Hashable {
+    /// The same call and nonce re-signed with higher fees: `hashes` gains the new hash.
+    case bumped(RedemptionSubmission)
+    /// Not bumped (the cap leaves no room for the 10 % nodes require, the key is unreadable, …).
+    case cannot(String)
+}
+
+/// The chain side of redeem (LTPolymarket: JSON-RPC, wallets file, calldata and routing).
 public protocol RedemptionChain: AnyObject {
     func prepare(_ group: RedemptionGroup) -> Preparation
     func broadcast(rawTx: String) -> BroadcastResult
     func receipt(hash: String) -> ReceiptResult
+    /// Whether the node knows the transaction (pending or mined); nil when it cannot tell.
+    func transactionKnown(hash: String) -> Bool?
+    /// Step 2's replacement after a timeout: `s` re-signed by `wallet`'s key, same nonce, fees
+    /// raised by at least the 10 % nodes require, within the operator's cap.
+    func bump(_ s: RedemptionSubmission, wallet: String) -> FeeBump
 }
 
 public protocol RedeemStore: AnyObject {
@@ -168,6 +184,10 @@ public protocol RedeemStore: AnyObject {
     /// Step 4, durable: the group's rows become SUBMITTED with `submission`, attempts + 1 — only if
     /// every one is still PENDING or FAILED (false: another run changed them; nothing written).
     func recordSubmission(ltOrderIDs: [Int64], submission: RedemptionSubmission, at: Date) throws -> Bool
+    /// A fee bump, durable before its broadcast: the raw bytes, fees and latest hash replace the
+    /// recorded ones and the hash joins the nonce's list — only while the rows are SUBMITTED with
+    /// that nonce (false: nothing written).
+    func recordBump(ltOrderIDs: [Int64], submission: RedemptionSubmission, at: Date) throws -> Bool
     /// Confirmation: REDEEMED with the mined hash and `redeemed_at`.
     func markRedeemed(ltOrderIDs: [Int64], txHash: String, at: Date) throws
     /// FAILED with the reason, retried at `nextAttemptAt`; the recorded transaction is cleared.
@@ -213,6 +233,19 @@ public enum RedeemRules {
         let wanted = baseFeeWei.multipliedReportingOverflow(by: 2).partialValue &+ priority
         let maxFee = min(wanted, capWei)
         guard maxFee >= baseFeeWei &+ priority, baseFeeWei >= 0 else { return nil }
+        return (maxFee, priority)
+    }
+
+    /// A replacement's fees: both at least +12.5 % over the old ones (nodes require +10 %; the
+    /// margin absorbs their rounding), and no less than what a new transaction would pay now; nil
+    /// when the cap leaves no room for the increase.
+    public static func bumpedFees(
+        oldMaxFee: Int64, oldPriority: Int64, baseFeeWei: Int64, priorityFeeWei: Int64, capWei: Int64
+    ) -> (maxFee: Int64, priority: Int64)? {
+        func raised(_ v: Int64) -> Int64 { v + (v + 7) / 8 }
+        let priority = max(raised(oldPriority), priorityFeeWei)
+        let maxFee = min(max(raised(oldMaxFee), baseFeeWei &* 2 &+ priority), capWei)
+        guard maxFee >= raised(oldMaxFee), priority <= maxFee else { return nil }
         return (maxFee, priority)
     }
 
@@ -312,15 +345,18 @@ public struct RedeemJob {
     let store: any RedeemStore
     let ledger: any Ledger
     let chain: any RedemptionChain
+    /// A recorded transaction not mined after this long is replaced with a higher fee.
+    let bumpAfter: TimeInterval
     let now: () -> Date
     let logger: Logger
     /// Crash tests: called at each step boundary, by name.
     let crashPoint: (String) -> Void
 
     public init(
-        store: any RedeemStore, ledger: any Ledger, chain: any RedemptionChain, now: @escaping () -> Date,
-        logger: Logger, crashPoint: @escaping (String) -> Void = { _ in }
+        store: any RedeemStore, ledger: any Ledger, chain: any RedemptionChain, bumpAfter: TimeInterval = 600,
+        now: @escaping () -> Date, logger: Logger, crashPoint: @escaping (String) -> Void = { _ in }
     ) {
+        self.bumpAfter = bumpAfter
         self.store = store
         self.ledger = ledger
         self.chain = chain
@@ -445,6 +481,16 @@ public struct RedeemJob {
                 // Sent this run and not mined yet: the next run looks again.
                 return false
             }
+            if let at = s.submittedAt, now().timeIntervalSince(at) >= bumpAfter {
+                switch chain.bump(s, wallet: g.wallet) {
+                case .bumped(let b):
+                    return try sendBump(g, b, into: &summary)
+                case .cannot(let why):
+                    logger.warning(
+                        "fee bump not possible; the recorded bytes are sent again",
+                        metadata: meta(g).merging(["reason": .string(why)]) { $1 })
+                }
+            }
             switch chain.broadcast(rawTx: s.rawTx) {
             case .accepted, .alreadyKnown:
                 summary.rebroadcast.append(
@@ -463,6 +509,34 @@ public struct RedeemJob {
         }
     }
 
+    /// A replacement (same nonce, higher fee): recorded durably, then broadcast; every hash of the
+    /// nonce stays tracked.
+    func sendBump(_ g: RedemptionGroup, _ b: RedemptionSubmission, into summary: inout RedeemSummary) throws -> Bool {
+        guard try store.recordBump(ltOrderIDs: g.ltOrderIDs, submission: b, at: now()) else {
+            summary.waiting.append(line(g, "rows changed since they were read; left for the next run"))
+            return false
+        }
+        crashPoint("after-record-bump")
+        let hash = b.hashes.last ?? "?"
+        switch chain.broadcast(rawTx: b.rawTx) {
+        case .accepted, .alreadyKnown:
+            summary.rebroadcast.append(
+                line(
+                    g,
+                    "fee bump: tx \(hash) replaces \(b.hashes.dropLast().joined(separator: ", ")) with nonce \(b.nonce), "
+                        + "max fee \(b.maxFeePerGasWei) wei"))
+        case .unreachable(let why):
+            summary.waiting.append(line(g, "fee bump unanswered: \(why)"))
+            return false
+        case .nonceTooLow(let why), .rejected(let why):
+            // Another hash of the nonce may be mined or still pending: settleRejection decides.
+            return try settleRejection(g, b, why, into: &summary)
+        }
+        var bumped = g
+        for i in bumped.rows.indices { bumped.rows[i].submission = b }
+        return try track(bumped, b, into: &summary, justSent: true)
+    }
+
     /// A node refused the recorded transaction. Before anything else, look up every hash of the
     /// nonce again: "nonce too low" may mean ours was mined meanwhile.
     func settleRejection(
@@ -477,7 +551,13 @@ public struct RedeemJob {
             summary.waiting.append(line(g, "broadcast refused (\(why)) and receipt not readable: \(e)"))
             return false
         case .rebroadcast:
-            // Not mined and refused: it is not in the pool, so a new attempt later is safe.
+            // Not mined and refused. A new attempt later is safe only if no hash of the nonce can
+            // still mine: the node must not know any of them (a pending one stays tracked).
+            for h in s.hashes where chain.transactionKnown(hash: h) != false {
+                summary.waiting.append(
+                    line(g, "broadcast refused (\(why)) while tx \(h) of the nonce may still be pending; tracked"))
+                return false
+            }
             fail(g, "broadcast refused: \(why)", countAttempt: false, into: &summary)
             return false
         }
