@@ -374,7 +374,18 @@ public struct RedeemJob {
         for g in groups {
             do {
                 if let submission = g.submission {
-                    // 2. A recorded transaction: track it, never decide a new one.
+                    // 2. A recorded transaction: track it, never decide a new one. Rows of the
+                    // group that joined later (resolved after it was sent) wait for it to settle:
+                    // the same wallet and condition cannot have two transactions in flight.
+                    let late = g.rows.filter { $0.submission == nil }
+                    var g = g
+                    if !late.isEmpty {
+                        g.rows.removeAll { $0.submission == nil }
+                        var waiting = g
+                        waiting.rows = late
+                        summary.waiting.append(
+                            line(waiting, "a transaction for this wallet and condition is in flight; next run"))
+                    }
                     if try track(g, submission, into: &summary) {
                         confirmedStrategies.formUnion(g.rows.map(\.strategyID))
                     }
