@@ -38,6 +38,7 @@ import Testing
         let store: Store
         var mined: Set<String> = []
         var mineOnBroadcast = true
+        var unreachable = false
         init(_ store: Store) { self.store = store }
         func prepare(_ group: RedemptionGroup) -> Preparation {
             store.log.append("prepare \(group.ltOrderIDs)")
@@ -50,6 +51,7 @@ import Testing
         }
         func broadcast(rawTx: String) -> BroadcastResult {
             store.log.append("broadcast \(rawTx)")
+            if unreachable { return .unreachable("timeout") }
             if mineOnBroadcast { mined.insert("0xh") }
             return .accepted
         }
@@ -68,11 +70,12 @@ import Testing
         func resetDailyCounters(strategyID: String, day: UTCDay, at: Date) throws -> Bool? { nil }
     }
 
-    static func row(_ id: Int64, _ status: RedemptionStatus = .pending, submission: RedemptionSubmission? = nil)
-        -> RedemptionRow
-    {
+    static func row(
+        _ id: Int64, _ status: RedemptionStatus = .pending, submission: RedemptionSubmission? = nil,
+        condition: String = "0xa"
+    ) -> RedemptionRow {
         RedemptionRow(
-            ltOrderID: id, strategyID: "s", wallet: "main", conditionID: "0xa", tokenID: "1", label: "Yes",
+            ltOrderID: id, strategyID: "s", wallet: "main", conditionID: condition, tokenID: "1", label: "Yes",
             negRisk: false, status: status, submission: submission, booksPayout: .one)
     }
 
@@ -100,5 +103,16 @@ import Testing
         #expect(store.log == ["broadcast 0x02raw", "redeemed [1] 0xh"])
         #expect(summary.waiting.map(\.ltOrderIDs) == [[2]])
         #expect(summary.redeemed.first?.ltOrderIDs == [1])
+    }
+
+    /// An unanswered broadcast may not be in the pool, so the sender's pending nonce may not count
+    /// it: no second transaction of that sender is signed in the same run.
+    @Test func anUnansweredBroadcastBlocksTheSendersOtherGroupsThisRun() throws {
+        let store = Store([Self.row(1), Self.row(2, condition: "0xb")])
+        let chain = Chain(store)
+        chain.unreachable = true
+        let summary = try job(store, chain).run()
+        #expect(store.log == ["prepare [1]", "record [1] [\"0xh\"]", "broadcast 0x02raw", "prepare [2]"])
+        #expect(summary.waiting.map(\.ltOrderIDs) == [[2]])
     }
 }

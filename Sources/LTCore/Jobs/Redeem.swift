@@ -351,6 +351,13 @@ public struct RedeemJob {
     let logger: Logger
     /// Crash tests: called at each step boundary, by name.
     let crashPoint: (String) -> Void
+    /// Senders whose broadcast went unanswered this run: their pending nonce may not count that
+    /// transaction, so no other group of theirs is signed until a later run knows more.
+    let unanswered = Senders()
+
+    final class Senders {
+        var senders = Set<String>()
+    }
 
     public init(
         store: any RedeemStore, ledger: any Ledger, chain: any RedemptionChain, bumpAfter: TimeInterval = 600,
@@ -368,7 +375,10 @@ public struct RedeemJob {
     public func run() throws -> RedeemSummary {
         var summary = RedeemSummary()
         // 1. Due rows, grouped by (wallet, condition).
-        let groups = RedeemRules.groups(try store.redemptionRows(now: now()), now: now())
+        // Recorded transactions first: once rebroadcast they count in their sender's pending nonce,
+        // so a new transaction signed after them cannot take their nonce.
+        let all = RedeemRules.groups(try store.redemptionRows(now: now()), now: now())
+        let groups = all.filter { $0.submission != nil } + all.filter { $0.submission == nil }
         summary.groups = groups.count
         var confirmedStrategies = Set<String>()
         for g in groups {
@@ -421,6 +431,10 @@ public struct RedeemJob {
         case .send(let p):
             prepared = p
         }
+        guard !unanswered.senders.contains(prepared.submission.sender.lowercased()) else {
+            summary.waiting.append(line(g, "an earlier broadcast of this sender went unanswered this run; next run"))
+            return false
+        }
         // 4. Durable record before anything leaves the process.
         guard try store.recordSubmission(ltOrderIDs: g.ltOrderIDs, submission: prepared.submission, at: now()) else {
             summary.waiting.append(line(g, "rows changed since they were read; left for the next run"))
@@ -440,6 +454,7 @@ public struct RedeemJob {
         case .accepted, .alreadyKnown:
             summary.sent.append(line(g, "tx \(hash) nonce \(prepared.submission.nonce) via \(prepared.route)"))
         case .unreachable(let why):
+            unanswered.senders.insert(prepared.submission.sender.lowercased())
             // Nothing proves it left or not: SUBMITTED stays, the next run rebroadcasts the bytes.
             summary.sent.append(line(g, "tx \(hash) broadcast unanswered (\(why)); rebroadcast next run"))
             logger.warning("broadcast unanswered", metadata: meta(g).merging(["error": .string(why)]) { $1 })
@@ -512,6 +527,7 @@ public struct RedeemJob {
                 }
                 return false
             case .unreachable(let why):
+                unanswered.senders.insert(s.sender.lowercased())
                 summary.waiting.append(line(g, "rebroadcast unanswered: \(why)"))
                 return false
             case .nonceTooLow(let why), .rejected(let why):
