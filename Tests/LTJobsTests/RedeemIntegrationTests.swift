@@ -428,4 +428,42 @@ extension ExecuteHarness {
         let after = try h.chainState()
         #expect(after.receipts == 1 && after.nonce[Self.eoa] == 1)
     }
+
+    /// The whole loop with live orders: execute fills on the paper CLOB (the wallet receives the
+    /// tokens), resolve settles from the chain (WON → PENDING, LOST → LOSS_CONFIRMED), redeem pays
+    /// exactly what the books hold in cooldown, and the cooldown is released. sync-order-status is
+    /// not on this branch: the test confirms the fills' settlement as sync would.
+    @Test func liveFillsResolvedThenRedeemedTheBooksAndTheWalletAgree() throws {
+        let h = try ExecuteHarness(scenario: ResolveMarkets.scenario())
+        try h.addStrategy("s1", wallet: "w1")
+        for (key, cid, label, price, size) in [
+            ("a-yes", ResolveMarkets.a, "Yes", "0.50", "15"), ("a-no", ResolveMarkets.a, "No", "0.50", "15"),
+            ("b-yes", ResolveMarkets.b, "Yes", "0.40", "10"), ("c-yes", ResolveMarkets.c, "Yes", "0.60", "12"),
+        ] {
+            try h.addSignal(key, wallet: "w1", condition: "'\(cid)'", label: "'\(label)'", price: price, size: size)
+        }
+        var r = try h.execute(live: true)
+        #expect(r.status == 0, "\(r.output)")
+        for (k, row) in try h.orders(strategy: "s1") { #expect(row.status == "FILLED", "\(k): \(row.error ?? "")") }
+        try h.db.runScript(
+            "UPDATE lt_orders SET settlement = 'CONFIRMED' WHERE strategy_id = 's1' AND settlement IS NOT NULL")
+        try resolveAll(h)
+        r = try h.resolve()
+        #expect(r.status == 0, "\(r.output)")
+        let settled = try h.settled("s1")
+        #expect(settled["a-yes"]?.redemption == "PENDING" && settled["a-no"]?.redemption == "LOSS_CONFIRMED")
+        let before = try h.chainState()
+        let cashBefore = try h.cash("s1")
+        r = try h.redeem(now: ISO8601DateFormatter().string(from: Date().addingTimeInterval(2 * 86_400)))
+        #expect(r.status == 0, "\(r.output)")
+        let redeemed = try #require(try result(r)["redeemed"] as? [[String: Any]])
+        #expect(redeemed.count == 3, "\(r.stdout)")
+        for g in redeemed { #expect(g["difference"] == nil || g["difference"] is NSNull, "\(g)") }
+        let after = try h.chainState()
+        #expect(after.receipts == 3)
+        #expect(after.collateral[Self.eoa]! - before.collateral[Self.eoa]! == Self.fx("65"))
+        let cash = try h.cash("s1")
+        #expect(cash.available - cashBefore.available == Self.fx("65") && cash.cooldown == .zero && cash.invariantHolds)
+        #expect(try h.settled("s1").values.filter { $0.redemption == "REDEEMED" }.count == 3)
+    }
 }
