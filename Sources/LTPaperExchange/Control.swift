@@ -88,6 +88,8 @@ extension ExchangeState {
             if let n = try f.optInt("drop_next_transactions") { chainDropNext = Int(max(0, n)) }
             if let n = try f.optInt("reject_next_transactions") { chainRejectNext = Int(max(0, n)) }
             if let m = try f.optString("reject_message") { chainRejectMessage = m }
+            if let n = try f.optInt("hold_next_transactions") { chainHoldNext = Int(max(0, n)) }
+            if try f.optBool("mine_pending") == true { minePending() }
             if let g = try f.optString("gas_balance_wei") {
                 guard let v = BigUInt(g, radix: 10) else {
                     throw PaperInputError("gas_balance_wei must be decimal wei")
@@ -281,6 +283,7 @@ extension ExchangeState {
             ("pending_events", .int(pendingEvents.count)),
             ("event_errors", .array(eventErrors.map { .string($0) })),
             ("receipts", .int(receipts.count)), ("dropped_transactions", .int(Int64(droppedTransactions))),
+            ("pending_transactions", .int(Int64(pool.count))),
         ])
     }
 }

@@ -159,6 +159,9 @@ struct ExchangeState: Sendable {
     var chainRejectMessage = "replacement transaction underpriced"
     var gasBalanceWei: BigUInt?
     var droppedTransactions = 0
+    /// The next N transactions wait in the pool (`pool`) until `"mine_pending": true`.
+    var chainHoldNext = 0
+    var pool: [String: PooledTransaction] = [:]
 
     init(scenario: PaperScenario, realNowMs: Int64) {
         self.scenario = scenario

@@ -466,4 +466,51 @@ extension ExecuteHarness {
         #expect(cash.available - cashBefore.available == Self.fx("65") && cash.cooldown == .zero && cash.invariantHolds)
         #expect(try h.settled("s1").values.filter { $0.redemption == "REDEEMED" }.count == 3)
     }
+
+    /// Mined only later (held in the pool): reruns find no receipt, rebroadcast the same bytes
+    /// ("already known") and sign nothing new; once mined, the next run books it.
+    @Test func aTransactionMinedSeveralRunsLaterIsBookedOnceMined() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.addStrategy("s1")
+        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        try resolveAll(h)
+        try h.control(.post, "/_control/flags", #"{"hold_next_transactions": 1}"#)
+        for _ in 0..<3 {
+            let r = try h.redeem()
+            #expect(r.status == 0, "\(r.output)")
+            #expect(try h.redemption(a).status == "SUBMITTED")
+        }
+        let hash = try h.redemption(a).txHash
+        try h.control(.post, "/_control/flags", #"{"mine_pending": true}"#)
+        let r = try h.redeem()
+        #expect(r.status == 0, "\(r.output)")
+        let done = try h.redemption(a)
+        #expect(done.status == "REDEEMED" && done.txHash == hash && done.attempts == 1)
+        let after = try h.chainState()
+        #expect(after.receipts == 1 && after.nonce[Self.eoa] == 1)
+    }
+
+    /// Stuck in the pool past the timeout: the replacement (same nonce, +12.5 %) replaces it in
+    /// the pool — a +10 % rule the paper chain enforces — and the replacement is what is mined.
+    @Test func aStuckTransactionIsReplacedInThePoolAndTheReplacementIsBooked() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.addStrategy("s1")
+        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        try resolveAll(h)
+        try h.control(.post, "/_control/flags", #"{"hold_next_transactions": 1}"#)
+        var r = try h.redeem()
+        #expect(r.status == 0, "\(r.output)")
+        let first = try h.redemption(a).txHash
+        r = try h.redeem(now: ISO8601DateFormatter().string(from: Date().addingTimeInterval(1200)))
+        #expect(r.status == 0, "\(r.output)")
+        let bumped = try h.redemption(a)
+        #expect(bumped.status == "SUBMITTED" && bumped.txHash != first, "\(bumped)")
+        try h.control(.post, "/_control/flags", #"{"mine_pending": true}"#)
+        r = try h.redeem(now: ISO8601DateFormatter().string(from: Date().addingTimeInterval(1300)))
+        #expect(r.status == 0, "\(r.output)")
+        let done = try h.redemption(a)
+        #expect(done.status == "REDEEMED" && done.txHash == bumped.txHash)
+        let after = try h.chainState()
+        #expect(after.receipts == 1 && after.nonce[Self.eoa] == 1)
+    }
 }
