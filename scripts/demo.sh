@@ -137,6 +137,21 @@ demo_steps() {
     echo
     "$LT" sync-order-status
 
+    step "lt check-exits   (first look at the leader: its size becomes the baseline)"
+    LT_LIVE_TRADING=1 "$LT" check-exits
+
+    step "the leader sells half (paper exchange control API) → lt check-exits follows with half"
+    curl -s -X POST "$LT_CLOB_URL/_control/leader-position" -H 'content-type: application/json' \
+        -d '{"address":"0x1111111111111111111111111111111111111111","token_id":"71321045679252212594626385532706912750332728571942532289631379312455583992563","size":"1250","avg_price":"0.44"}'
+    echo
+    # Live shares are sold once their BUY's settlement is CONFIRMED (sync-order-status); the
+    # shadow strategy's position follows at once.
+    LT_LIVE_TRADING=1 "$LT" check-exits
+    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, side, status, exit_reason, requested_shares,
+        executed_shares, executed_usd, shares_remaining, trader_position_baseline, pnl FROM lt_orders
+        WHERE condition_id = '0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1'
+          AND status = 'FILLED' ORDER BY lt_order_id"
+
     step "the paper exchange resolves both markets: standard → Yes, neg-risk → No (control API)"
     curl -s -X POST "$LT_CLOB_URL/_control/resolve" -H 'Content-Type: application/json' \
         -d '{"winner_token_id": "71321045679252212594626385532706912750332728571942532289631379312455583992563"}'
@@ -159,20 +174,21 @@ demo_steps() {
     psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, outcome, winning_label, payout_per_share,
         pnl, ft_pnl, redemption_status FROM lt_orders WHERE outcome IN ('WON', 'LOST') ORDER BY strategy_id, ft_order_id"
 
-    step "lt check-exits   (first look at the leader: its size becomes the baseline)"
-    LT_LIVE_TRADING=1 "$LT" check-exits
+    step "lt redeem   (won positions PENDING → one transaction per wallet and condition on the paper chain)"
+    echo "   (the demo wallet held 40 Yes tokens of its own before lt traded: the chain pays 40 more than"
+    echo "    the books, and redeem reports the difference instead of booking it)"
+    exchange_collateral() {
+        curl -s "$LT_CLOB_URL/_control/state" | python3 -c 'import json,sys
+for w in json.load(sys.stdin)["wallets"]: print("  wallet", w["address"], "collateral", w["collateral"], "chain nonce", w["chain_nonce"])'
+    }
+    exchange_collateral
+    LT_POLYGON_RPC_URL="$LT_CLOB_URL/rpc" "$LT" redeem
+    exchange_collateral
 
-    step "the leader sells half (paper exchange control API) → lt check-exits follows with half"
-    curl -s -X POST "$LT_CLOB_URL/_control/leader-position" -H 'content-type: application/json' \
-        -d '{"address":"0x1111111111111111111111111111111111111111","token_id":"71321045679252212594626385532706912750332728571942532289631379312455583992563","size":"1250","avg_price":"0.44"}'
-    echo
-    # Live shares are sold once their BUY's settlement is CONFIRMED (sync-order-status); the
-    # shadow strategy's position follows at once.
-    LT_LIVE_TRADING=1 "$LT" check-exits
-    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, side, status, exit_reason, requested_shares,
-        executed_shares, executed_usd, shares_remaining, trader_position_baseline, pnl FROM lt_orders
-        WHERE condition_id = '0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1'
-          AND status = 'FILLED' ORDER BY lt_order_id"
+    step "lt_orders: redemptions (a live fill redeems once sync-order-status has confirmed it and resolve settled it)"
+    psql -q -P pager=off "$DATABASE_URL" -c "SELECT strategy_id, ft_order_id, outcome, redemption_status,
+        redemption_tx_hash, redemption_attempts, redemption_error FROM lt_orders WHERE outcome = 'WON'
+        ORDER BY strategy_id, ft_order_id"
 
     step "lt status"
     "$LT" status

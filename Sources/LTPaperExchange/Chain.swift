@@ -59,6 +59,15 @@ struct DecodedTransaction {
     var data: [UInt8]
     var sender: String
     var hash: String
+    var maxFee: BigUInt = 0
+    var tip: BigUInt = 0
+}
+
+/// A transaction accepted but not mined (`"hold_next_transactions"`).
+struct PooledTransaction: Sendable {
+    var tx: DecodedTransaction
+    var maxFee: BigUInt
+    var tip: BigUInt
 }
 
 enum Selector {
@@ -116,7 +125,10 @@ extension ExchangeState {
         case "eth_blockNumber": return rpcResult(id, Self.hexQuantity(blockNumber))
         case "eth_gasPrice", "eth_maxPriorityFeePerGas": return rpcResult(id, .string(Self.gasPriceWei))
         case "eth_estimateGas": return rpcResult(id, "0x493e0")  // 300000
-        case "eth_getBalance": return rpcResult(id, "0x56bc75e2d63100000")  // 100 POL for gas
+        case "eth_getBalance":
+            // 100 POL for gas unless a test set the balance.
+            return rpcResult(
+                id, .string("0x" + String(gasBalanceWei ?? BigUInt("56bc75e2d63100000", radix: 16)!, radix: 16)))
         case "eth_feeHistory":
             let blocks = max(1, min(Int(params.first?.textValue.flatMap { Self.parseQuantity($0) } ?? 1), 16))
             return rpcResult(
@@ -129,7 +141,10 @@ extension ExchangeState {
                 ]))
         case "eth_getTransactionCount":
             guard let a = params.first?.stringValue else { return rpcError(id, -32602, "missing address") }
-            return rpcResult(id, Self.hexQuantity(chainNonces[addressKey(a)] ?? 0))
+            let pooled =
+                params.count > 1 && params[1].stringValue == "pending"
+                ? pool.values.filter { addressKey($0.tx.sender) == addressKey(a) }.count : 0
+            return rpcResult(id, Self.hexQuantity((chainNonces[addressKey(a)] ?? 0) + Int64(pooled)))
         case "eth_call":
             guard let tx = params.first, let to = tx["to"]?.stringValue,
                 let data = (tx["data"] ?? tx["input"])?.stringValue
@@ -147,9 +162,16 @@ extension ExchangeState {
             guard let r = receipts[h.lowercased()] else { return rpcResult(id, .null) }
             return rpcResult(id, receiptJSON(r))
         case "eth_getTransactionByHash":
-            guard let h = params.first?.stringValue, let r = receipts[h.lowercased()] else {
-                return rpcResult(id, .null)
+            guard let h = params.first?.stringValue else { return rpcError(id, -32602, "missing hash") }
+            if let p = pool[h.lowercased()] {
+                return rpcResult(
+                    id,
+                    .object([
+                        ("hash", .string(h.lowercased())), ("from", .string(p.tx.sender)), ("to", .string(p.tx.to)),
+                        ("nonce", Self.hexQuantity(p.tx.nonce)), ("blockNumber", .null),
+                    ]))
             }
+            guard let r = receipts[h.lowercased()] else { return rpcResult(id, .null) }
             return rpcResult(
                 id,
                 .object([
@@ -252,8 +274,32 @@ extension ExchangeState {
             return rpcError(id, -32000, "invalid chain id \(tx.chainID), expected \(scenario.chainID)")
         }
         if receipts[tx.hash.lowercased()] != nil { return rpcError(id, -32000, "already known") }
+        if chainRejectNext > 0 {
+            chainRejectNext -= 1
+            return rpcError(id, -32000, chainRejectMessage)
+        }
         let sender = addressKey(tx.sender)
+        let hash = tx.hash.lowercased()
+        if pool[hash] != nil { return rpcError(id, -32000, "already known") }
         let expected = chainNonces[sender] ?? 0
+        // A pooled transaction of the sender with this nonce: a replacement needs +10 % on both fees.
+        if let (oldHash, old) = pool.first(where: {
+            addressKey($0.value.tx.sender) == sender && $0.value.tx.nonce == tx.nonce
+        }) {
+            guard tx.maxFee * 10 >= old.maxFee * 11, tx.tip * 10 >= old.tip * 11 else {
+                return rpcError(id, -32000, "replacement transaction underpriced")
+            }
+            pool[oldHash] = nil
+            pool[hash] = PooledTransaction(tx: tx, maxFee: tx.maxFee, tip: tx.tip)
+            return rpcResult(id, .string(hash))
+        }
+        let pendingNonce = expected + Int64(pool.values.filter { addressKey($0.tx.sender) == sender }.count)
+        if chainHoldNext > 0 && tx.nonce == pendingNonce {
+            // Accepted into the pool, mined only by `"mine_pending": true`.
+            chainHoldNext -= 1
+            pool[hash] = PooledTransaction(tx: tx, maxFee: tx.maxFee, tip: tx.tip)
+            return rpcResult(id, .string(hash))
+        }
         guard tx.nonce == expected else {
             return rpcError(
                 id, -32000,
@@ -261,7 +307,29 @@ extension ExchangeState {
                     ? "nonce too low: next nonce \(expected), tx nonce \(tx.nonce)"
                     : "nonce too high: next nonce \(expected), tx nonce \(tx.nonce)")
         }
-        chainNonces[sender] = expected + 1
+        if chainDropNext > 0 {
+            // Accepted, then dropped from the pool: a hash is answered, nothing is mined.
+            chainDropNext -= 1
+            droppedTransactions += 1
+            return rpcResult(id, .string(tx.hash.lowercased()))
+        }
+        mine(tx)
+        return rpcResult(id, .string(tx.hash.lowercased()))
+    }
+
+    /// Mines the pool in nonce order (`/_control/flags` `"mine_pending": true`).
+    mutating func minePending() {
+        for (h, p) in pool.sorted(by: { $0.value.tx.nonce < $1.value.tx.nonce }) {
+            pool[h] = nil
+            guard p.tx.nonce == chainNonces[addressKey(p.tx.sender)] ?? 0 else { continue }
+            mine(p.tx)
+        }
+    }
+
+    /// Includes `tx` in a new block: the nonce moves, the call runs (or reverts), a receipt is kept.
+    mutating func mine(_ tx: DecodedTransaction) {
+        let sender = addressKey(tx.sender)
+        chainNonces[sender] = (chainNonces[sender] ?? 0) + 1
         blockNumber += 1
         // Execute on a copy: a reverted transaction changes nothing but the nonce.
         var trial = self
@@ -272,7 +340,6 @@ extension ExchangeState {
         receipts[tx.hash.lowercased()] = ChainReceipt(
             hash: tx.hash.lowercased(), from: tx.sender, to: tx.to, nonce: tx.nonce, blockNumber: blockNumber,
             status: ok, gasUsed: 150_000, payout: payout)
-        return rpcResult(id, .string(tx.hash.lowercased()))
     }
 
     struct Revert: Error { let reason: String }

@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 import LTCore
 
@@ -84,6 +85,17 @@ extension ExchangeState {
             return .json(.object([("now_ms", .int(t)), ("now", .int(t / 1000))]))
         case ("POST", "/_control/flags"):
             if let d = try f.optBool("drop_filled_orders") { dropFilledOrders = d }
+            if let n = try f.optInt("drop_next_transactions") { chainDropNext = Int(max(0, n)) }
+            if let n = try f.optInt("reject_next_transactions") { chainRejectNext = Int(max(0, n)) }
+            if let m = try f.optString("reject_message") { chainRejectMessage = m }
+            if let n = try f.optInt("hold_next_transactions") { chainHoldNext = Int(max(0, n)) }
+            if try f.optBool("mine_pending") == true { minePending() }
+            if let g = try f.optString("gas_balance_wei") {
+                guard let v = BigUInt(g, radix: 10) else {
+                    throw PaperInputError("gas_balance_wei must be decimal wei")
+                }
+                gasBalanceWei = v
+            }
         case ("POST", "/_control/trade-status"):
             let status = try f.string("status").uppercased()
             guard ["MATCHED", "MINED", "CONFIRMED", "RETRYING", "FAILED"].contains(status) else {
@@ -269,7 +281,8 @@ extension ExchangeState {
             ("trades", .array(trades.map { tradeJSON($0, now: now) })),
             ("pending_events", .int(pendingEvents.count)),
             ("event_errors", .array(eventErrors.map { .string($0) })),
-            ("receipts", .int(receipts.count)),
+            ("receipts", .int(receipts.count)), ("dropped_transactions", .int(Int64(droppedTransactions))),
+            ("pending_transactions", .int(Int64(pool.count))),
         ])
     }
 }

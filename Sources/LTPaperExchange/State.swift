@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 import LTCore
 
@@ -150,6 +151,17 @@ struct ExchangeState: Sendable {
     var safeNonces: [String: Int64] = [:]
     var receipts: [String: ChainReceipt] = [:]
     var blockNumber: Int64 = 1000
+    // Chain faults (`/_control/flags`): the next N transactions accepted then dropped from the pool
+    // (never mined, nonce unused), or refused with a node's message; the gas balance every
+    // `eth_getBalance` answers (wei, decimal; nil = 100 POL).
+    var chainDropNext = 0
+    var chainRejectNext = 0
+    var chainRejectMessage = "replacement transaction underpriced"
+    var gasBalanceWei: BigUInt?
+    var droppedTransactions = 0
+    /// The next N transactions wait in the pool (`pool`) until `"mine_pending": true`.
+    var chainHoldNext = 0
+    var pool: [String: PooledTransaction] = [:]
 
     init(scenario: PaperScenario, realNowMs: Int64) {
         self.scenario = scenario

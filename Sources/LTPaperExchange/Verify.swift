@@ -107,7 +107,8 @@ enum Verify {
             let (tx, sender, hash) = try EIP1559Transaction.decodeSigned(raw: raw)
             return DecodedTransaction(
                 chainID: Int64(tx.chainID), nonce: Int64(tx.nonce), to: tx.to?.checksummed ?? "", data: tx.data,
-                sender: sender.checksummed, hash: Hex.encode(hash))
+                sender: sender.checksummed, hash: Hex.encode(hash), maxFee: tx.maxFeePerGas,
+                tip: tx.maxPriorityFeePerGas)
         } catch {
             throw Failure(reason: "\(error)")
         }

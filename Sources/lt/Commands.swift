@@ -15,7 +15,7 @@ struct LT: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Migrate.self, DailyResetCommand.self, StatusCommand.self, ExecuteCommand.self, SyncCommand.self,
-            CheckExitsCommand.self, ResolveCommand.self, StrategyCommand.self, DoctorCommand.self,
+            CheckExitsCommand.self, ResolveCommand.self, RedeemCommand.self, StrategyCommand.self, DoctorCommand.self,
         ])
 }
 

@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import LTCore
+
+/// The redeem job's order of effects with in-memory ports: the durable record comes before the
+/// broadcast, a recorded transaction is only ever rebroadcast, and rows that join a group while its
+/// transaction is in flight wait for it.
+@Suite struct RedeemJobTests {
+    final class Store: RedeemStore {
+        var rows: [RedemptionRow]
+        var log: [String] = []
+        init(_ rows: [RedemptionRow]) { self.rows = rows }
+        func redemptionRows(now: Date) throws -> [RedemptionRow] { rows }
+        func recordSubmission(ltOrderIDs: [Int64], submission: RedemptionSubmission, at: Date) throws -> Bool {
+            log.append("record \(ltOrderIDs) \(submission.hashes)")
+            for i in rows.indices where ltOrderIDs.contains(rows[i].ltOrderID) {
+                rows[i].status = .submitted
+                rows[i].submission = submission
+            }
+            return true
+        }
+        func recordBump(ltOrderIDs: [Int64], submission: RedemptionSubmission, at: Date) throws -> Bool {
+            log.append("bump \(ltOrderIDs)")
+            return true
+        }
+        func markRedeemed(ltOrderIDs: [Int64], txHash: String, at: Date) throws {
+            log.append("redeemed \(ltOrderIDs) \(txHash)")
+        }
+        func markFailed(ltOrderIDs: [Int64], reason: String, nextAttemptAt: Date, countAttempt: Bool, at: Date) throws {
+            log.append("failed \(ltOrderIDs)")
+        }
+        func noteWaiting(ltOrderIDs: [Int64], reason: String, at: Date) throws { log.append("wait \(ltOrderIDs)") }
+    }
+
+    final class Chain: RedemptionChain {
+        let store: Store
+        var mined: Set<String> = []
+        var mineOnBroadcast = true
+        var unreachable = false
+        init(_ store: Store) { self.store = store }
+        func prepare(_ group: RedemptionGroup) -> Preparation {
+            store.log.append("prepare \(group.ltOrderIDs)")
+            return .send(
+                PreparedRedemption(
+                    submission: RedemptionSubmission(
+                        sender: "0xowner", nonce: 7, rawTx: "0x02raw", hashes: ["0xh"], maxFeePerGasWei: 1,
+                        maxPriorityFeePerGasWei: 1, gasLimit: 1),
+                    route: "EOA"))
+        }
+        func broadcast(rawTx: String) -> BroadcastResult {
+            store.log.append("broadcast \(rawTx)")
+            if unreachable { return .unreachable("timeout") }
+            if mineOnBroadcast { mined.insert("0xh") }
+            return .accepted
+        }
+        func receipt(hash: String) -> ReceiptResult {
+            mined.contains(hash) ? .mined(success: true, payout: .one) : .notFound
+        }
+        func transactionKnown(hash: String) -> Bool? { mined.contains(hash) }
+        func bump(_ s: RedemptionSubmission, wallet: String) -> FeeBump { .cannot("test") }
+    }
+
+    final class NoLedger: Ledger {
+        func apply(_ entry: LedgerEntry) throws -> LedgerOutcome { fatalError("redeem moves no cash") }
+        func strategiesWithMaturedCooldown(now: Date) throws -> [String] { [] }
+        func releaseMaturedCooldown(strategyID: String, now: Date) throws -> Fixed6 { .zero }
+        func strategiesDueForReset(day: UTCDay) throws -> (due: [String], total: Int) { ([], 0) }
+        func resetDailyCounters(strategyID: String, day: UTCDay, at: Date) throws -> Bool? { nil }
+    }
+
+    static func row(
+        _ id: Int64, _ status: RedemptionStatus = .pending, submission: RedemptionSubmission? = nil,
+        condition: String = "0xa"
+    ) -> RedemptionRow {
+        RedemptionRow(
+            ltOrderID: id, strategyID: "s", wallet: "main", conditionID: condition, tokenID: "1", label: "Yes",
+            negRisk: false, status: status, submission: submission, booksPayout: .one)
+    }
+
+    func job(_ store: Store, _ chain: Chain) -> RedeemJob {
+        RedeemJob(
+            store: store, ledger: NoLedger(), chain: chain, now: { Date(timeIntervalSince1970: 1_767_225_600) },
+            logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    @Test func recordsBeforeBroadcastingThenConfirms() throws {
+        let store = Store([Self.row(1), Self.row(2)])
+        let summary = try job(store, Chain(store)).run()
+        #expect(
+            store.log == ["prepare [1, 2]", "record [1, 2] [\"0xh\"]", "broadcast 0x02raw", "redeemed [1, 2] 0xh"])
+        #expect(summary.redeemed.count == 1 && summary.redeemed[0].difference == .zero - Fixed6.one)
+    }
+
+    @Test func aRecordedTransactionIsRebroadcastNeverPreparedAgainAndLateRowsWait() throws {
+        let s = RedemptionSubmission(
+            sender: "0xowner", nonce: 7, rawTx: "0x02raw", hashes: ["0xh"], maxFeePerGasWei: 1,
+            maxPriorityFeePerGasWei: 1, gasLimit: 1, submittedAt: Date(timeIntervalSince1970: 1_767_225_500))
+        let store = Store([Self.row(1, .submitted, submission: s), Self.row(2)])
+        let chain = Chain(store)
+        let summary = try job(store, chain).run()
+        #expect(store.log == ["broadcast 0x02raw", "redeemed [1] 0xh"])
+        #expect(summary.waiting.map(\.ltOrderIDs) == [[2]])
+        #expect(summary.redeemed.first?.ltOrderIDs == [1])
+    }
+
+    /// An unanswered broadcast may not be in the pool, so the sender's pending nonce may not count
+    /// it: no second transaction of that sender is signed in the same run.
+    @Test func anUnansweredBroadcastBlocksTheSendersOtherGroupsThisRun() throws {
+        let store = Store([Self.row(1), Self.row(2, condition: "0xb")])
+        let chain = Chain(store)
+        chain.unreachable = true
+        let summary = try job(store, chain).run()
+        #expect(store.log == ["prepare [1]", "record [1] [\"0xh\"]", "broadcast 0x02raw", "prepare [2]"])
+        #expect(summary.waiting.map(\.ltOrderIDs) == [[2]])
+    }
+}
