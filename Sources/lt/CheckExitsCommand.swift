@@ -20,22 +20,15 @@ struct CheckExitsCommand: JobCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "Handle only the strategies of shard i of n (stable hash of strategy_id), e.g. 0/4.")
-    var shard: String?
-
-    func validate() throws {
-        if let shard, Shard(parsing: shard) == nil {
-            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
-        }
-    }
+    @OptionGroup var sharding: ShardOption
 
     final class Outcome {
         var summary: CheckExitsSummary?
     }
 
     func runJob() -> ExitStatus {
-        let shard = self.shard.flatMap(Shard.init(parsing:))
-        let job = shard.map { "check-exits-\($0.index)-of-\($0.count)" } ?? "check-exits"
+        let shard = sharding.value
+        let job = sharding.jobName("check-exits")
         let outcome = Outcome()
         // Leaders or books that could not be read leave exits for the next run (69), like
         // execute's deferred signals; refused exits are failures (1).
@@ -49,28 +42,18 @@ struct CheckExitsCommand: JobCommand {
             let ledger = LedgerStore(database: db)
             // 0. Housekeeping first, as every job: an overdue daily reset, matured cooldowns.
             _ = try Housekeeping.run(ctx, ledger: ledger)
-            let clobURL = try config.requireURL("LT_CLOB_URL")
             let dataURL = config.optional("LT_DATA_API_URL") ?? "https://data-api.polymarket.com"
             guard dataURL.hasPrefix("http://") || dataURL.hasPrefix("https://") else {
                 throw ConfigError(variable: "LT_DATA_API_URL", reason: "must be an http:// or https:// URL")
             }
-            let environment = config.environment
             let http = HTTPClient()
-            let venue = ClobVenue(
-                clob: ClobClient(baseURL: clobURL, http: http),
-                wallets: { () throws(WalletConfigError) -> WalletsFile in
-                    try WalletsFile.load(environment: environment)
-                })
-            let crashAt = environment["LT_TEST_CRASH_POINT"]
+            let venue = try Wiring.clobVenue(config, http: http)
             let run = CheckExitsJob(
                 store: ExitStore(database: db), ledger: ledger, venue: venue,
                 leaders: DataAPILeaderPositions(client: DataAPIClient(baseURL: dataURL, http: http)),
                 options: CheckExitsOptions(liveTradingEnabled: config.liveTrading, shard: shard),
                 runID: ctx.runID, now: { ctx.now() }, logger: ctx.logger,
-                crashPoint: { point in
-                    // Crash tests only: die like `kill -9` at this instant.
-                    if point == crashAt { kill(getpid(), SIGKILL) }
-                })
+                crashPoint: Wiring.crashPoint(config))
             let summary = try run.run()
             outcome.summary = summary
             return summary

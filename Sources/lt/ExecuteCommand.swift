@@ -19,8 +19,7 @@ struct ExecuteCommand: JobCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "Handle only the strategies of shard i of n (stable hash of strategy_id), e.g. 0/4.")
-    var shard: String?
+    @OptionGroup var sharding: ShardOption
 
     @Option(help: "How far back to look for new signals, in minutes.")
     var lookbackMinutes: Int = 60
@@ -29,9 +28,6 @@ struct ExecuteCommand: JobCommand {
     var batchLimit: Int = 500
 
     func validate() throws {
-        if let shard, Shard(parsing: shard) == nil {
-            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
-        }
         guard lookbackMinutes > 0, batchLimit > 0 else {
             throw ValidationError("--lookback-minutes and --batch-limit must be positive")
         }
@@ -42,9 +38,9 @@ struct ExecuteCommand: JobCommand {
     }
 
     func runJob() -> ExitStatus {
-        let shard = self.shard.flatMap(Shard.init(parsing:))
+        let shard = sharding.value
         // One job lock per shard: n hosts share the job, and two runs of the same shard never overlap.
-        let job = shard.map { "execute-\($0.index)-of-\($0.count)" } ?? "execute"
+        let job = sharding.jobName("execute")
         let outcome = Outcome()
         // 0. The job lock is taken by Runner.run; then the housekeeping every job does first (an
         //    overdue daily reset, matured cooldowns), so a missed cron tick never blocks trading.
@@ -61,14 +57,7 @@ struct ExecuteCommand: JobCommand {
             let timings = StageTimings()  // db / HTTP / signing totals for the JSON summary (lt-bench)
             let ledger = TimedLedger(LedgerStore(database: db), timings: timings)
             _ = try Housekeeping.run(ctx, ledger: ledger)
-            let clobURL = try config.requireURL("LT_CLOB_URL")
-            let environment = config.environment
-            let venue = ClobVenue(
-                clob: ClobClient(baseURL: clobURL, http: HTTPClient()),
-                wallets: { () throws(WalletConfigError) -> WalletsFile in
-                    try WalletsFile.load(environment: environment)
-                })
-            let crashAt = environment["LT_TEST_CRASH_POINT"]
+            let venue = try Wiring.clobVenue(config)
             let run = ExecuteJob(
                 store: TimedExecuteStore(ExecuteStore(database: db), timings: timings), ledger: ledger,
                 venue: TimedVenue(venue, timings: timings),
@@ -76,10 +65,7 @@ struct ExecuteCommand: JobCommand {
                     liveTradingEnabled: config.liveTrading, shard: shard, lookbackSeconds: lookbackMinutes * 60,
                     batchLimit: batchLimit),
                 runID: ctx.runID, now: { ctx.now() }, logger: ctx.logger,
-                crashPoint: { point in
-                    // Crash tests only: die like `kill -9` at this instant.
-                    if point == crashAt { kill(getpid(), SIGKILL) }
-                })
+                crashPoint: Wiring.crashPoint(config))
             let summary = try run.run()
             outcome.summary = summary
             return TimedJobSummary(summary, timings: timings.report)

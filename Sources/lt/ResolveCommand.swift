@@ -20,18 +20,11 @@ struct ResolveCommand: JobCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "Handle only the strategies of shard i of n (stable hash of strategy_id), e.g. 0/4.")
-    var shard: String?
-
-    func validate() throws {
-        if let shard, Shard(parsing: shard) == nil {
-            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
-        }
-    }
+    @OptionGroup var sharding: ShardOption
 
     func runJob() -> ExitStatus {
-        let shard = self.shard.flatMap(Shard.init(parsing:))
-        let job = shard.map { "resolve-\($0.index)-of-\($0.count)" } ?? "resolve"
+        let shard = sharding.value
+        let job = sharding.jobName("resolve")
         return Runner.run(job: job, options: options) { ctx, config, db in
             // 0. Job lock (Runner.run), then the housekeeping every job does first.
             let ledger = LedgerStore(database: db)

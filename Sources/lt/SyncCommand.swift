@@ -19,8 +19,7 @@ struct SyncCommand: JobCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "Handle only the strategies of shard i of n (stable hash of strategy_id), e.g. 0/4.")
-    var shard: String?
+    @OptionGroup var sharding: ShardOption
 
     @Option(help: "An order the venue does not know is declared dead only after this many minutes.")
     var graceMinutes: Int = 5
@@ -32,9 +31,6 @@ struct SyncCommand: JobCommand {
     var tradesLookbackHours: Int?
 
     func validate() throws {
-        if let shard, Shard(parsing: shard) == nil {
-            throw ValidationError("--shard must be i/n with 0 ≤ i < n, got \(shard)")
-        }
         guard graceMinutes >= 0, (ttlMinutes ?? 1) > 0, (tradesLookbackHours ?? 1) > 0 else {
             throw ValidationError("--grace-minutes must be ≥ 0, --ttl-minutes and --trades-lookback-hours positive")
         }
@@ -45,9 +41,9 @@ struct SyncCommand: JobCommand {
     }
 
     func runJob() -> ExitStatus {
-        let shard = self.shard.flatMap(Shard.init(parsing:))
+        let shard = sharding.value
         // One job lock per shard: two syncs of the same orders never overlap.
-        let job = shard.map { "sync-order-status-\($0.index)-of-\($0.count)" } ?? "sync-order-status"
+        let job = sharding.jobName("sync-order-status")
         let outcome = Outcome()
         let decide: (any JobSummary) -> ExitStatus = { summary in
             if summary.failedCount > 0 { return .someFailed }
@@ -64,14 +60,7 @@ struct SyncCommand: JobCommand {
             let ledger = TimedLedger(LedgerStore(database: db), timings: timings)
             // 0. Housekeeping every job does first (overdue daily reset, matured cooldowns).
             _ = try Housekeeping.run(ctx, ledger: ledger)
-            let clobURL = try config.requireURL("LT_CLOB_URL")
-            let environment = config.environment
-            let venue = ClobVenue(
-                clob: ClobClient(baseURL: clobURL, http: HTTPClient()),
-                wallets: { () throws(WalletConfigError) -> WalletsFile in
-                    try WalletsFile.load(environment: environment)
-                })
-            let crashAt = environment["LT_TEST_CRASH_POINT"]
+            let venue = try Wiring.clobVenue(config)
             let job = SyncOrderStatusJob(
                 store: TimedSyncStore(SyncStore(database: db), timings: timings), ledger: ledger,
                 venue: TimedVenue(venue, timings: timings),
@@ -79,10 +68,7 @@ struct SyncCommand: JobCommand {
                     graceSeconds: graceSeconds, ttlSeconds: ttlMinutes.map { $0 * 60 }, shard: shard,
                     tradesLookbackSeconds: tradesLookbackHours.map { $0 * 3600 }),
                 now: { ctx.now() }, logger: ctx.logger,
-                crashPoint: { point in
-                    // Crash tests only: die like `kill -9` at this instant.
-                    if point == crashAt { kill(getpid(), SIGKILL) }
-                })
+                crashPoint: Wiring.crashPoint(config))
             let summary = try job.run()
             outcome.summary = summary
             return TimedJobSummary(summary, timings: timings.report)
