@@ -120,8 +120,18 @@ public final class RedeemStore: LTCore.RedeemStore {
             UPDATE lt_orders
                SET redemption_status = 'REDEEMED', redemption_tx_hash = \(txHash), redeemed_at = \(at),
                    redemption_error = NULL, redemption_next_attempt_at = NULL, updated_at = \(at)
-             WHERE lt_order_id = ANY(\(ltOrderIDs)::bigint[]) AND redemption_status = 'SUBMITTED'
+             WHERE lt_order_id = ANY(\(ltOrderIDs)::bigint[]) AND redemption_status IN ('SUBMITTED', 'PENDING')
             """)
+    }
+
+    public func redeemedBy(wallet: String, conditionID: String) throws -> String? {
+        try db.queryFirst(
+            """
+            SELECT redemption_tx_hash FROM lt_orders
+             WHERE wallet = \(wallet) AND condition_id = \(conditionID) AND redemption_status = 'REDEEMED'
+               AND redemption_tx_hash IS NOT NULL
+             ORDER BY redeemed_at DESC LIMIT 1
+            """)?.text("redemption_tx_hash")
     }
 
     /// The recorded transaction is cleared (its hashes stay in the error text and the log): a

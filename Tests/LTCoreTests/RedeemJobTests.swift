@@ -25,9 +25,13 @@ import Testing
             log.append("bump \(ltOrderIDs)")
             return true
         }
+        /// wallet + condition → the transaction that redeemed them.
+        var redeemedTx: [String: String] = [:]
         func markRedeemed(ltOrderIDs: [Int64], txHash: String, at: Date) throws {
             log.append("redeemed \(ltOrderIDs) \(txHash)")
+            for r in rows where ltOrderIDs.contains(r.ltOrderID) { redeemedTx[r.wallet + r.conditionID] = txHash }
         }
+        func redeemedBy(wallet: String, conditionID: String) throws -> String? { redeemedTx[wallet + conditionID] }
         func markFailed(ltOrderIDs: [Int64], reason: String, nextAttemptAt: Date, countAttempt: Bool, at: Date) throws {
             log.append("failed \(ltOrderIDs)")
         }
@@ -39,9 +43,11 @@ import Testing
         var mined: Set<String> = []
         var mineOnBroadcast = true
         var unreachable = false
+        var noTokens = false
         init(_ store: Store) { self.store = store }
         func prepare(_ group: RedemptionGroup) -> Preparation {
             store.log.append("prepare \(group.ltOrderIDs)")
+            if noTokens { return .wait("no tokens of the condition in the wallet") }
             return .send(
                 PreparedRedemption(
                     submission: RedemptionSubmission(
@@ -100,9 +106,27 @@ import Testing
         let store = Store([Self.row(1, .submitted, submission: s), Self.row(2)])
         let chain = Chain(store)
         let summary = try job(store, chain).run()
-        #expect(store.log == ["broadcast 0x02raw", "redeemed [1] 0xh"])
-        #expect(summary.waiting.map(\.ltOrderIDs) == [[2]])
+        // Row 2 joined while the transaction was in flight: it redeemed row 2's tokens too.
+        #expect(store.log == ["broadcast 0x02raw", "redeemed [1] 0xh", "redeemed [2] 0xh"])
         #expect(summary.redeemed.first?.ltOrderIDs == [1])
+    }
+
+    /// A row resolved after its wallet and condition were redeemed finds no tokens: the earlier
+    /// transaction paid it, so it is REDEEMED by that hash instead of waiting forever.
+    @Test func aLateRowIsRedeemedByTheEarlierTransaction() throws {
+        let store = Store([Self.row(3)])
+        store.redeemedTx["main0xa"] = "0xearlier"
+        let chain = Chain(store)
+        chain.noTokens = true
+        let summary = try job(store, chain).run()
+        #expect(store.log == ["prepare [3]", "redeemed [3] 0xearlier"])
+        #expect(summary.redeemed.map(\.txHash) == ["0xearlier"])
+        // Without an earlier redemption the row waits, saying why.
+        let alone = Store([Self.row(4)])
+        let c2 = Chain(alone)
+        c2.noTokens = true
+        _ = try job(alone, c2).run()
+        #expect(alone.log == ["prepare [4]", "wait [4]"])
     }
 
     /// An unanswered broadcast may not be in the pool, so the sender's pending nonce may not count

@@ -188,8 +188,11 @@ public protocol RedeemStore: AnyObject {
     /// recorded ones and the hash joins the nonce's list — only while the rows are SUBMITTED with
     /// that nonce (false: nothing written).
     func recordBump(ltOrderIDs: [Int64], submission: RedemptionSubmission, at: Date) throws -> Bool
-    /// Confirmation: REDEEMED with the mined hash and `redeemed_at`.
+    /// Confirmation: REDEEMED with the mined hash and `redeemed_at` (SUBMITTED rows, and PENDING
+    /// rows of the same wallet and condition that the transaction redeemed too).
     func markRedeemed(ltOrderIDs: [Int64], txHash: String, at: Date) throws
+    /// The transaction that already redeemed this wallet's tokens of this condition, if any.
+    func redeemedBy(wallet: String, conditionID: String) throws -> String?
     /// FAILED with the reason, retried at `nextAttemptAt`; the recorded transaction is cleared.
     func markFailed(ltOrderIDs: [Int64], reason: String, nextAttemptAt: Date, countAttempt: Bool, at: Date) throws
     /// The reason a PENDING group waits (status unchanged).
@@ -398,6 +401,13 @@ public struct RedeemJob {
                     }
                     if try track(g, submission, into: &summary) {
                         confirmedStrategies.formUnion(g.rows.map(\.strategyID))
+                        // The transaction redeemed the wallet's whole balance of the condition, the
+                        // late rows' tokens included (trading stopped at resolution, before it).
+                        if !late.isEmpty, let hash = try store.redeemedBy(wallet: g.wallet, conditionID: g.conditionID)
+                        {
+                            try store.markRedeemed(ltOrderIDs: late.map(\.ltOrderID), txHash: hash, at: now())
+                            confirmedStrategies.formUnion(late.map(\.strategyID))
+                        }
                     }
                 } else if try send(g, into: &summary) {
                     confirmedStrategies.formUnion(g.rows.map(\.strategyID))
@@ -421,6 +431,18 @@ public struct RedeemJob {
         let prepared: PreparedRedemption
         switch chain.prepare(g) {
         case .wait(let why):
+            // Rows that joined after their wallet and condition were redeemed find no tokens left:
+            // that transaction paid them (trading stopped at resolution, before it was sent).
+            if let hash = try store.redeemedBy(wallet: g.wallet, conditionID: g.conditionID) {
+                try store.markRedeemed(ltOrderIDs: g.ltOrderIDs, txHash: hash, at: now())
+                summary.redeemed.append(
+                    .init(
+                        wallet: g.wallet, conditionID: g.conditionID, ltOrderIDs: g.ltOrderIDs, txHash: hash,
+                        booksPayout: g.booksPayout, chainPayout: nil, difference: nil))
+                logger.info(
+                    "redeemed by an earlier transaction", metadata: meta(g).merging(["tx_hash": .string(hash)]) { $1 })
+                return true
+            }
             try store.noteWaiting(ltOrderIDs: g.ltOrderIDs, reason: why, at: now())
             summary.waiting.append(line(g, why))
             logger.info("redemption waits", metadata: meta(g).merging(["reason": .string(why)]) { $1 })
