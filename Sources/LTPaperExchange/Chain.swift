@@ -250,7 +250,8 @@ extension ExchangeState {
         case Selector.outcomeSlotCount:
             return Self.hexWord(BigUInt(market(try args.hex32(0))?.outcomes.count ?? 0))
         case Selector.isApprovedForAll:
-            return Self.hexWord(1)
+            let approved = isApproved(holder: try args.address(0), operator: try args.address(32))
+            return Self.hexWord(approved ? 1 : 0)
         case Selector.allowance:
             let owner = try args.address(0)
             let a = wallets[owner]?.allowance ?? .zero
@@ -342,6 +343,11 @@ extension ExchangeState {
             status: ok, gasUsed: 150_000, payout: payout)
     }
 
+    /// The CTF's `isApprovedForAll(holder, operator)`: assumed unless `require_approvals` is set.
+    func isApproved(holder: String, operator op: String) -> Bool {
+        !chainRequireApprovals || chainApprovals.contains(addressKey(holder) + "|" + addressKey(op))
+    }
+
     struct Revert: Error { let reason: String }
 
     /// Runs one call as `from`; answers the collateral paid out by redemptions.
@@ -355,6 +361,10 @@ extension ExchangeState {
                 let cid = try args.hex32(64)
                 let indexSets = try args.uintArray(head: 96)
                 guard let m = market(cid) else { throw Revert(reason: "unknown condition") }
+                // An adapter moves the holder's outcome tokens: the CTF needs the holder's approval.
+                if to != addressKey(Contracts.ctf) && !isApproved(holder: from, operator: to) {
+                    throw Revert(reason: "ERC1155: need operator approval for 3rd party transfers.")
+                }
                 if to == addressKey(Contracts.negRiskCollateralAdapter) && !m.negRisk {
                     throw Revert(reason: "not a neg-risk market")
                 }
@@ -376,6 +386,10 @@ extension ExchangeState {
                     amounts[i] = Fixed6(micros: Int64(a))
                 }
                 return try redeem(holder: from, market: m, amounts: amounts)
+            case (Selector.setApprovalForAll, addressKey(Contracts.ctf)):
+                let key = addressKey(from) + "|" + addressKey(try args.address(0))
+                if try args.uint(32) != 0 { chainApprovals.insert(key) } else { chainApprovals.remove(key) }
+                return .zero
             case (Selector.setApprovalForAll, _), (Selector.approve, _):
                 return .zero
             case (Selector.proxy, addressKey(Contracts.proxyFactory)):

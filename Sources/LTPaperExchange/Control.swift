@@ -85,6 +85,7 @@ extension ExchangeState {
             return .json(.object([("now_ms", .int(t)), ("now", .int(t / 1000))]))
         case ("POST", "/_control/flags"):
             if let d = try f.optBool("drop_filled_orders") { dropFilledOrders = d }
+            if let r = try f.optBool("require_approvals") { chainRequireApprovals = r }
             if let n = try f.optInt("drop_next_transactions") { chainDropNext = Int(max(0, n)) }
             if let n = try f.optInt("reject_next_transactions") { chainRejectNext = Int(max(0, n)) }
             if let m = try f.optString("reject_message") { chainRejectMessage = m }

@@ -155,6 +155,11 @@ struct ExchangeState: Sendable {
     // (never mined, nonce unused), or refused with a node's message; the gas balance every
     // `eth_getBalance` answers (wei, decimal; nil = 100 POL).
     var chainDropNext = 0
+    /// `"require_approvals": true`: the collateral adapters redeem a holder's tokens only after the
+    /// holder's `setApprovalForAll(adapter, true)` on the CTF, as on Polygon (default: assumed).
+    var chainRequireApprovals = false
+    /// "holder|operator" pairs approved on the CTF.
+    var chainApprovals: Set<String> = []
     var chainRejectNext = 0
     var chainRejectMessage = "replacement transaction underpriced"
     var gasBalanceWei: BigUInt?

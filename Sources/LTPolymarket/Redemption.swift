@@ -81,6 +81,13 @@ public enum Redemption {
     }
 
     /// CTF `balanceOf(owner, positionId)` (an eth_call).
+    /// CTF `isApprovedForAll(owner, operator)` (an eth_call): may `operator` move `owner`'s tokens.
+    public static func isApprovedForAllCall(owner: Address, operator op: Address) -> ContractCall {
+        ContractCall(
+            to: PolymarketContracts.conditionalTokens,
+            data: ABI.encodeCall(signature: "isApprovedForAll(address,address)", args: [.address(owner), .address(op)]))
+    }
+
     public static func balanceOfCall(owner: Address, tokenID: BigUInt) -> ContractCall {
         ContractCall(
             to: PolymarketContracts.conditionalTokens,

@@ -124,16 +124,50 @@ public final class RPCRedemptionChain: RedemptionChain {
             inner = Redemption.negRiskAdapterRedeem(conditionID: cid, amounts: balances)
             target = "NegRiskAdapter (amounts)"
         }
-        guard
-            let routed = WalletRouting.route(
-                inner, signatureType: config.signatureType, owner: owner,
-                safe: config.signatureType == .polyGnosisSafe ? holder : nil)
-        else { return .wait(Self.depositWalletRefusal) }
+        // A collateral adapter moves the holder's outcome tokens: the CTF must have the holder's
+        // approval for it (protocol §8). A proxy or Safe grants it in the same transaction; an EOA
+        // cannot batch two calls, so it is told the one call to send.
+        var calls = [inner]
+        var approving = false
+        if collateral == .pusd {
+            let adapter =
+                g.negRisk ? PolymarketContracts.negRiskCollateralAdapter : PolymarketContracts.collateralAdapter
+            if try ethCall(Redemption.isApprovedForAllCall(owner: holder, operator: adapter)) == 0 {
+                guard config.signatureType != .eoa else {
+                    return .wait(
+                        "the CTF has not approved \(adapter.checksummed) for \(holder.checksummed): send "
+                            + "setApprovalForAll(\(adapter.checksummed), true) to the CTF once from this EOA "
+                            + "(docs/operations.md, redeem)")
+                }
+                calls = [Redemption.setApprovalForAll(operator: adapter), inner]
+                approving = true
+            }
+        }
+        let routed: ContractCall
+        switch config.signatureType {
+        case .polyProxy:
+            routed = ProxyWalletCalls.factoryCall(calls)
+        case .polyGnosisSafe where calls.count > 1:
+            let data = MultiSend.safeTransaction(calls).execTransactionCalldata(
+                signatures: SafeTransaction.prevalidatedSignature(owner: owner))
+            routed = ContractCall(to: holder, data: data)
+        default:
+            guard
+                let r = WalletRouting.route(
+                    inner, signatureType: config.signatureType, owner: owner,
+                    safe: config.signatureType == .polyGnosisSafe ? holder : nil)
+            else { return .wait(Self.depositWalletRefusal) }
+            routed = r
+        }
         let via: String
         switch config.signatureType {
         case .eoa: via = "EOA"
-        case .polyProxy: via = "proxy \(holder.checksummed) via ProxyWalletFactory"
-        case .polyGnosisSafe: via = "Safe \(holder.checksummed) execTransaction"
+        case .polyProxy:
+            via = "proxy \(holder.checksummed) via ProxyWalletFactory" + (approving ? " (+ adapter approval)" : "")
+        case .polyGnosisSafe:
+            via =
+                "Safe \(holder.checksummed) execTransaction"
+                + (approving ? " (MultiSend: adapter approval + redeem)" : "")
         case .poly1271: via = "deposit wallet"
         }
         // Nonce, fees, gas.

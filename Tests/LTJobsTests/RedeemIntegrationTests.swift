@@ -311,6 +311,38 @@ extension ExecuteHarness {
         #expect(after.collateral[RedeemWallets.deposit] == before.collateral[RedeemWallets.deposit])
     }
 
+    /// On Polygon a collateral adapter can move the holder's tokens only once the CTF has the
+    /// holder's approval: a proxy or Safe grants it in the redemption's own transaction (one
+    /// transaction, approval + redeem); an EOA is told the one call to send and nothing is sent.
+    @Test func adapterApprovalIsBatchedForProxyAndSafeAndAskedOfAnEOA() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.writeRoutingWallets()
+        try h.control(.post, "/_control/flags", #"{"require_approvals": true}"#)
+        try h.addStrategy("s1")
+        let p = try h.seedWon(
+            "s1", "p-a", wallet: "proxy", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        let s = try h.seedWon(
+            "s1", "s-b", wallet: "safe", condition: ResolveMarkets.b, token: ResolveMarkets.bYes, negRisk: true,
+            payout: "25")
+        let e = try h.seedWon("s1", "e-c", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        try resolveAll(h)
+        let before = try h.chainState()
+        let r = try h.redeem()
+        #expect(r.status == 0, "\(r.output)")
+        #expect(try h.redemption(p).status == "REDEEMED", "\(r.output)")
+        #expect(try h.redemption(s).status == "REDEEMED", "\(r.output)")
+        let eoa = try h.redemption(e)
+        #expect(eoa.status == "PENDING")
+        #expect(eoa.error?.contains("setApprovalForAll") == true, "\(eoa)")
+        let after = try h.chainState()
+        #expect(after.receipts - before.receipts == 2, "one transaction each for the proxy and the Safe")
+        #expect(after.collateral[RedeemWallets.proxy]! - before.collateral[RedeemWallets.proxy]! == Self.fx("30"))
+        #expect(after.collateral[RedeemWallets.safe]! - before.collateral[RedeemWallets.safe]! == Self.fx("25"))
+        // A second run: the approvals stand, nothing more is sent for the proxy and the Safe.
+        #expect(try h.redeem().status == 0)
+        #expect(try h.chainState().receipts == after.receipts)
+    }
+
     /// v1-era collateral: the CTF with USDC.e for a standard market, the NegRiskAdapter with amounts
     /// for a neg-risk one.
     @Test func v1CollateralPathsUseTheCTFAndTheNegRiskAdapter() throws {
