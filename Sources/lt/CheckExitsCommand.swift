@@ -33,10 +33,7 @@ struct CheckExitsCommand: JobCommand {
         // Leaders or books that could not be read leave exits for the next run (69), like
         // execute's deferred signals; refused exits are failures (1).
         let decide: (any JobSummary) -> ExitStatus = { summary in
-            if summary.failedCount > 0 { return .someFailed }
-            guard let s = outcome.summary else { return .ok }
-            if s.leadersUnavailable > 0 { return .unavailable }
-            return .ok
+            Wiring.exitStatus(summary, unavailable: outcome.summary?.leadersUnavailable ?? 0)
         }
         return Runner.run(job: job, options: options, decide: decide) { ctx, config, db in
             let ledger = LedgerStore(database: db)

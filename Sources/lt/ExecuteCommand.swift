@@ -47,11 +47,9 @@ struct ExecuteCommand: JobCommand {
         // Strategies the configuration stops (78) or signals deferred for an unavailable venue (69)
         // decide the exit status — and so the JSON summary's status, which Runner derives from it.
         let decide: (any JobSummary) -> ExitStatus = { summary in
-            if summary.failedCount > 0 { return .someFailed }
-            guard let s = outcome.summary else { return .ok }
-            if s.configurationErrors > 0 { return .config }
-            if s.deferred > 0 { return .unavailable }
-            return .ok
+            Wiring.exitStatus(
+                summary, configurationErrors: outcome.summary?.configurationErrors ?? 0,
+                unavailable: outcome.summary?.deferred ?? 0)
         }
         return Runner.run(job: job, options: options, decide: decide) { ctx, config, db in
             let timings = StageTimings()  // db / HTTP / signing totals for the JSON summary (lt-bench)

@@ -46,11 +46,9 @@ struct SyncCommand: JobCommand {
         let job = sharding.jobName("sync-order-status")
         let outcome = Outcome()
         let decide: (any JobSummary) -> ExitStatus = { summary in
-            if summary.failedCount > 0 { return .someFailed }
-            guard let s = outcome.summary else { return .ok }
-            if s.configurationErrors > 0 { return .config }
-            if s.deferred > 0 { return .unavailable }
-            return .ok
+            Wiring.exitStatus(
+                summary, configurationErrors: outcome.summary?.configurationErrors ?? 0,
+                unavailable: outcome.summary?.deferred ?? 0)
         }
         // Test-only: LT_TEST_GRACE_SECONDS overrides the grace period so tests need not wait minutes.
         let env = ProcessInfo.processInfo.environment

@@ -34,6 +34,17 @@ enum Wiring {
             wallets: { () throws(WalletConfigError) -> WalletsFile in try WalletsFile.load(environment: environment) })
     }
 
+    /// A trading job's exit status, which Runner also writes as the JSON summary's status: failed
+    /// items 1, then a configuration that stopped work 78, then an unavailable service 69.
+    static func exitStatus(_ summary: any JobSummary, configurationErrors: Int = 0, unavailable: Int = 0)
+        -> ExitStatus
+    {
+        if summary.failedCount > 0 { return .someFailed }
+        if configurationErrors > 0 { return .config }
+        if unavailable > 0 { return .unavailable }
+        return .ok
+    }
+
     /// Crash tests only: `LT_TEST_CRASH_POINT=<point>` makes the process die like `kill -9` there.
     static func crashPoint(_ config: Config) -> (String) -> Void {
         let crashAt = config.environment["LT_TEST_CRASH_POINT"]
