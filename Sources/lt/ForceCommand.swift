@@ -165,7 +165,8 @@ struct ForceCommand: ParsableCommand {
         @Option(help: "The market's condition id.") var condition: String
         @Option(help: "The outcome label FT bought.") var outcome: String
         @Option(help: "FT's entry price.") var price: String
-        @Option(help: "FT's order size in USD (the strategy sizes from it).") var sizeUSD: String
+        @Option(name: .customLong("size-usd"), help: "FT's order size in USD (the strategy sizes from it).")
+        var sizeUSD: String
         @Option(help: "The leader's wallet (trader_wallet).") var leader: String?
         @Option(help: "FT's order time, ISO 8601 UTC (default now; an old one tests staleness).")
         var signalTime: String?

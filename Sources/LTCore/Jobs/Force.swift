@@ -93,13 +93,13 @@ public struct ForceSummary: JobSummary, Sendable {
         ]
         if let r = o.skipReason { parts.append("reason \(r)") }
         if let t = o.orderType { parts.append("\(t.rawValue)") }
-        if let l = o.limitPrice { parts.append("limit \(l.exactText)") }
-        if let r = o.requestedUSD { parts.append("requested $\(r.exactText)") }
-        if let r = o.requestedShares, o.side == .sell { parts.append("requested \(r.exactText) shares") }
+        if let l = o.limitPrice { parts.append("limit \(l.plainText)") }
+        if let r = o.requestedUSD { parts.append("requested $\(r.plainText)") }
+        if let r = o.requestedShares, o.side == .sell { parts.append("requested \(r.plainText) shares") }
         if o.executedShares.isPositive {
             parts.append(
-                "executed \(o.executedShares.exactText) shares for $\(o.executedUSD.exactText)"
-                    + (o.executedPrice.map { " at \($0.exactText)" } ?? "") + ", fee $\(o.feesUSD.exactText)")
+                "executed \(o.executedShares.plainText) shares for $\(o.executedUSD.plainText)"
+                    + (o.executedPrice.map { " at \($0.plainText)" } ?? "") + ", fee $\(o.feesUSD.plainText)")
         }
         if let h = o.orderHash { parts.append("order \(h)") }
         if let e = o.error { parts.append("(\(e))") }
@@ -274,7 +274,7 @@ public enum Force {
         s.lines =
             s.released.isEmpty
             ? ["nothing matured to release"]
-            : s.released.sorted { $0.key < $1.key }.map { "\($0.key): released \($0.value.exactText) to available" }
+            : s.released.sorted { $0.key < $1.key }.map { "\($0.key): released \($0.value.plainText) to available" }
         return s
     }
 }

@@ -377,10 +377,10 @@ public enum Report {
                 "\(f.copied)", "\(f.skipped)", reasons(f.skippedByReason, separator: ";"), "\(f.filled)",
                 "\(f.pending)", opt(f.copyRatePct), opt(f.fillRatePct), opt(f.slippageBps.p50), opt(f.slippageBps.p95),
                 opt(f.latencyMs.p50), opt(f.latencyMs.p95), opt(f.latencyMs.p99), "\(f.exits)", "\(f.exitsFilled)",
-                f.feesUSD.exactText, f.realizedPnl.exactText, g.ltPnL.exactText, g.ftPnL.exactText, g.gap.exactText,
-                opt(g.gapPct), g.fees.exactText, g.entrySlippage.exactText, g.partialFill.exactText,
-                g.sizing.exactText, g.skipped.exactText, g.unexplained.exactText, "\(g.comparedRows)",
-                "\(g.ftUnresolvedRows)", "\(f.redemptionBacklog.rows)", f.redemptionBacklog.payoutUSD.exactText,
+                f.feesUSD.plainText, f.realizedPnl.plainText, g.ltPnL.plainText, g.ftPnL.plainText, g.gap.plainText,
+                opt(g.gapPct), g.fees.plainText, g.entrySlippage.plainText, g.partialFill.plainText,
+                g.sizing.plainText, g.skipped.plainText, g.unexplained.plainText, "\(g.comparedRows)",
+                "\(g.ftUnresolvedRows)", "\(f.redemptionBacklog.rows)", f.redemptionBacklog.payoutUSD.plainText,
                 forced,
             ]
             return fields.map(csvField).joined(separator: ",")
@@ -393,7 +393,7 @@ public enum Report {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
 
-        static func opt(_ v: Fixed6?) -> String { v?.exactText ?? "" }
+        static func opt(_ v: Fixed6?) -> String { v?.plainText ?? "" }
         static func opt(_ v: Int64?) -> String { v.map { "\($0)" } ?? "" }
 
         static func reasons(_ r: [String: Int], separator: String) -> String {
