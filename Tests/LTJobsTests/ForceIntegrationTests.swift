@@ -238,4 +238,50 @@ import Testing
         #expect(try h.orderLog().isEmpty)
         try assertInvariant(h)
     }
+
+    @Test("forced rows settle like any row, get no ft_pnl, and stay out of status' and report's LT vs FT")
+    func forcedRowsAreLeftOutOfTheFTGap() throws {
+        let h = try ExecuteHarness(scenario: ResolveMarkets.scenario())
+        try h.addStrategy("s1", wallet: "w", mode: .shadow)
+        try h.addSignal("f1", wallet: "w", condition: "'\(ResolveMarkets.a)'", price: "0.50", size: "15")
+        #expect(try h.execute(live: false).status == 0)
+        let buy = ["force", "buy", "s1", "--condition", ResolveMarkets.a, "--outcome", "Yes", "--usd", "5"]
+        #expect(try h.lt(buy, live: false).status == 0)
+        let sim = [
+            "force", "simulate-ft", "s1", "--condition", ResolveMarkets.a, "--outcome", "No", "--price", "0.50",
+            "--size-usd", "10", "--leader", "0x1111111111111111111111111111111111111111",
+        ]
+        #expect(try h.lt(sim, live: false).status == 0)
+        // Even a forced row that names an FT order gets no FT P&L from resolve.
+        try h.db.runScript("UPDATE lt_orders SET ft_order_id = 'f1' WHERE forced AND token_label = 'No'")
+        try h.setFT("f1", outcome: "WON", pnl: "15")
+        try h.resolveMarket(#"{"winner_token_id": "\#(ResolveMarkets.aYes)"}"#)
+        #expect(try h.resolve().status == 0)
+        let settled = try h.db.query(
+            "SELECT signal_key, forced, outcome, pnl, ft_pnl FROM lt_orders ORDER BY lt_order_id"
+        ) { r throws(RowDecodingError) in
+            (
+                try r.decode("signal_key", as: String.self), try r.decode("forced", as: Bool.self),
+                try r.text("outcome"), try r.decode("pnl", as: Fixed6?.self), try r.decode("ft_pnl", as: Fixed6?.self)
+            )
+        }
+        #expect(settled.count == 3)
+        #expect(settled.allSatisfy { $0.2 == "WON" || $0.2 == "LOST" } && settled.allSatisfy { $0.3 != nil })
+        #expect(settled.filter { $0.1 }.allSatisfy { $0.4 == nil })
+        #expect(settled.first { $0.0 == "f1" }?.4 == 15)
+
+        let status = try h.lt(["status", "--format", "json"])
+        let st = try #require((try result(status)["strategies"] as? [[String: Any]])?.first)
+        let gap = try #require(st["ft_comparison"] as? [String: Any])
+        #expect(gap["compared_rows"] as? Int == 1 && gap["ft_unresolved_rows"] as? Int == 0, "\(gap)")
+        #expect(gap["gap"] as? String == "-0.3", "\(gap)")
+        let report = try h.lt(["report", "--format", "json"])
+        let s1 = try #require((try result(report)["strategies"] as? [[String: Any]])?.first)
+        #expect(s1["forced_orders"] as? Int == 2)
+        let f = try #require(s1["figures"] as? [String: Any])
+        #expect(f["signals_seen"] as? Int == 1)
+        let rg = try #require(f["ft_comparison"] as? [String: Any])
+        #expect(rg["compared_rows"] as? Int == 1 && rg["gap"] as? String == "-0.3", "\(rg)")
+        try assertInvariant(h)
+    }
 }
