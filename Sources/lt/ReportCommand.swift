@@ -16,6 +16,8 @@ struct ReportCommand: JobCommand {
             (lt force) are left out of the figures and counted. Read-only; takes no job lock.
             """)
 
+    /// Its own `--format`, `--log-level` and `--now` instead of `CommonOptions`: only the report
+    /// has CSV, and a `csv` case in the shared format would be accepted by every other command.
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
     @Option(help: "Output on stdout: text (a table), json or csv.")

@@ -197,6 +197,8 @@ public final class ExecuteJob {
         case misconfigured(String)
         /// No reference price given and the book has no ask to take it from.
         case noPrice(String)
+        /// The venue could not be read for the reference price (exit 69: run it again).
+        case venueUnavailable(String)
     }
 
     /// `lt force buy` and `lt force simulate-ft` (issue 14 §3): one synthetic signal of one
@@ -225,7 +227,7 @@ public final class ExecuteJob {
         }
         var r = signal
         if r.entryPrice == nil {
-            switch try bestAsk(conditionID: r.conditionID ?? "", label: r.tokenLabel ?? "") {
+            switch bestAsk(conditionID: r.conditionID ?? "", label: r.tokenLabel ?? "") {
             case .success(let p): r.entryPrice = p.exactText
             case .failure(let why): return .failure(why)
             }
@@ -246,21 +248,17 @@ public final class ExecuteJob {
     }
 
     /// The lowest ask of the label's token (the reference price of a forced buy given none).
-    func bestAsk(conditionID: String, label: String) throws -> Result<Fixed6, ForcedRefusal> {
-        let market: VenueMarket?
-        let books: [String: VenueBook]
+    func bestAsk(conditionID: String, label: String) -> Result<Fixed6, ForcedRefusal> {
         do {
-            market = try venue.market(conditionID: conditionID)
-            guard let m = market, case .success(let tok) = TokenResolution.resolve(label: label, in: m.tokens) else {
-                return .failure(.noPrice("the venue has no \(label) token for \(conditionID)"))
-            }
-            books = try venue.books(tokenIDs: [tok.tokenID])
-            guard let ask = books[tok.tokenID]?.asks.map(\.price).min() else {
+            guard let m = try venue.market(conditionID: conditionID),
+                case .success(let tok) = TokenResolution.resolve(label: label, in: m.tokens)
+            else { return .failure(.noPrice("the venue has no \(label) token for \(conditionID)")) }
+            guard let ask = try venue.books(tokenIDs: [tok.tokenID])[tok.tokenID]?.asks.map(\.price).min() else {
                 return .failure(.noPrice("the book of \(label) has no ask; give --price"))
             }
             return .success(ask)
         } catch {
-            return .failure(.noPrice("the venue could not be read: \(error)"))
+            return .failure(.venueUnavailable("\(error)"))
         }
     }
 

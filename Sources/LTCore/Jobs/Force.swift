@@ -144,6 +144,7 @@ public enum Force {
         case .failure(.noStrategy): s.problems.append("no active strategy \(s.strategyID ?? "")")
         case .failure(.misconfigured(let why)): s.problems.append("strategy misconfigured: \(why)")
         case .failure(.noPrice(let why)): s.problems.append("no reference price: \(why)")
+        case .failure(.venueUnavailable(let why)): s.unavailable.append("the venue could not be read: \(why)")
         case .success:
             let e = job.summary
             if e.deferred > 0 { s.unavailable.append("the venue could not be read: nothing decided, run it again") }
