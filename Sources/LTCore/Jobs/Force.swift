@@ -24,7 +24,7 @@ public enum ForceKey {
     /// `given` when it is valid (1–100 of A–Z a–z 0–9 . _ : / -), else why not; without one, the
     /// default: `<action>-` and the FNV-1a-64 of the command's arguments in hex. The same command
     /// gets the same key, so running it again places nothing; `--key` names a new force.
-    public static func resolve(_ given: String?, action: String, arguments: [String]) -> Result<String, ForceUsage> {
+    public static func resolve(_ given: String?, action: String, arguments: [String]) -> Result<String, UsageProblem> {
         guard let given else {
             let h = UInt64(bitPattern: AdvisoryLockKey.fnv1a64(([action] + arguments).joined(separator: "\u{1F}")))
             let hex = String(h, radix: 16)
@@ -32,18 +32,12 @@ public enum ForceKey {
         }
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/-")
         guard !given.isEmpty, given.count <= maxLength, given.allSatisfy({ allowed.contains($0) }) else {
-            return .failure(ForceUsage("--key must be 1–\(maxLength) characters of A-Z a-z 0-9 . _ : / -"))
+            return .failure(UsageProblem("--key must be 1–\(maxLength) characters of A-Z a-z 0-9 . _ : / -"))
         }
         return .success(given)
     }
 
     public static func signalKey(_ key: String) -> String { "force:" + key }
-}
-
-/// A usage error of a force command (exit 64).
-public struct ForceUsage: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }
 
 /// What a force command did, printed as its summary.
@@ -163,16 +157,27 @@ public enum Force {
         store: any ForceStoring, job: ExecuteJob, strategyID: String, conditionID: String, outcome: String,
         amountUSD: Fixed6, price: Fixed6?, key: String, now: Date
     ) throws -> ForceSummary {
-        var s = ForceSummary(action: "buy", strategyID: strategyID, key: key)
-        if try existing(store, &s) {
-            judge(&s, skipIsAnAnswer: false)
-            return s
-        }
         let signal = FTSignalRow(
             orderID: ForceKey.signalKey(key), orderTime: now, side: "BUY", conditionID: conditionID,
             tokenLabel: outcome, entryPrice: price?.exactText, size: amountUSD.exactText)
+        return try throughExecute(
+            "buy", store: store, job: job, strategyID: strategyID, key: key, signal: signal, amountUSD: amountUSD,
+            skipIsAnAnswer: false)
+    }
+
+    /// A forced signal through execute: the key's row when it exists (a rerun places nothing),
+    /// else `ExecuteJob.decideForced` and the row it wrote.
+    static func throughExecute(
+        _ action: String, store: any ForceStoring, job: ExecuteJob, strategyID: String, key: String,
+        signal: FTSignalRow, amountUSD: Fixed6?, skipIsAnAnswer: Bool
+    ) throws -> ForceSummary {
+        var s = ForceSummary(action: action, strategyID: strategyID, key: key)
+        if try existing(store, &s) {
+            judge(&s, skipIsAnAnswer: skipIsAnAnswer)
+            return s
+        }
         let outcome = try job.decideForced(strategyID: strategyID, signal: signal, amountUSD: amountUSD)
-        try executed(job, outcome, store: store, &s, skipIsAnAnswer: false)
+        try executed(job, outcome, store: store, &s, skipIsAnAnswer: skipIsAnAnswer)
         return s
     }
 
@@ -204,18 +209,13 @@ public enum Force {
     public static func simulateFT(
         store: any ForceStoring, job: ExecuteJob, strategyID: String, signal: SimulatedSignal, key: String
     ) throws -> ForceSummary {
-        var s = ForceSummary(action: "simulate-ft", strategyID: strategyID, key: key)
-        if try existing(store, &s) {
-            judge(&s, skipIsAnAnswer: true)
-            return s
-        }
         let row = FTSignalRow(
             orderID: ForceKey.signalKey(key), orderTime: signal.signalTime, side: "BUY",
             conditionID: signal.conditionID, tokenLabel: signal.outcome, entryPrice: signal.price.exactText,
             size: signal.sizeUSD.exactText, traderWallet: signal.leader)
-        let outcome = try job.decideForced(strategyID: strategyID, signal: row, amountUSD: nil)
-        try executed(job, outcome, store: store, &s, skipIsAnAnswer: true)
-        return s
+        return try throughExecute(
+            "simulate-ft", store: store, job: job, strategyID: strategyID, key: key, signal: row, amountUSD: nil,
+            skipIsAnAnswer: true)
     }
 
     /// `lt force sell`: `fraction` (0 < f ≤ 1) of a position through check-exits' SELL path

@@ -18,10 +18,10 @@ public struct ReportWindow: Sendable, Hashable, Codable {
     /// until defaults to now, since to until − window; with only `--since`, until is since + an
     /// explicit window, else now. All three at once, or an empty window, is a usage error (said).
     public static func resolve(since: Date?, until: Date?, windowSeconds: Int?, now: Date) -> Result<
-        ReportWindow, ReportWindowError
+        ReportWindow, UsageProblem
     > {
         if since != nil, until != nil, windowSeconds != nil {
-            return .failure(ReportWindowError("give at most two of --since, --until and --window"))
+            return .failure(UsageProblem("give at most two of --since, --until and --window"))
         }
         let length = Double(windowSeconds ?? 86400)
         let w: ReportWindow
@@ -33,7 +33,7 @@ public struct ReportWindow: Sendable, Hashable, Codable {
         }
         guard w.since < w.until else {
             return .failure(
-                ReportWindowError(
+                UsageProblem(
                     "empty window: \(UTCTimestamp.format(w.since)) is not before \(UTCTimestamp.format(w.until))"))
         }
         return .success(w)
@@ -52,8 +52,9 @@ public struct ReportWindow: Sendable, Hashable, Codable {
     }
 }
 
-/// Why a window cannot be used (a usage error).
-public struct ReportWindowError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Why an operator command's arguments cannot be used (`lt report`'s window, `lt force`'s key):
+/// the command exits 64 with it.
+public struct UsageProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
