@@ -15,7 +15,8 @@ extension LTOrder {
             trader_position_baseline, outcome, winning_label, pnl, ft_pnl, redemption_status,
             redemption_tx_hash, redemption_attempts, redemption_error, trace_id, run_id,
             execution_latency_ms, error, created_at, submitted_at, filled_at, resolved_at, redeemed_at,
-            updated_at, wallet, venue_order_id, trade_ids, settlement, expected_fee_usd, attempts
+            updated_at, wallet, venue_order_id, trade_ids, settlement, expected_fee_usd, attempts,
+            forced
             """)
 
     init(row r: Row) throws(RowDecodingError) {
@@ -78,6 +79,7 @@ extension LTOrder {
         settlement = try r.decode("settlement", as: Settlement?.self)
         expectedFeeUSD = try r.decode("expected_fee_usd", as: Fixed6.self)
         attempts = try r.decode("attempts", as: Int.self)
+        forced = try r.decode("forced", as: Bool.self)
     }
 
     /// `INSERT INTO lt_orders (...) VALUES (...) RETURNING lt_order_id`, every value bound. The
@@ -141,6 +143,7 @@ extension LTOrder {
             "\(settlement)",
             "\(expectedFeeUSD)",
             "\(attempts)",
+            "\(forced)",
             "COALESCE(\(createdAt), now())",
             "COALESCE(\(updatedAt), \(createdAt), now())",
         ]
@@ -210,6 +213,7 @@ extension LTOrder {
         "settlement",
         "expected_fee_usd",
         "attempts",
+        "forced",
         "created_at",
         "updated_at",
     ]

@@ -8,7 +8,7 @@ public final class ResolveStore: LTCore.ResolveStore {
     public init(database: any Database) { db = database }
 
     /// Every open BUY position with its strategy's cooldown and FT's P&L when FT has resolved the
-    /// signal. The WHERE clause states the predicate of `lt_orders_open_positions_idx` (sql/001),
+    /// signal (never for a forced row: it has no FT counterpart). The WHERE clause states the predicate of `lt_orders_open_positions_idx` (sql/001),
     /// so the partial index serves it and the cost follows open positions, not history; the FT
     /// order is one primary-key probe per row.
     public func openPositions() throws -> [OpenPosition] {
@@ -16,7 +16,7 @@ public final class ResolveStore: LTCore.ResolveStore {
             """
             SELECT o.lt_order_id, o.strategy_id, o.condition_id, o.token_id, o.token_label, o.status, o.settlement,
                    o.is_shadow, o.shares_remaining, o.cost_basis_remaining, s.cooldown_hours,
-                   CASE WHEN f.pnl IS NOT NULL AND upper(coalesce(f.outcome, 'OPEN')) <> 'OPEN'
+                   CASE WHEN NOT o.forced AND f.pnl IS NOT NULL AND upper(coalesce(f.outcome, 'OPEN')) <> 'OPEN'
                         THEN f.pnl::numeric(20,6) END AS ft_pnl
               FROM lt_orders o
               JOIN lt_strategies s ON s.strategy_id = o.strategy_id

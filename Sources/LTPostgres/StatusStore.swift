@@ -70,23 +70,44 @@ public final class StatusStore: StatusStoring {
         return byStrategy
     }
 
-    /// LT vs FT per strategy: settled BUY rows with FT's P&L as recorded at settlement or, when FT
-    /// resolved later, as FT has it now; and skipped signals FT resolved. Reads history (an
-    /// operator command, not a cron job).
+    /// LT vs FT per strategy over all history (an operator command, not a cron job).
     public func ftComparison() throws -> [String: FTGap] {
-        let rows = try db.query(
+        var out: [String: FTGap] = [:]
+        for r in try Self.ftComparisonRows(db, window: nil, strategyID: nil) {
+            out[r.strategyID, default: FTGap()] = out[r.strategyID, default: FTGap()] + FTGap.of(r.row)
+        }
+        return out
+    }
+
+    /// The rows of the LT-vs-FT comparison (issue 11), shared by `lt status` (all history) and
+    /// `lt report` (a window): settled BUY rows with FT's P&L as recorded at settlement or, when FT
+    /// resolved later, as FT has it now; and skipped signals FT resolved. Forced rows (`lt force`)
+    /// have no FT counterpart and are never compared. With a window, a settled row counts when it
+    /// was resolved in it, a skipped one when it was decided in it.
+    static func ftComparisonRows(_ db: any Database, window: ReportWindow?, strategyID: String?) throws
+        -> [ReportFTRow]
+    {
+        var filter: SQL = ""
+        if let w = window {
+            filter = """
+                 AND CASE WHEN o.status = 'SKIPPED' THEN o.created_at >= \(w.since) AND o.created_at < \(w.until)
+                          ELSE o.resolved_at >= \(w.since) AND o.resolved_at < \(w.until) END
+                """
+        }
+        if let strategyID { filter = "\(filter) AND o.strategy_id = \(strategyID)" }
+        return try db.query(
             """
-            SELECT o.strategy_id, o.status, o.signal_price, o.signal_size_usd, o.requested_usd, o.executed_usd,
-                   o.executed_shares, o.fees_usd, o.payout_per_share, o.pnl,
+            SELECT o.strategy_id, o.trader_wallet, o.status, o.signal_price, o.signal_size_usd, o.requested_usd,
+                   o.executed_usd, o.executed_shares, o.fees_usd, o.payout_per_share, o.pnl,
                    COALESCE(o.ft_pnl, CASE WHEN f.pnl IS NOT NULL AND upper(coalesce(f.outcome, 'OPEN')) <> 'OPEN'
                                            THEN f.pnl::numeric(20,6) END) AS ft_pnl
               FROM lt_orders o LEFT JOIN ft_orders f ON f.order_id = o.ft_order_id
-             WHERE o.side = 'BUY' AND (o.outcome IN ('WON', 'LOST') OR o.status = 'SKIPPED')
+             WHERE o.side = 'BUY' AND NOT o.forced AND (o.outcome IN ('WON', 'LOST') OR o.status = 'SKIPPED')\(filter)
             """
         ) { r throws(RowDecodingError) in
-            (
-                try r.decode("strategy_id", as: String.self),
-                FTComparisonRow(
+            ReportFTRow(
+                strategyID: try r.decode("strategy_id"), leader: try r.text("trader_wallet"),
+                row: FTComparisonRow(
                     skipped: try r.decode("status", as: OrderStatus.self) == .skipped,
                     signalPrice: try r.decode("signal_price", as: Fixed6?.self),
                     signalSizeUSD: try r.decode("signal_size_usd", as: Fixed6?.self),
@@ -94,11 +115,7 @@ public final class StatusStore: StatusStoring {
                     executedUSD: try r.decode("executed_usd"), executedShares: try r.decode("executed_shares"),
                     feesUSD: try r.decode("fees_usd"),
                     payoutPerShare: try r.decode("payout_per_share", as: Fixed6?.self),
-                    pnl: try r.decode("pnl", as: Fixed6?.self), ftPnL: try r.decode("ft_pnl", as: Fixed6?.self))
-            )
+                    pnl: try r.decode("pnl", as: Fixed6?.self), ftPnL: try r.decode("ft_pnl", as: Fixed6?.self)))
         }
-        var out: [String: FTGap] = [:]
-        for (id, row) in rows { out[id, default: FTGap()] = out[id, default: FTGap()] + FTGap.of(row) }
-        return out
     }
 }

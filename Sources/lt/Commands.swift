@@ -16,6 +16,7 @@ struct LT: ParsableCommand {
         subcommands: [
             Migrate.self, DailyResetCommand.self, StatusCommand.self, ExecuteCommand.self, SyncCommand.self,
             CheckExitsCommand.self, ResolveCommand.self, RedeemCommand.self, StrategyCommand.self, DoctorCommand.self,
+            ReportCommand.self, ForceCommand.self,
         ])
 }
 

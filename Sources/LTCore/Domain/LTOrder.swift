@@ -69,6 +69,10 @@ public struct LTOrder: Sendable, Hashable, Codable {
     public var expectedFeeUSD: Fixed6 = .zero
     /// Decisions of this signal that provably never reached the venue (NOT_PLACED).
     public var attempts: Int = 0
+    // Schema v9.
+    /// An operator forced it (`lt force`): real cash, no FT counterpart, left out of every LT-vs-FT
+    /// comparison.
+    public var forced = false
 
     public init(
         strategyID: String,

@@ -88,6 +88,8 @@ public final class CheckExitsJob {
     /// Crash-test seam, as in execute: "exit-after-intent".
     let crashPoint: (String) -> Void
     public private(set) var summary = CheckExitsSummary()
+    /// Why the last exit of this run was left for a later one (said by `lt force sell`).
+    public private(set) var lastDeferral: String?
 
     public init(
         store: any ExitStoring, ledger: any Ledger, venue: any TradingVenue, leaders: any LeaderPositionReading,
@@ -278,16 +280,32 @@ public final class CheckExitsJob {
         var log = log
         log[metadataKey: "exit_reason"] = .string(reason.rawValue)
 
+        try sell(
+            p, strategy: strategy, book: book, wanted: wanted, reason: reason, newBaseline: newBaseline,
+            signalKey: key.exitKey(sequence: p.exits.count), forced: false, log: log)
+    }
+
+    /// Steps 10–11 for one decided exit: sell `wanted` shares of `p` for `reason` under `signalKey`
+    /// (the deterministic exit key; `lt force sell` passes its own idempotency key and `forced`).
+    /// The job and `lt force sell` share it, so a forced exit meets exactly the same rules and
+    /// exactly-once machinery (settlement, live keys, venue minimum, plan, INTENT before the POST).
+    func sell(
+        _ p: Position, strategy: ExitStrategy, book: VenueBook?, wanted: Fixed6, reason: ExitReason,
+        newBaseline: Fixed6?, signalKey: String, forced: Bool, log: Logger
+    ) throws {
+        let key = p.key
         // 10. Settlement: shares of a BUY not CONFIRMED are not sold yet (nothing is decided, the
         //     baseline does not move: the next run decides again).
         if !p.lots.allSatisfy({ ExitRules.isSellable(settlement: $0.settlement, isShadow: key.isShadow) }) {
             summary.unsettled += 1
+            lastDeferral = "a BUY of the position is not settled (CONFIRMED) yet: sync-order-status first"
             log.info("exit waits for settlement", metadata: ["stage": "settlement"])
             return
         }
         let live = !key.isShadow
         if live && (strategy.mode != .live || !options.liveTradingEnabled) {
             summary.deferred += 1
+            lastDeferral = "live position, but live trading is off (mode live and LT_LIVE_TRADING=1 needed)"
             log.warning(
                 "live position but live trading is off (mode or LT_LIVE_TRADING): not sold",
                 metadata: ["stage": "mode"])
@@ -295,20 +313,21 @@ public final class CheckExitsJob {
         }
         guard let book, let token = p.tokenID else {
             summary.deferred += 1
+            lastDeferral = "no book for the token"
             log.warning("no book: exit waits for the next run", metadata: ["stage": "book"])
             return
         }
         let tick = book.tickSize
-        let sequence = p.exits.count
         let parent = p.lots.first?.ltOrderID
         let baselineUpdate = newBaseline.map { BaselineUpdate(ltOrderIDs: p.lots.map(\.ltOrderID), value: $0) }
         var row = LTOrder(
-            strategyID: key.strategyID, signalKey: key.exitKey(sequence: sequence), parentLTOrderID: parent,
+            strategyID: key.strategyID, signalKey: signalKey, parentLTOrderID: parent,
             traderWallet: key.traderWallet, conditionID: key.conditionID, tokenID: token, tokenLabel: key.tokenLabel,
             marketTitle: p.lots.first?.marketTitle, negRisk: book.negRisk, tickSize: tick, side: .sell,
             isShadow: key.isShadow, status: .intent, exitReason: reason, traderPositionBaseline: newBaseline,
             traceID: TraceID.make(), runID: runID)
         row.wallet = live ? strategy.wallet : nil
+        row.forced = forced
         row.createdAt = now()
 
         // 11a. Venue rules: the share grid and the minimum; a remainder below it is held to
@@ -340,6 +359,7 @@ public final class CheckExitsJob {
         {
         case .failure(let problem):
             summary.deferred += 1
+            lastDeferral = "the book cannot take the exit: \(problem)"
             log.warning(
                 "book cannot take the exit: retried next run", metadata: ["stage": "book", "problem": "\(problem)"])
             return
@@ -350,6 +370,7 @@ public final class CheckExitsJob {
             fees = try venue.feeSchedule(conditionID: key.conditionID)
         } catch {
             summary.deferred += 1
+            lastDeferral = "fee schedule unavailable: \(error)"
             log.warning("fee schedule unavailable: exit waits", metadata: ["stage": "fee", "error": "\(error)"])
             return
         }
@@ -411,6 +432,7 @@ public final class CheckExitsJob {
                     limitPrice: plan.limitPrice, amount: plan.shares, orderType: plan.orderType))
         } catch {
             summary.deferred += 1
+            lastDeferral = "cannot sign: \(error)"
             log.error("cannot sign the exit: retried next run", metadata: ["stage": "sign", "error": "\(error)"])
             return
         }
@@ -468,6 +490,72 @@ public final class CheckExitsJob {
                 "executed_shares": "\(booking.fields.executedShares ?? .zero)",
                 "executed_usd": "\(booking.fields.executedUSD ?? .zero)", "error": "\(booking.fields.error ?? "")",
             ])
+    }
+
+    /// Why `forceSell` sold nothing.
+    public enum ForcedSellRefusal: Error, Sendable, Equatable {
+        case noStrategy
+        /// HALTED stops exits, forced ones too.
+        case halted
+        /// No open position matches; the strategy's open positions, described.
+        case noPosition(open: [String])
+        /// Several leaders' positions match: name one with --leader.
+        case ambiguous(leaders: [String])
+        /// The position's last exit is not final yet (never sell more than held).
+        case exitInFlight
+        /// The book could not be read.
+        case booksUnavailable(String)
+    }
+
+    /// `lt force sell` (issue 14 §3): `fraction` of one position (strategy, condition, outcome and,
+    /// when several leaders' signals bought it, the leader — "-" for none) sold now through the
+    /// same steps 10–11 as a decided exit, reason MANUAL, under `signalKey` (`force:<key>`) and
+    /// flagged `forced`. What the SELL did not sell is owed like any exit's and later check-exits
+    /// runs retry it (step 6). Nil: the exit went through `sell` (its row, or `lastDeferral`, says how).
+    public func forceSell(
+        strategyID: String, conditionID: String, outcome: String, leader: String?, fraction: Fixed6, signalKey: String
+    ) throws -> ForcedSellRefusal? {
+        guard let strategy = try store.exitStrategies().first(where: { $0.id == strategyID }) else {
+            return .noStrategy
+        }
+        if strategy.tradingState == .halted { return .halted }
+        summary.strategies = 1
+        summary.abandonedIntents = try store.abandonIntents(strategyIDs: [strategyID], exceptRun: runID, at: now())
+        var positions: [ExitPositionKey: Position] = [:]
+        for lot in try store.openLots(strategyIDs: [strategyID]) {
+            positions[lot.key, default: Position(key: lot.key, lots: [], exits: [])].lots.append(lot)
+        }
+        let describe = { (k: ExitPositionKey) in
+            "\(k.conditionID) \(k.tokenLabel) leader \(k.traderWallet ?? "-")\(k.isShadow ? " (shadow)" : "")"
+        }
+        let matching = positions.keys.filter {
+            $0.conditionID == conditionID && $0.tokenLabel.lowercased() == outcome.lowercased()
+                && (leader == nil || ($0.traderWallet ?? "-") == leader)
+        }.sorted()
+        guard let key = matching.first else { return .noPosition(open: positions.keys.sorted().map(describe)) }
+        if matching.count > 1 { return .ambiguous(leaders: matching.map { $0.traderWallet ?? "-" }) }
+        guard var p = positions[key] else { return .noPosition(open: []) }
+        p.exits = try store.exitRows(strategyIDs: [strategyID], conditionIDs: [conditionID]).filter { $0.key == key }
+            .map(\.past)
+        summary.positions = 1
+        if ExitRules.carry(p.exits) == .pending { return .exitInFlight }
+        var book: VenueBook? = nil
+        if let token = p.tokenID {
+            do {
+                book = try venue.books(tokenIDs: [token])[token]
+            } catch {
+                return .booksUnavailable("\(error)")
+            }
+        }
+        var log = logger
+        log[metadataKey: "strategy_id"] = .string(strategyID)
+        log[metadataKey: "condition_id"] = .string(conditionID)
+        log[metadataKey: "exit_reason"] = .string(ExitReason.manual.rawValue)
+        log[metadataKey: "forced"] = "true"
+        try sell(
+            p, strategy: strategy, book: book, wanted: ExitRules.shares(fraction: fraction, of: p.shares),
+            reason: .manual, newBaseline: nil, signalKey: signalKey, forced: true, log: log)
+        return nil
     }
 
     func cooldownEnd(_ s: ExitStrategy) -> Date { now().addingTimeInterval(Double(s.cooldownHours) * 3600) }

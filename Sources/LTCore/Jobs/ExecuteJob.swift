@@ -116,27 +116,45 @@ public final class ExecuteJob {
         // 4. Validation and 5. staleness (pure): malformed rows become SKIPPED, the batch continues.
         var candidates: [Candidate] = []
         for r in rows {
-            var row = ExecuteDecisionRow(
-                strategyID: strategy.id, row: r, isShadow: !live, traceID: TraceID.make(), runID: runID)
-            var l = log
-            l[metadataKey: "trace_id"] = .string(row.traceID)
-            l[metadataKey: "ft_order_id"] = .string(r.orderID)
-            try perSignal(strategy: strategy.id, signal: r.orderID, log: l) {
-                switch SignalValidation.validate(r) {
-                case .failure(let skip):
-                    try skipRow(&row, skip, log: l, stage: "validate")
-                case .success(let signal):
-                    row.signal = signal
-                    if let skip = Staleness.check(
-                        signalTime: signal.signalTime, now: now(), maxAgeSeconds: strategy.maxSignalAgeSeconds)
-                    {
-                        try skipRow(&row, skip, log: l, stage: "staleness")
-                    } else {
-                        candidates.append(Candidate(row: row, signal: signal, log: l))
-                    }
+            if let c = try candidate(r, strategy: strategy, live: live, forced: false, log: log) {
+                candidates.append(c)
+            }
+        }
+        try decideAll(candidates, strategy: strategy, live: live, log: log)
+    }
+
+    /// Steps 4 and 5 for one FT row: a SKIPPED row for a malformed or stale signal, else the
+    /// candidate to decide.
+    func candidate(_ r: FTSignalRow, strategy: ExecuteStrategy, live: Bool, forced: Bool, log: Logger) throws
+        -> Candidate?
+    {
+        var row = ExecuteDecisionRow(
+            strategyID: strategy.id, row: r, isShadow: !live, traceID: TraceID.make(), runID: runID)
+        row.forced = forced
+        var l = log
+        l[metadataKey: "trace_id"] = .string(row.traceID)
+        l[metadataKey: "ft_order_id"] = .string(r.orderID)
+        var out: Candidate? = nil
+        try perSignal(strategy: strategy.id, signal: r.orderID, log: l) {
+            switch SignalValidation.validate(r) {
+            case .failure(let skip):
+                try skipRow(&row, skip, log: l, stage: "validate")
+            case .success(let signal):
+                row.signal = signal
+                if let skip = Staleness.check(
+                    signalTime: signal.signalTime, now: now(), maxAgeSeconds: strategy.maxSignalAgeSeconds)
+                {
+                    try skipRow(&row, skip, log: l, stage: "staleness")
+                } else {
+                    out = Candidate(row: row, signal: signal, log: l)
                 }
             }
         }
+        return out
+    }
+
+    /// Steps 6–15 for the strategy's candidates.
+    func decideAll(_ candidates: [Candidate], strategy: ExecuteStrategy, live: Bool, log: Logger) throws {
         if candidates.isEmpty { return }
 
         // 6. Token resolution, in batch: the FT row's token id, else the database (every token seen
@@ -168,6 +186,79 @@ public final class ExecuteJob {
                     c, strategy: strategy, live: live, state: &state, resolution: resolution, books: books,
                     booksError: booksError)
             }
+        }
+    }
+
+    /// Why `decideForced` decided nothing.
+    public enum ForcedRefusal: Error, Sendable, Equatable {
+        /// No active strategy with that id.
+        case noStrategy
+        /// The strategy's row is unusable (execute skips it too), with why.
+        case misconfigured(String)
+        /// No reference price given and the book has no ask to take it from.
+        case noPrice(String)
+        /// The venue could not be read for the reference price (exit 69: run it again).
+        case venueUnavailable(String)
+    }
+
+    /// `lt force buy` and `lt force simulate-ft` (issue 14 §3): one synthetic signal of one
+    /// strategy through the same steps as an FT signal — 4 validation, 5 staleness, 6 token, 7 book,
+    /// 8 sizing, 9 risk, 10–12 market, fee, order type, price protection, 13 the INTENT and its cash
+    /// lock durable before 14 the one POST, 15 the answer — live only with both keys, shadow
+    /// otherwise. Its row is flagged `forced` and its signal key is `signal.orderID`
+    /// (`force:<key>`): UNIQUE(strategy_id, signal_key) makes a rerun decide nothing twice.
+    /// `amountUSD` replaces the strategy's sizing by that amount (FIXED), still capped by its
+    /// minimum, its max position and 99 % of available cash; nil sizes the signal as the strategy
+    /// sizes FT's. A signal without a price takes the book's best ask as its reference price.
+    public func decideForced(strategyID: String, signal: FTSignalRow, amountUSD: Fixed6?) throws
+        -> Result<Void, ForcedRefusal>
+    {
+        let active = try store.activeStrategies()
+        if let bad = active.misconfigured.first(where: { $0.strategyID == strategyID }) {
+            return .failure(.misconfigured(bad.reason))
+        }
+        guard var strategy = active.strategies.first(where: { $0.id == strategyID }) else {
+            return .failure(.noStrategy)
+        }
+        if let amountUSD {
+            strategy.sizing = SizingConfig(
+                mode: .fixed, sizeMultiplier: .one, multiplierTiers: [], fixedSizeUSD: amountUSD, percentOfCash: nil,
+                minOrderUSD: strategy.sizing.minOrderUSD, maxPositionSizeUSD: strategy.sizing.maxPositionSizeUSD)
+        }
+        var r = signal
+        if r.entryPrice == nil {
+            switch bestAsk(conditionID: r.conditionID ?? "", label: r.tokenLabel ?? "") {
+            case .success(let p): r.entryPrice = p.exactText
+            case .failure(let why): return .failure(why)
+            }
+        }
+        summary.strategies = 1
+        summary.signalsSeen = 1
+        let live = isLive(strategy)
+        var log = logger
+        log[metadataKey: "strategy_id"] = .string(strategy.id)
+        log[metadataKey: "forced"] = "true"
+        if strategy.mode == .live && !live {
+            log.warning(
+                "strategy is live but LT_LIVE_TRADING is not 1: running it as shadow", metadata: ["stage": "mode"])
+        }
+        let candidates = try candidate(r, strategy: strategy, live: live, forced: true, log: log).map { [$0] } ?? []
+        try decideAll(candidates, strategy: strategy, live: live, log: log)
+        return .success(())
+    }
+
+    /// The lowest ask of the label's token (the reference price of a forced buy given none).
+    func bestAsk(conditionID: String, label: String) -> Result<Fixed6, ForcedRefusal> {
+        do {
+            guard let m = try venue.market(conditionID: conditionID),
+                case .success(let tok) = TokenResolution.resolve(label: label, in: m.tokens)
+            else { return .failure(.noPrice("the venue has no \(label) token for \(conditionID)")) }
+            guard let ask = try venue.books(tokenIDs: [tok.tokenID])[tok.tokenID]?.asks.map(\.price).min() else {
+                return .failure(.noPrice("the book of \(label) has no ask; give --price"))
+            }
+            return .success(ask)
+        } catch {
+            return .failure(.venueUnavailable("\(error)"))
         }
     }
 

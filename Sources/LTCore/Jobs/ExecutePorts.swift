@@ -60,6 +60,8 @@ public struct ExecuteDecisionRow: Sendable {
     public var traceID: String
     public var runID: String
     public var skip: Skip?
+    /// `lt force`: no FT counterpart (no ft_order_id), left out of LT-vs-FT comparisons.
+    public var forced = false
 
     public init(strategyID: String, row: FTSignalRow, isShadow: Bool, traceID: String, runID: String) {
         self.strategyID = strategyID
@@ -87,7 +89,7 @@ extension ExecuteDecisionRow {
         }
         var o = LTOrder(
             strategyID: strategyID, signalKey: SignalValidation.truncated(signalKey, to: .orderID),
-            ftOrderID: cut(r.orderID, .orderID), ftWalletID: cut(r.walletID, .walletID),
+            ftOrderID: forced ? nil : cut(r.orderID, .orderID), ftWalletID: cut(r.walletID, .walletID),
             traderWallet: cut(s?.traderWallet ?? r.traderWallet, .traderWallet), signalPrice: price,
             signalSizeUSD: size, signalTime: r.orderTime,
             conditionID: cut(s?.conditionID ?? r.conditionID, .conditionID),
@@ -98,6 +100,7 @@ extension ExecuteDecisionRow {
             skipReason: skip?.reason.rawValue, traceID: traceID, runID: runID, error: skip?.detail)
         o.wallet = wallet
         o.expectedFeeUSD = expectedFeeUSD
+        o.forced = forced
         o.createdAt = at
         o.updatedAt = at
         return o

@@ -28,10 +28,11 @@ public enum CooldownRelease {
         public var total: Fixed6 { released.values.reduce(.zero, +) }
     }
 
-    public static func run(_ ctx: JobContext, ledger: any Ledger) throws -> Summary {
+    /// - Parameter strategyID: only this strategy (`lt force cooldown --strategy`); nil: every one.
+    public static func run(_ ctx: JobContext, ledger: any Ledger, strategyID: String? = nil) throws -> Summary {
         let now = ctx.now()
         var summary = Summary()
-        for id in try ledger.strategiesWithMaturedCooldown(now: now) {
+        for id in try ledger.strategiesWithMaturedCooldown(now: now) where strategyID == nil || id == strategyID {
             let amount = try ledger.releaseMaturedCooldown(strategyID: id, now: now)
             guard amount.isPositive else { continue }
             summary.released[id] = amount
