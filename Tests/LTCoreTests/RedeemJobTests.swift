@@ -36,6 +36,24 @@ import Testing
             log.append("failed \(ltOrderIDs)")
         }
         func noteWaiting(ltOrderIDs: [Int64], reason: String, at: Date) throws { log.append("wait \(ltOrderIDs)") }
+        var approvals: [String: AdapterApproval] = [:]
+        func approval(_ need: ApprovalNeed) throws -> AdapterApproval? { approvals[need.key] }
+        func recordApproval(_ need: ApprovalNeed, submission: RedemptionSubmission, at: Date) throws -> Bool {
+            log.append("record approval \(submission.hashes)")
+            guard approvals[need.key]?.status != .submitted else { return false }
+            approvals[need.key] = AdapterApproval(status: .submitted, submission: submission, attempts: 1)
+            return true
+        }
+        func recordApprovalBump(_ need: ApprovalNeed, submission: RedemptionSubmission, at: Date) throws -> Bool {
+            false
+        }
+        func markApprovalConfirmed(_ need: ApprovalNeed, txHash: String, at: Date) throws {
+            log.append("approval confirmed \(txHash)")
+            approvals[need.key]?.status = .confirmed
+        }
+        func markApprovalFailed(_ need: ApprovalNeed, reason: String, nextAttemptAt: Date, at: Date) throws {
+            approvals[need.key]?.status = .failed
+        }
     }
 
     final class Chain: RedemptionChain {
@@ -45,9 +63,15 @@ import Testing
         var unreachable = false
         var noTokens = false
         init(_ store: Store) { self.store = store }
+        /// The EOA has not approved the adapter until the approval transaction is mined.
+        var approved = true
         func prepare(_ group: RedemptionGroup) -> Preparation {
             store.log.append("prepare \(group.ltOrderIDs)")
             if noTokens { return .wait("no tokens of the condition in the wallet") }
+            if !approved {
+                return .approve(
+                    ApprovalNeed(wallet: "main", holder: "0xowner", operatorAddress: "0xadapter", operatorName: "A"))
+            }
             return .send(
                 PreparedRedemption(
                     submission: RedemptionSubmission(
@@ -55,14 +79,30 @@ import Testing
                         maxPriorityFeePerGasWei: 1, gasLimit: 1),
                     route: "EOA"))
         }
+        func prepareApproval(_ need: ApprovalNeed) -> Preparation {
+            store.log.append("prepare approval")
+            return .send(
+                PreparedRedemption(
+                    submission: RedemptionSubmission(
+                        sender: "0xowner", nonce: 6, rawTx: "0x02approve", hashes: ["0xa"], maxFeePerGasWei: 1,
+                        maxPriorityFeePerGasWei: 1, gasLimit: 1),
+                    route: "EOA"))
+        }
         func broadcast(rawTx: String) -> BroadcastResult {
             store.log.append("broadcast \(rawTx)")
             if unreachable { return .unreachable("timeout") }
+            if rawTx == "0x02approve" {
+                if mineOnBroadcast {
+                    mined.insert("0xa")
+                    approved = true
+                }
+                return .accepted
+            }
             if mineOnBroadcast { mined.insert("0xh") }
             return .accepted
         }
-        func receipt(hash: String) -> ReceiptResult {
-            mined.contains(hash) ? .mined(success: true, payout: .one) : .notFound
+        func receipt(hash: String, wallet: String?) -> ReceiptResult {
+            mined.contains(hash) ? .mined(success: true, payout: wallet == nil ? nil : .one) : .notFound
         }
         func transactionKnown(hash: String) -> Bool? { mined.contains(hash) }
         func bump(_ s: RedemptionSubmission, wallet: String) -> FeeBump { .cannot("test") }
@@ -138,5 +178,43 @@ import Testing
         let summary = try job(store, chain).run()
         #expect(store.log == ["prepare [1]", "record [1] [\"0xh\"]", "broadcast 0x02raw", "prepare [2]"])
         #expect(summary.waiting.map(\.ltOrderIDs) == [[2]])
+    }
+
+    /// An EOA's missing adapter approval: its own transaction, recorded before its broadcast, then
+    /// the redemption in the same run; a second condition of the wallet does not send another.
+    @Test func anEOAsApprovalIsRecordedSentAndConfirmedOnceBeforeItsRedemptions() throws {
+        let store = Store([Self.row(1), Self.row(2, condition: "0xb")])
+        let chain = Chain(store)
+        chain.approved = false
+        let summary = try job(store, chain).run()
+        #expect(
+            store.log == [
+                "prepare [1]", "prepare approval", "record approval [\"0xa\"]", "broadcast 0x02approve",
+                "approval confirmed 0xa", "prepare [1]", "record [1] [\"0xh\"]", "broadcast 0x02raw",
+                "redeemed [1] 0xh",
+                "prepare [2]", "record [2] [\"0xh\"]", "broadcast 0x02raw", "redeemed [2] 0xh",
+            ])
+        #expect(summary.approvals.count == 2 && summary.redeemed.count == 2)
+    }
+
+    /// An approval not mined at once: both groups of the wallet wait for it, nothing else is signed;
+    /// the next run rebroadcasts the recorded approval instead of signing a new one.
+    @Test func anUnminedApprovalIsOnlyRebroadcastAndItsGroupsWait() throws {
+        let store = Store([Self.row(1), Self.row(2, condition: "0xb")])
+        let chain = Chain(store)
+        chain.approved = false
+        chain.mineOnBroadcast = false
+        var summary = try job(store, chain).run()
+        #expect(
+            store.log == [
+                "prepare [1]", "prepare approval", "record approval [\"0xa\"]", "broadcast 0x02approve", "wait [1]",
+                "prepare [2]", "wait [2]",
+            ])
+        #expect(summary.waiting.count == 2)
+        store.log = []
+        chain.mineOnBroadcast = true
+        summary = try job(store, chain).run()
+        #expect(store.log.prefix(3) == ["prepare [1]", "broadcast 0x02approve", "approval confirmed 0xa"])
+        #expect(!store.log.contains("prepare approval") && summary.redeemed.count == 2)
     }
 }
