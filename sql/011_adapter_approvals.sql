@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS lt_chain_approvals (
     -- approves (the CollateralAdapter or the NegRiskCollateralAdapter), both lower-case hex.
     holder TEXT NOT NULL,
     operator TEXT NOT NULL,
+    -- The operator's name (CollateralAdapter, NegRiskCollateralAdapter), for messages.
+    operator_name TEXT NOT NULL,
     -- The wallets-file entry whose key signs (for the operator's eyes and the fee bump).
     wallet TEXT NOT NULL,
     -- SUBMITTED: recorded (before its broadcast) and not known mined; CONFIRMED: mined with status 1;

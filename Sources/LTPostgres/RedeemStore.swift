@@ -190,6 +190,20 @@ public final class RedeemStore: LTCore.RedeemStore {
         }
     }
 
+    public func approvalsInFlight() throws -> [ApprovalNeed] {
+        try db.query(
+            """
+            SELECT holder, operator, wallet, operator_name FROM lt_chain_approvals
+             WHERE status = 'SUBMITTED' ORDER BY holder, operator
+            """
+        ) { r throws(RowDecodingError) in
+            ApprovalNeed(
+                wallet: try r.decode("wallet"), holder: try r.decode("holder"),
+                operatorAddress: try r.decode("operator"),
+                operatorName: try r.decode("operator_name"))
+        }
+    }
+
     /// Durable like `recordSubmission`. The primary key (holder, operator) and the `status <>
     /// 'SUBMITTED'` condition make a second approval in flight for the pair impossible.
     public func recordApproval(_ need: ApprovalNeed, submission s: RedemptionSubmission, at: Date) throws -> Bool {
@@ -197,10 +211,10 @@ public final class RedeemStore: LTCore.RedeemStore {
             _ = try db.execute("SET LOCAL synchronous_commit = on")
             let n = try db.execute(
                 """
-                INSERT INTO lt_chain_approvals AS a (holder, operator, wallet, status, sender, nonce, raw_tx, tx_hashes,
+                INSERT INTO lt_chain_approvals AS a (holder, operator, operator_name, wallet, status, sender, nonce, raw_tx, tx_hashes,
                                                      tx_hash, max_fee_wei, priority_fee_wei, gas_limit, submitted_at,
                                                      attempts, created_at, updated_at)
-                VALUES (\(need.holder), \(need.operatorAddress), \(need.wallet), 'SUBMITTED', \(s.sender), \(s.nonce),
+                VALUES (\(need.holder), \(need.operatorAddress), \(need.operatorName), \(need.wallet), 'SUBMITTED', \(s.sender), \(s.nonce),
                         \(s.rawTx), \(s.hashes)::text[], \(s.hashes.last), \(s.maxFeePerGasWei),
                         \(s.maxPriorityFeePerGasWei), \(s.gasLimit), \(at), 1, \(at), \(at))
                 ON CONFLICT (holder, operator) DO UPDATE

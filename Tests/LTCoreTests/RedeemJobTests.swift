@@ -38,6 +38,11 @@ import Testing
         func noteWaiting(ltOrderIDs: [Int64], reason: String, at: Date) throws { log.append("wait \(ltOrderIDs)") }
         var approvals: [String: AdapterApproval] = [:]
         func approval(_ need: ApprovalNeed) throws -> AdapterApproval? { approvals[need.key] }
+        func approvalsInFlight() throws -> [ApprovalNeed] {
+            approvals.filter { $0.value.status == .submitted }.keys.sorted().map { _ in
+                ApprovalNeed(wallet: "main", holder: "0xowner", operatorAddress: "0xadapter", operatorName: "A")
+            }
+        }
         func recordApproval(_ need: ApprovalNeed, submission: RedemptionSubmission, at: Date) throws -> Bool {
             log.append("record approval \(submission.hashes)")
             guard approvals[need.key]?.status != .submitted else { return false }
@@ -214,7 +219,8 @@ import Testing
         store.log = []
         chain.mineOnBroadcast = true
         summary = try job(store, chain).run()
-        #expect(store.log.prefix(3) == ["prepare [1]", "broadcast 0x02approve", "approval confirmed 0xa"])
+        // The approval in flight is settled first, before any group is prepared.
+        #expect(store.log.prefix(3) == ["broadcast 0x02approve", "approval confirmed 0xa", "prepare [1]"])
         #expect(!store.log.contains("prepare approval") && summary.redeemed.count == 2)
     }
 }

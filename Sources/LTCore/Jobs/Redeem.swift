@@ -259,6 +259,8 @@ public protocol RedeemStore: AnyObject {
 
     /// The approval recorded for this (holder, operator) pair, if any.
     func approval(_ need: ApprovalNeed) throws -> AdapterApproval?
+    /// The pairs whose approval is SUBMITTED (recorded, not known mined).
+    func approvalsInFlight() throws -> [ApprovalNeed]
     /// Durable like `recordSubmission`: the pair's approval becomes SUBMITTED with `submission`,
     /// attempts + 1 — only if none is recorded or the recorded one is not SUBMITTED (false: another
     /// run recorded one; nothing written). One row per pair: never two approvals in flight.
@@ -474,6 +476,15 @@ public struct RedeemJob {
         let all = RedeemRules.groups(try store.redemptionRows(now: now()), now: now())
         let groups = all.filter { $0.submission != nil } + all.filter { $0.submission == nil }
         summary.groups = groups.count
+        // 3a first for approvals in flight, whether or not a group still asks for one (once mined,
+        // the chain shows the approval and no group asks): confirmed, or rebroadcast / bumped.
+        for need in try store.approvalsInFlight() {
+            do {
+                _ = try approval(need, into: &summary)
+            } catch {
+                summary.approvals.append(approvalLine(need, "not settled: \(error)"))
+            }
+        }
         var confirmedStrategies = Set<String>()
         for g in groups {
             do {
