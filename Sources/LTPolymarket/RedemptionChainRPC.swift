@@ -291,6 +291,11 @@ public final class RPCRedemptionChain: RedemptionChain {
         }
     }
 
+    public func sender(wallet: String) -> String? {
+        guard let key = try? wallets().wallet(named: wallet).loadKey() else { return nil }
+        return key.address.lowercased
+    }
+
     public func transactionKnown(hash: String) -> Bool? {
         guard let answer = try? call("eth_getTransactionByHash", #"["\#(hash)"]"#) else { return nil }
         return answer is [String: Any]

@@ -22,8 +22,11 @@ struct RedeemCommand: JobCommand {
 
     @OptionGroup var options: CommonOptions
 
+    @OptionGroup var sharding: ShardOption
+
     func runJob() -> ExitStatus {
-        Runner.run(job: "redeem", options: options) { ctx, config, db in
+        let shard = sharding.value
+        return Runner.run(job: sharding.jobName("redeem"), options: options) { ctx, config, db in
             // 0. Job lock (Runner.run), then the housekeeping every job does first.
             let ledger = LedgerStore(database: db)
             _ = try Housekeeping.run(ctx, ledger: ledger)
@@ -48,7 +51,7 @@ struct RedeemCommand: JobCommand {
             let crashAt = env["LT_TEST_CRASH_POINT"]
             return try RedeemJob(
                 store: RedeemStore(database: db), ledger: ledger, chain: chain, bumpAfter: TimeInterval(bumpAfter),
-                now: { ctx.now() },
+                shard: shard, now: { ctx.now() },
                 logger: ctx.logger,
                 crashPoint: { point in
                     // Crash tests only: die like `kill -9` at this instant.

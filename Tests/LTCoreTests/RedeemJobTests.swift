@@ -110,6 +110,7 @@ import Testing
             mined.contains(hash) ? .mined(success: true, payout: wallet == nil ? nil : .one) : .notFound
         }
         func transactionKnown(hash: String) -> Bool? { mined.contains(hash) }
+        func sender(wallet: String) -> String? { wallet == "unreadable" ? nil : "0x" + wallet }
         func bump(_ s: RedemptionSubmission, wallet: String) -> FeeBump { .cannot("test") }
     }
 
@@ -222,5 +223,28 @@ import Testing
         // The approval in flight is settled first, before any group is prepared.
         #expect(store.log.prefix(3) == ["broadcast 0x02approve", "approval confirmed 0xa", "prepare [1]"])
         #expect(!store.log.contains("prepare approval") && summary.redeemed.count == 2)
+    }
+
+    /// `--shard i/n` splits by the sending EOA: every group lands in exactly one shard, and a
+    /// wallet whose sender cannot be read in shard 0 (which reports it).
+    @Test func shardsSplitTheGroupsBySenderWithNoGroupInTwo() throws {
+        let wallets = ["main", "w1", "w2", "w3", "w4", "w5", "unreadable"]
+        var seen: [String: Int] = [:]
+        for i in 0..<2 {
+            let store = Store(
+                wallets.enumerated().map { n, w in
+                    var r = Self.row(Int64(n + 1))
+                    r.wallet = w
+                    return r
+                })
+            let summary = try RedeemJob(
+                store: store, ledger: NoLedger(), chain: Chain(store), shard: Shard(parsing: "\(i)/2"),
+                now: { Date(timeIntervalSince1970: 1_767_225_600) },
+                logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }
+            ).run()
+            for r in summary.redeemed { seen[r.wallet, default: 0] += 1 }
+            if i == 0 { #expect(summary.redeemed.contains { $0.wallet == "unreadable" }) }
+        }
+        #expect(seen.keys.sorted() == wallets.sorted() && seen.values.allSatisfy { $0 == 1 }, "\(seen)")
     }
 }

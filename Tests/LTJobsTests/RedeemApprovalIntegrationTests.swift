@@ -66,6 +66,14 @@ extension ExecuteHarness {
         return h
     }
 
+    /// A won position in A, resolved, with the chain fault `flags` set for what follows.
+    func wonA(_ h: ExecuteHarness, flags: String) throws -> Int64 {
+        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
+        try resolveAll(h)
+        try h.control(.post, "/_control/flags", flags)
+        return a
+    }
+
     func resolveAll(_ h: ExecuteHarness) throws {
         try h.resolveMarket(#"{"winner_token_id": "\#(ResolveMarkets.aYes)"}"#)
         try h.resolveMarket(#"{"winner_token_id": "\#(ResolveMarkets.bYes)"}"#)
@@ -135,9 +143,7 @@ extension ExecuteHarness {
     /// within the backoff, a new approval after it, then the redemption.
     @Test func aRevertedApprovalIsFailedWithItsReasonAndRetried() throws {
         let h = try setUp()
-        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
-        try resolveAll(h)
-        try h.control(.post, "/_control/flags", #"{"revert_next_transactions": 1}"#)
+        let a = try wonA(h, flags: #"{"revert_next_transactions": 1}"#)
         var r = try h.redeem()
         #expect(r.status == 1, "\(r.output)")
         let failed = try #require(try h.approvalRows()[Self.adapter])
@@ -164,9 +170,7 @@ extension ExecuteHarness {
     /// confirms it and redeems — one approval, one nonce.
     @Test func anApprovalStuckInThePoolIsRebroadcastThenBumpedNeverANewNonce() throws {
         let h = try setUp()
-        let a = try h.seedWon("s1", "a-yes", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30")
-        try resolveAll(h)
-        try h.control(.post, "/_control/flags", #"{"hold_next_transactions": 1}"#)
+        let a = try wonA(h, flags: #"{"hold_next_transactions": 1}"#)
         var r = try h.redeem()
         #expect(r.status == 0, "\(r.output)")
         let first = try #require(try h.approvalRows()[Self.adapter])

@@ -557,4 +557,32 @@ extension ExecuteHarness {
         let after = try h.chainState()
         #expect(after.receipts == 1 && after.nonce[Self.eoa] == 1)
     }
+
+    /// `--shard i/n` splits by the sending EOA: the EOA, its proxy and its Safe share one owner, so
+    /// one shard redeems all three and the other none; each shard has its own job lock.
+    @Test func shardsSplitBySenderSoOneOwnersWalletsStayTogether() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.writeRoutingWallets()
+        try h.addStrategy("s1")
+        let ids = [
+            try h.seedWon("s1", "e-a", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30"),
+            try h.seedWon(
+                "s1", "p-a", wallet: "proxy", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30"),
+            try h.seedWon(
+                "s1", "s-c", wallet: "safe", condition: ResolveMarkets.c, token: ResolveMarkets.cYes, payout: "10"),
+        ]
+        try resolveAll(h)
+        var groups: [Int] = []
+        for i in 0..<2 {
+            let r = try h.lt(
+                ["redeem", "--format", "json", "--shard", "\(i)/2"],
+                env: ["LT_POLYGON_RPC_URL": h.exchangeURL + "/rpc"])
+            #expect(r.status == 0, "\(r.output)")
+            groups.append(try result(r)["groups"] as? Int ?? -1)
+        }
+        #expect(groups.sorted() == [0, 3], "\(groups)")
+        for id in ids { #expect(try h.redemption(id).status == "REDEEMED") }
+        #expect(try h.chainState().receipts == 3)
+        #expect(try h.lt(["redeem", "--shard", "2/2"]).status == 64)
+    }
 }

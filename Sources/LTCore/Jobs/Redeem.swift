@@ -230,6 +230,9 @@ public protocol RedemptionChain: AnyObject {
     /// The receipt of `hash`; `wallet` (the wallets-file entry whose holding wallet is paid) lets
     /// the payout be read from the receipt's logs (nil: not a redemption, no payout to read).
     func receipt(hash: String, wallet: String?) -> ReceiptResult
+    /// The EOA (lower-case hex) that signs `wallet`'s transactions; nil when the wallets file or the
+    /// key cannot be read. `--shard` splits the work by it: one sender's nonces, one process.
+    func sender(wallet: String) -> String?
     /// Whether the node knows the transaction (pending or mined); nil when it cannot tell.
     func transactionKnown(hash: String) -> Bool?
     /// Step 2's replacement after a timeout: `s` re-signed by `wallet`'s key, same nonce, fees
@@ -440,6 +443,10 @@ public struct RedeemJob {
     let logger: Logger
     /// Crash tests: called at each step boundary, by name.
     let crashPoint: (String) -> Void
+    /// `--shard i/n`: only the wallets whose sending EOA hashes to shard i (nil: all). Sharding by
+    /// the sender, not the strategy, keeps every nonce of an EOA in one process, and every
+    /// (wallet, condition) group and (holder, adapter) approval with it.
+    let shard: Shard?
     /// Senders whose broadcast went unanswered this run: their pending nonce may not count that
     /// transaction, so no other group of theirs is signed until a later run knows more.
     let unanswered = Senders()
@@ -457,9 +464,11 @@ public struct RedeemJob {
 
     public init(
         store: any RedeemStore, ledger: any Ledger, chain: any RedemptionChain, bumpAfter: TimeInterval = 600,
-        now: @escaping () -> Date, logger: Logger, crashPoint: @escaping (String) -> Void = { _ in }
+        shard: Shard? = nil, now: @escaping () -> Date, logger: Logger,
+        crashPoint: @escaping (String) -> Void = { _ in }
     ) {
         self.bumpAfter = bumpAfter
+        self.shard = shard
         self.store = store
         self.ledger = ledger
         self.chain = chain
@@ -473,12 +482,12 @@ public struct RedeemJob {
         // 1. Due rows, grouped by (wallet, condition).
         // Recorded transactions first: once rebroadcast they count in their sender's pending nonce,
         // so a new transaction signed after them cannot take their nonce.
-        let all = RedeemRules.groups(try store.redemptionRows(now: now()), now: now())
+        let all = RedeemRules.groups(try store.redemptionRows(now: now()), now: now()).filter { inShard($0.wallet) }
         let groups = all.filter { $0.submission != nil } + all.filter { $0.submission == nil }
         summary.groups = groups.count
         // 3a first for approvals in flight, whether or not a group still asks for one (once mined,
         // the chain shows the approval and no group asks): confirmed, or rebroadcast / bumped.
-        for need in try store.approvalsInFlight() {
+        for need in try store.approvalsInFlight() where inShard(need.wallet) {
             do {
                 _ = try approval(need, into: &summary)
             } catch {
@@ -525,6 +534,14 @@ public struct RedeemJob {
             if released.isPositive { summary.cooldownsReleased[s] = released }
         }
         return summary
+    }
+
+    /// Whether this run handles `wallet`: its sender hashes to the shard. A wallet whose sender
+    /// cannot be read goes to shard 0, which reports why once.
+    func inShard(_ wallet: String) -> Bool {
+        guard let shard else { return true }
+        guard let sender = chain.sender(wallet: wallet) else { return shard.index == 0 }
+        return shard.contains(key: sender)
     }
 
     /// Steps 3–5 for a group with no recorded transaction. Answers whether it was confirmed.
