@@ -19,6 +19,9 @@ import Logging
 //      balance. An estimate that reverts is a FAILED attempt (nothing sent); a reason to wait
 //      (no tokens, gas too low, fee above the cap, wallet type without a route) leaves the rows
 //      PENDING with the reason.
+//   3a. An EOA whose CTF approval of the collateral adapter is missing sends that approval first,
+//      as its own transaction under the same rules (RedeemApproval.swift); approvals in flight
+//      are settled at the start of every run.
 //   4. The signed transaction's nonce, fees, raw bytes and hash are recorded on the group's rows
 //      durably (`synchronous_commit = on`) BEFORE the broadcast (design §4 rule 2). A crash after
 //      this point leaves SUBMITTED rows that step 2 of the next run rebroadcasts byte for byte.
@@ -26,8 +29,8 @@ import Logging
 //      node answered an error and no hash of the nonce is mined) is FAILED with its reason and
 //      retried with backoff; a transport failure leaves the rows SUBMITTED.
 //   6. Confirmed groups release their strategies' matured cooldowns (design §3: a WON payout
-//      waits for its redemption); the payout the chain reports is compared with the books and a
-//      difference is reported.
+//      waits for its redemption); the payout the receipt's logs report is compared with the books
+//      and a difference is reported.
 
 // MARK: Model
 
