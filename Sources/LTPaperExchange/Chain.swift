@@ -214,11 +214,22 @@ extension ExchangeState {
             ("blockNumber", Self.hexQuantity(r.blockNumber)),
             ("from", .string(r.from)), ("to", .string(r.to)), ("cumulativeGasUsed", Self.hexQuantity(r.gasUsed)),
             ("gasUsed", Self.hexQuantity(r.gasUsed)), ("effectiveGasPrice", .string(Self.gasPriceWei)),
-            ("contractAddress", .null), ("logs", .array([])),
+            ("contractAddress", .null),
+            ("logs", .array(r.logs.enumerated().map { i, log in logJSON(log, index: i, of: r) })),
             ("logsBloom", .string("0x" + String(repeating: "0", count: 512))),
             ("type", "0x2"), ("status", .string(r.status ? "0x1" : "0x0")),
-            // Not part of Ethereum's receipt: what the redemption paid, for tests and the demo.
-            ("paperPayout", .string(r.payout.plainText)),
+        ])
+    }
+
+    /// One receipt log as a node answers it.
+    func logJSON(_ log: ReceiptLog, index: Int, of r: ChainReceipt) -> JSON {
+        let topics: [JSON] = log.topics.map { .string(Hex.encode($0)) }
+        return .object([
+            ("address", .string(log.address.lowercased)), ("topics", .array(topics)),
+            ("data", .string(Hex.encode(log.data))), ("blockNumber", Self.hexQuantity(r.blockNumber)),
+            ("transactionHash", .string(r.hash)), ("transactionIndex", "0x0"),
+            ("blockHash", .string(Self.hexWord(BigUInt(r.blockNumber)))),
+            ("logIndex", Self.hexQuantity(Int64(index))), ("removed", false),
         ])
     }
 
@@ -334,13 +345,20 @@ extension ExchangeState {
         blockNumber += 1
         // Execute on a copy: a reverted transaction changes nothing but the nonce.
         var trial = self
-        var payout = Fixed6.zero
+        trial.pendingLogs = []
         var ok = true
-        do { payout = try trial.execute(from: sender, to: addressKey(tx.to), data: tx.data) } catch { ok = false }
+        do { _ = try trial.execute(from: sender, to: addressKey(tx.to), data: tx.data) } catch { ok = false }
+        let logs = ok ? trial.pendingLogs : []
+        trial.pendingLogs = []
+        if ok && chainRevertNext > 0 {
+            // A scripted revert (`revert_next_transactions`): mined, status 0, no state change.
+            chainRevertNext -= 1
+            ok = false
+        }
         if ok { self = trial }
         receipts[tx.hash.lowercased()] = ChainReceipt(
             hash: tx.hash.lowercased(), from: tx.sender, to: tx.to, nonce: tx.nonce, blockNumber: blockNumber,
-            status: ok, gasUsed: 150_000, payout: payout)
+            status: ok, gasUsed: 150_000, logs: logs, selector: Self.selector(tx.data))
     }
 
     /// The CTF's `isApprovedForAll(holder, operator)`: assumed unless `require_approvals` is set.
@@ -372,20 +390,32 @@ extension ExchangeState {
                     throw Revert(reason: "neg-risk positions redeem through the neg-risk adapter")
                 }
                 var amounts: [Fixed6?] = Array(repeating: nil, count: m.outcomes.count)
-                for set in indexSets {
+                let reached = reaches(m, collateral: try args.address(0), via: to)
+                for set in indexSets where reached {
                     for i in 0..<m.outcomes.count where set & (BigUInt(1) << i) != 0 { amounts[i] = .max }
                 }
-                return try redeem(holder: from, market: m, amounts: amounts)
+                // Called on the CTF: the holder redeems USDC.e itself. Called on an adapter: the
+                // adapter redeems on the CTF and pays the holder pUSD.
+                let direct = to == addressKey(Contracts.ctf)
+                return try redeem(
+                    holder: from, market: m, amounts: amounts,
+                    logs: .init(
+                        redeemer: direct ? from : to, indexSets: indexSets,
+                        paidIn: direct ? Contracts.usdce : Contracts.collateral, paidBy: direct ? Contracts.ctf : to))
             case (Selector.redeemNegRisk, addressKey(Contracts.negRiskAdapter)):
                 let cid = try args.hex32(0)
                 let raw = try args.uintArray(head: 32)
                 guard let m = market(cid), m.negRisk else { throw Revert(reason: "not a neg-risk condition") }
                 var amounts: [Fixed6?] = Array(repeating: nil, count: m.outcomes.count)
-                for (i, a) in raw.enumerated() where i < amounts.count {
+                let reached = reaches(m, collateral: nil, via: to)
+                for (i, a) in raw.enumerated() where i < amounts.count && reached {
                     guard a < BigUInt(Int64.max) else { throw Revert(reason: "amount too large") }
                     amounts[i] = Fixed6(micros: Int64(a))
                 }
-                return try redeem(holder: from, market: m, amounts: amounts)
+                return try redeem(
+                    holder: from, market: m, amounts: amounts,
+                    logs: .init(
+                        redeemer: to, indexSets: [1, 2], paidIn: Contracts.usdce, paidBy: Contracts.negRiskAdapter))
             case (Selector.setApprovalForAll, addressKey(Contracts.ctf)):
                 let key = addressKey(from) + "|" + addressKey(try args.address(0))
                 if try args.uint(32) != 0 { chainApprovals.insert(key) } else { chainApprovals.remove(key) }
@@ -415,9 +445,39 @@ extension ExchangeState {
         }
     }
 
+    /// Whether a redemption through `target` reaches the market's positions, which are ERC-1155 ids
+    /// derived from the collateral they are minted on (`PositionIDs.backing`): the CTF redeems only
+    /// the positions of the collateral it is given, the collateral adapters pUSD positions, the
+    /// NegRiskAdapter its WrappedCollateral's. Any other call redeems nothing and pays 0 — no
+    /// revert, as on Polygon. Markets whose token ids derive from no known collateral (hand-written
+    /// scenarios) are reached by every path.
+    func reaches(_ m: PaperMarket, collateral: String?, via target: String) -> Bool {
+        guard let cid = try? Self.hexBytes(m.conditionID),
+            let backing = PositionIDs.backing(conditionID: cid, tokenIDs: m.outcomes.map(\.tokenID))
+        else { return true }
+        switch target {
+        case addressKey(Contracts.ctf): return collateral.map(addressKey) == addressKey(backing.token.checksummed)
+        case addressKey(Contracts.collateralAdapter), addressKey(Contracts.negRiskCollateralAdapter):
+            return backing == .pUSD
+        case addressKey(Contracts.negRiskAdapter): return backing == .negRiskWrapped
+        default: return false
+        }
+    }
+
     /// Burns the holder's positions in the condition and pays the winning ones 1:1 in collateral.
     /// `amounts[i]` nil = leave outcome i alone, `.max` = all of it.
-    mutating func redeem(holder: String, market m: PaperMarket, amounts: [Fixed6?]) throws(Revert) -> Fixed6 {
+    /// Who the redemption's logs name: `redeemer` called the CTF; `paidBy` transfers `paidIn` to
+    /// the holder.
+    struct RedemptionLogParties {
+        var redeemer: String
+        var indexSets: [BigUInt]
+        var paidIn: String
+        var paidBy: String
+    }
+
+    mutating func redeem(
+        holder: String, market m: PaperMarket, amounts: [Fixed6?], logs: RedemptionLogParties
+    ) throws(Revert) -> Fixed6 {
         guard let vector = m.chainPayout else { throw Revert(reason: "result for condition not received yet") }
         let denominator = Int64(vector.reduce(0, +))
         var w =
@@ -439,7 +499,27 @@ extension ExchangeState {
         w.collateral += payout
         if wallets[holder] == nil { walletIDs.append(holder) }
         wallets[holder] = w
+        emitRedemptionLogs(holder: holder, market: m, payout: payout, logs)
         return payout
+    }
+
+    /// The logs Polygon's contracts emit for a redemption: the CTF's `PayoutRedemption` (redeemer =
+    /// whoever called the CTF; collateral USDC.e, which backs the outcome tokens) and, when
+    /// something is paid, the collateral ERC-20 `Transfer` to the holder.
+    mutating func emitRedemptionLogs(
+        holder: String, market m: PaperMarket, payout: Fixed6, _ p: RedemptionLogParties
+    ) {
+        guard let redeemer = try? Address(hex: p.redeemer), let holderAddress = try? Address(hex: holder),
+            let usdce = try? Address(hex: Contracts.usdce), let token = try? Address(hex: p.paidIn),
+            let payer = try? Address(hex: p.paidBy), let cid = try? Hex.decode(m.conditionID), cid.count == 32
+        else { return }
+        let paid = BigUInt(max(0, payout.micros))
+        pendingLogs.append(
+            RedemptionLogs.payoutRedemptionLog(
+                redeemer: redeemer, collateral: usdce, conditionID: cid, indexSets: p.indexSets, payout: paid))
+        if paid > 0 {
+            pendingLogs.append(RedemptionLogs.transferLog(token: token, from: payer, to: holderAddress, value: paid))
+        }
     }
 
     func proxyWallet(of eoa: String) -> String? {

@@ -88,6 +88,7 @@ extension ExchangeState {
             if let r = try f.optBool("require_approvals") { chainRequireApprovals = r }
             if let n = try f.optInt("drop_next_transactions") { chainDropNext = Int(max(0, n)) }
             if let n = try f.optInt("reject_next_transactions") { chainRejectNext = Int(max(0, n)) }
+            if let n = try f.optInt("revert_next_transactions") { chainRevertNext = Int(max(0, n)) }
             if let m = try f.optString("reject_message") { chainRejectMessage = m }
             if let n = try f.optInt("hold_next_transactions") { chainHoldNext = Int(max(0, n)) }
             if try f.optBool("mine_pending") == true { minePending() }
@@ -284,6 +285,16 @@ extension ExchangeState {
             ("event_errors", .array(eventErrors.map { .string($0) })),
             ("receipts", .int(receipts.count)), ("dropped_transactions", .int(Int64(droppedTransactions))),
             ("pending_transactions", .int(Int64(pool.count))),
+            (
+                "transactions",
+                .array(
+                    receipts.values.sorted(by: { $0.blockNumber < $1.blockNumber }).map { r in
+                        .object([
+                            ("hash", .string(r.hash)), ("from", .string(r.from)), ("to", .string(r.to)),
+                            ("nonce", .int(r.nonce)), ("status", .bool(r.status)), ("selector", .string(r.selector)),
+                        ])
+                    })
+            ),
         ])
     }
 }

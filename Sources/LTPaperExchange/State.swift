@@ -1,6 +1,7 @@
 import BigInt
 import Foundation
 import LTCore
+import LTPolymarket
 
 /// An order the exchange accepted (the venue's `/data/order` record).
 struct OrderRecord: Sendable {
@@ -114,7 +115,10 @@ struct ChainReceipt: Sendable {
     var blockNumber: Int64
     var status: Bool
     var gasUsed: Int64
-    var payout: Fixed6
+    /// The logs the transaction emitted (real-shaped: topics and ABI-encoded data).
+    var logs: [ReceiptLog] = []
+    /// The call's 4-byte selector (hex), so tests can tell approvals from redemptions.
+    var selector: String = ""
 }
 
 /// Everything the exchange knows; guarded by the `PaperExchange` lock.
@@ -161,6 +165,10 @@ struct ExchangeState: Sendable {
     /// "holder|operator" pairs approved on the CTF.
     var chainApprovals: Set<String> = []
     var chainRejectNext = 0
+    /// The next N mined transactions revert (receipt status 0; only the nonce moves).
+    var chainRevertNext = 0
+    /// Logs emitted by the transaction being mined (moved into its receipt).
+    var pendingLogs: [ReceiptLog] = []
     var chainRejectMessage = "replacement transaction underpriced"
     var gasBalanceWei: BigUInt?
     var droppedTransactions = 0

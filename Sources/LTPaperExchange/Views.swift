@@ -62,8 +62,8 @@ extension ExchangeState {
             ("maker_address", .string(t.maker)), ("transaction_hash", .string(t.transactionHash)),
             ("trader_side", .string(t.traderSide)), ("maker_orders", .array([makerOrder])),
             // Not a venue field (the venue reports only fee_rate_bps): the collateral this fill was
-            // charged, = size × fee_rate_bps / 10⁴ rounded up to the micro-unit. Named like the
-            // receipts' paperPayout so no client mistakes it for part of the real protocol.
+            // charged, = size × fee_rate_bps / 10⁴ rounded up to the micro-unit. The paper_ prefix
+            // keeps any client from mistaking it for part of the real protocol.
             ("paper_fee", .string(t.fee.plainText)),
         ])
     }

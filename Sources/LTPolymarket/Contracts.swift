@@ -19,6 +19,10 @@ public enum PolymarketContracts {
     public static let usdcE = address("0x2791Bca1f2de4661ED88A30C99A7a9449Aa84174")
     public static let conditionalTokens = address("0x4D97DCd97eC945f40cF65F87097ACe5EA0476045")
     public static let negRiskAdapter = address("0xd91E80cF2E7be2e162c6513ceD06f1dD0dA35296")
+    /// The NegRiskAdapter's WrappedCollateral, on which it mints v1 neg-risk positions. Not in the
+    /// protocol reference: the token ids of a real neg-risk market derive from it
+    /// (PositionIDsTests), which is what `PositionIDs.backing` needs it for.
+    public static let negRiskWrappedCollateral = address("0x3A3BD7bb9528E159577F7C2e685CC81A765002E2")
     public static let collateralAdapter = address("0xAdA100Db00Ca00073811820692005400218FcE1f")
     public static let negRiskCollateralAdapter = address("0xadA2005600Dec949baf300f4C6120000bDB6eAab")
     public static let proxyFactory = address("0xaB45c5A4B0c941a2F231C04C3f49182e1A254052")

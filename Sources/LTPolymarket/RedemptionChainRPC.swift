@@ -12,18 +12,40 @@ public final class RPCRedemptionChain: RedemptionChain {
     /// adapters; v1-era markets pay USDC.e from the CTF (neg-risk: the NegRiskAdapter, amounts).
     public enum Collateral: String, Sendable { case pusd, usdce }
 
+    /// `LT_REDEEM_COLLATERAL`: `auto` decides per market from its token ids (`PositionIDs.backing`);
+    /// `pusd` or `usdce` forces one path for every market (an override).
+    public enum CollateralSetting: String, Sendable { case auto, pusd, usdce }
+
+    /// The redemption path's collateral for a market, and why (for the route in the log).
+    /// `auto`: positions minted on USDC.e or the NegRiskAdapter's WrappedCollateral are v1 (the
+    /// CTF with USDC.e, or the NegRiskAdapter); on pUSD, V2 (the collateral adapters); token ids
+    /// that derive from none of them: V2, the current era (protocol §0).
+    public static func collateral(setting: CollateralSetting, backing: PositionIDs.Backing?) -> (
+        Collateral, String
+    ) {
+        switch (setting, backing) {
+        case (.pusd, _): return (.pusd, "LT_REDEEM_COLLATERAL=pusd")
+        case (.usdce, _): return (.usdce, "LT_REDEEM_COLLATERAL=usdce")
+        case (.auto, .usdcE?), (.auto, .negRiskWrapped?):
+            return (.usdce, "token ids are \(backing?.rawValue ?? "") positions: v1")
+        case (.auto, .pUSD?): return (.pusd, "token ids are pUSD positions: V2")
+        case (.auto, nil): return (.pusd, "token ids derive from no known collateral: V2 assumed")
+        }
+    }
+
     let rpcURL: String
     let http: HTTPClient
     let wallets: () throws(WalletConfigError) -> WalletsFile
     let chainID: UInt64
     let feeCapWei: Int64
-    let collateral: Collateral
+    let collateral: CollateralSetting
     let clob: ClobClient?
     let policy: RetryPolicy
 
     public init(
         rpcURL: String, http: HTTPClient, wallets: @escaping () throws(WalletConfigError) -> WalletsFile,
-        chainID: UInt64, feeCapWei: Int64, collateral: Collateral, clob: ClobClient?, policy: RetryPolicy = .default
+        chainID: UInt64, feeCapWei: Int64, collateral: CollateralSetting, clob: ClobClient?,
+        policy: RetryPolicy = .default
     ) {
         self.rpcURL = rpcURL
         self.http = http
@@ -77,13 +99,7 @@ public final class RPCRedemptionChain: RedemptionChain {
         }
         let owner = key.address
         // The wallet that holds the tokens: never assumed to be the EOA.
-        let holder: Address
-        switch config.signatureType {
-        case .eoa: holder = owner
-        case .polyProxy: holder = config.funder ?? WalletDerivation.proxyWallet(owner: owner)
-        case .polyGnosisSafe: holder = config.funder ?? WalletDerivation.safe(owner: owner)
-        case .poly1271: return .wait(Self.depositWalletRefusal)
-        }
+        guard let holder = Self.holder(config, owner: owner) else { return .wait(Self.depositWalletRefusal) }
         let chain = try quantity(try call("eth_chainId", "[]"))
         guard chain == BigUInt(chainID) else {
             return .wait("the RPC serves chain id \(chain), expected \(chainID): nothing signed")
@@ -94,6 +110,9 @@ public final class RPCRedemptionChain: RedemptionChain {
         guard try ethCall(Redemption.payoutDenominatorCall(conditionID: cid)) > 0 else {
             return .wait("payoutDenominator is 0: the condition is not paid out on-chain yet")
         }
+        // The market's path: from its token ids unless the operator forces one.
+        let (collateral, why) = Self.collateral(
+            setting: self.collateral, backing: PositionIDs.backing(conditionID: cid, tokenIDs: g.tokenIDs))
         // Balances of the outcome tokens in the holding wallet.
         var tokenOrder = g.tokenIDs
         if collateral == .usdce && g.negRisk {
@@ -134,10 +153,11 @@ public final class RPCRedemptionChain: RedemptionChain {
                 g.negRisk ? PolymarketContracts.negRiskCollateralAdapter : PolymarketContracts.collateralAdapter
             if try ethCall(Redemption.isApprovedForAllCall(owner: holder, operator: adapter)) == 0 {
                 guard config.signatureType != .eoa else {
-                    return .wait(
-                        "the CTF has not approved \(adapter.checksummed) for \(holder.checksummed): send "
-                            + "setApprovalForAll(\(adapter.checksummed), true) to the CTF once from this EOA "
-                            + "(docs/operations.md, redeem)")
+                    // Its own transaction first (the job's step 3a), then this redemption.
+                    return .approve(
+                        ApprovalNeed(
+                            wallet: g.wallet, holder: holder.checksummed, operatorAddress: adapter.checksummed,
+                            operatorName: g.negRisk ? "NegRiskCollateralAdapter" : "CollateralAdapter"))
                 }
                 calls = [Redemption.setApprovalForAll(operator: adapter), inner]
                 approving = true
@@ -170,7 +190,14 @@ public final class RPCRedemptionChain: RedemptionChain {
                 + (approving ? " (MultiSend: adapter approval + redeem)" : "")
         case .poly1271: via = "deposit wallet"
         }
-        // Nonce, fees, gas.
+        return try signed(routed, key: key, route: "\(via) → \(target) [\(why)]")
+    }
+
+    /// Nonce from the pending count, fees from the chain within the cap, gas estimated with a
+    /// margin and covered by the sender's balance, then EIP-1559 signing: the transaction to
+    /// record, or why none (an estimate that reverts is `.failed`).
+    func signed(_ routed: ContractCall, key: PrivateKey, route: String) throws -> Preparation {
+        let owner = key.address
         let nonce = try quantity(try call("eth_getTransactionCount", #"["\#(owner.checksummed)","pending"]"#))
         let priority = try quantity(try call("eth_maxPriorityFeePerGas", "[]"))
         let history = try call("eth_feeHistory", #"["0x1","latest",[]]"#)
@@ -212,7 +239,39 @@ public final class RPCRedemptionChain: RedemptionChain {
                 submission: RedemptionSubmission(
                     sender: owner.checksummed, nonce: Int64(nonce64), rawTx: signed.rawHex, hashes: [signed.hashHex],
                     maxFeePerGasWei: fees.maxFee, maxPriorityFeePerGasWei: fees.priority, gasLimit: gasLimit),
-                route: "\(via) → \(target)"))
+                route: route))
+    }
+
+    public func prepareApproval(_ need: ApprovalNeed) -> Preparation {
+        do {
+            let key = try wallets().wallet(named: need.wallet).loadKey()
+            guard key.address.checksummed.lowercased() == need.holder.lowercased() else {
+                return .wait("wallet \(need.wallet)'s key is not the holder \(need.holder): no approval signed")
+            }
+            let chain = try quantity(try call("eth_chainId", "[]"))
+            guard chain == BigUInt(chainID) else {
+                return .wait("the RPC serves chain id \(chain), expected \(chainID): nothing signed")
+            }
+            let adapter = try Address(hex: need.operatorAddress)
+            return try signed(
+                Redemption.setApprovalForAll(operator: adapter), key: key,
+                route: "EOA → CTF setApprovalForAll(\(need.operatorName), true)")
+        } catch let e as RPCError {
+            return .wait("chain not readable: \(e)")
+        } catch {
+            return .wait("wallet \(need.wallet): \(error)")
+        }
+    }
+
+    /// The wallet that holds the tokens and receives the payout: the EOA, its proxy or its Safe
+    /// (nil: a deposit wallet, which lt does not route).
+    static func holder(_ config: WalletConfig, owner: Address) -> Address? {
+        switch config.signatureType {
+        case .eoa: return owner
+        case .polyProxy: return config.funder ?? WalletDerivation.proxyWallet(owner: owner)
+        case .polyGnosisSafe: return config.funder ?? WalletDerivation.safe(owner: owner)
+        case .poly1271: return nil
+        }
     }
 
     public func broadcast(rawTx: String) -> BroadcastResult {
@@ -230,6 +289,11 @@ public final class RPCRedemptionChain: RedemptionChain {
                 return .unreachable(why)
             }
         }
+    }
+
+    public func sender(wallet: String) -> String? {
+        guard let key = try? wallets().wallet(named: wallet).loadKey() else { return nil }
+        return key.address.lowercased
     }
 
     public func transactionKnown(hash: String) -> Bool? {
@@ -280,16 +344,24 @@ public final class RPCRedemptionChain: RedemptionChain {
         return .bumped(b)
     }
 
-    public func receipt(hash: String) -> ReceiptResult {
+    public func receipt(hash: String, wallet: String?) -> ReceiptResult {
         let answer: Any
         do { answer = try call("eth_getTransactionReceipt", #"["\#(hash)"]"#) } catch {
             return .unreadable(error.description)
         }
         guard let r = answer as? [String: Any] else { return .notFound }
         guard let status = r["status"] as? String else { return .unreadable("receipt without status") }
-        // The payout: the paper chain states it; a real receipt's logs are not parsed yet (the
-        // books-vs-wallet check of `lt doctor` covers the difference there).
-        let payout = (r["paperPayout"] as? String).flatMap { try? Fixed6(parsing: $0) }
+        // The payout from the receipt's logs (RedemptionLogs): what the holding wallet was paid.
+        // nil when the receipt does not say (no logs for it, wallet not readable): the summary
+        // then shows no chain payout and the books-vs-wallet check of `lt doctor` covers it.
+        var payout: Fixed6?
+        if status == "0x1", let wallet, let config = try? wallets().wallet(named: wallet),
+            let owner = try? config.loadKey().address, let holder = Self.holder(config, owner: owner),
+            let logs = RedemptionLogs.parse(json: r["logs"]),
+            let paid = RedemptionLogs.payout(logs: logs, holder: holder), let micros = Int64(exactly: paid)
+        {
+            payout = Fixed6(micros: micros)
+        }
         return .mined(success: status == "0x1", payout: payout)
     }
 

@@ -160,4 +160,111 @@ public final class RedeemStore: LTCore.RedeemStore {
                AND redemption_error IS DISTINCT FROM \(reason)
             """)
     }
+    // MARK: Adapter approvals (lt_chain_approvals, sql/011)
+
+    public func approval(_ need: ApprovalNeed) throws -> AdapterApproval? {
+        try db.queryFirst(
+            """
+            SELECT status, sender, nonce, raw_tx, array_to_string(tx_hashes, ',') AS hashes, tx_hash, max_fee_wei,
+                   priority_fee_wei, gas_limit, submitted_at, attempts, error, next_attempt_at
+              FROM lt_chain_approvals WHERE holder = \(need.holder) AND operator = \(need.operatorAddress)
+            """
+        ).map { r throws(RowDecodingError) in
+            var submission: RedemptionSubmission?
+            if let raw = try r.text("raw_tx"), let nonce = try r.decode("nonce", as: Int64?.self) {
+                submission = RedemptionSubmission(
+                    sender: try r.decode("sender"), nonce: nonce, rawTx: raw,
+                    hashes: (try r.text("hashes") ?? "").split(separator: ",").map(String.init),
+                    maxFeePerGasWei: try r.decode("max_fee_wei", as: Int64?.self) ?? 0,
+                    maxPriorityFeePerGasWei: try r.decode("priority_fee_wei", as: Int64?.self) ?? 0,
+                    gasLimit: try r.decode("gas_limit", as: Int64?.self) ?? 0,
+                    submittedAt: try r.decode("submitted_at", as: Date?.self))
+            }
+            guard let status = AdapterApproval.Status(rawValue: try r.decode("status")) else {
+                throw RowDecodingError(column: "status", message: "unknown approval status")
+            }
+            return AdapterApproval(
+                status: status, submission: submission, attempts: try r.decode("attempts"),
+                txHash: try r.text("tx_hash"), error: try r.text("error"),
+                nextAttemptAt: try r.decode("next_attempt_at", as: Date?.self))
+        }
+    }
+
+    public func approvalsInFlight() throws -> [ApprovalNeed] {
+        try db.query(
+            """
+            SELECT holder, operator, wallet, operator_name FROM lt_chain_approvals
+             WHERE status = 'SUBMITTED' ORDER BY holder, operator
+            """
+        ) { r throws(RowDecodingError) in
+            ApprovalNeed(
+                wallet: try r.decode("wallet"), holder: try r.decode("holder"),
+                operatorAddress: try r.decode("operator"),
+                operatorName: try r.decode("operator_name"))
+        }
+    }
+
+    /// Durable like `recordSubmission`. The primary key (holder, operator) and the `status <>
+    /// 'SUBMITTED'` condition make a second approval in flight for the pair impossible.
+    public func recordApproval(_ need: ApprovalNeed, submission s: RedemptionSubmission, at: Date) throws -> Bool {
+        try db.transaction { () throws -> Bool in
+            _ = try db.execute("SET LOCAL synchronous_commit = on")
+            let n = try db.execute(
+                """
+                INSERT INTO lt_chain_approvals AS a (holder, operator, operator_name, wallet, status, sender, nonce, raw_tx, tx_hashes,
+                                                     tx_hash, max_fee_wei, priority_fee_wei, gas_limit, submitted_at,
+                                                     attempts, created_at, updated_at)
+                VALUES (\(need.holder), \(need.operatorAddress), \(need.operatorName), \(need.wallet), 'SUBMITTED', \(s.sender), \(s.nonce),
+                        \(s.rawTx), \(s.hashes)::text[], \(s.hashes.last), \(s.maxFeePerGasWei),
+                        \(s.maxPriorityFeePerGasWei), \(s.gasLimit), \(at), 1, \(at), \(at))
+                ON CONFLICT (holder, operator) DO UPDATE
+                   SET wallet = excluded.wallet, status = 'SUBMITTED', sender = excluded.sender,
+                       nonce = excluded.nonce, raw_tx = excluded.raw_tx, tx_hashes = excluded.tx_hashes,
+                       tx_hash = excluded.tx_hash, max_fee_wei = excluded.max_fee_wei,
+                       priority_fee_wei = excluded.priority_fee_wei, gas_limit = excluded.gas_limit,
+                       submitted_at = excluded.submitted_at, confirmed_at = NULL, attempts = a.attempts + 1,
+                       error = NULL, next_attempt_at = NULL, updated_at = excluded.updated_at
+                 WHERE a.status <> 'SUBMITTED'
+                """)
+            return n == 1
+        }
+    }
+
+    public func recordApprovalBump(_ need: ApprovalNeed, submission s: RedemptionSubmission, at: Date) throws -> Bool {
+        try db.transaction { () throws -> Bool in
+            _ = try db.execute("SET LOCAL synchronous_commit = on")
+            let n = try db.execute(
+                """
+                UPDATE lt_chain_approvals
+                   SET raw_tx = \(s.rawTx), tx_hashes = \(s.hashes)::text[], tx_hash = \(s.hashes.last),
+                       max_fee_wei = \(s.maxFeePerGasWei), priority_fee_wei = \(s.maxPriorityFeePerGasWei),
+                       submitted_at = \(at), updated_at = \(at)
+                 WHERE holder = \(need.holder) AND operator = \(need.operatorAddress) AND status = 'SUBMITTED'
+                   AND nonce = \(s.nonce)
+                """)
+            return n == 1
+        }
+    }
+
+    public func markApprovalConfirmed(_ need: ApprovalNeed, txHash: String, at: Date) throws {
+        _ = try db.execute(
+            """
+            UPDATE lt_chain_approvals
+               SET status = 'CONFIRMED', tx_hash = \(txHash), confirmed_at = \(at), error = NULL,
+                   next_attempt_at = NULL, updated_at = \(at)
+             WHERE holder = \(need.holder) AND operator = \(need.operatorAddress) AND status = 'SUBMITTED'
+            """)
+    }
+
+    /// Like `markFailed`: the recorded bytes are cleared (the hashes stay for the operator), safe only
+    /// because the transaction is mined (reverted) or provably not in the pool.
+    public func markApprovalFailed(_ need: ApprovalNeed, reason: String, nextAttemptAt: Date, at: Date) throws {
+        _ = try db.execute(
+            """
+            UPDATE lt_chain_approvals
+               SET status = 'FAILED', error = \(reason), next_attempt_at = \(nextAttemptAt), raw_tx = NULL,
+                   nonce = NULL, updated_at = \(at)
+             WHERE holder = \(need.holder) AND operator = \(need.operatorAddress)
+            """)
+    }
 }

@@ -15,14 +15,18 @@ struct RedeemCommand: JobCommand {
             Needs DATABASE_URL, LT_POLYGON_RPC_URL and LT_WALLETS_FILE. LT_CHAIN_ID (default 137) is checked \
             against eth_chainId; LT_REDEEM_MAX_FEE_GWEI (default 500) caps maxFeePerGas; a transaction not mined after \
             LT_REDEEM_BUMP_AFTER_SECONDS (default 600) is replaced with the same nonce and a higher fee; \
-            LT_REDEEM_COLLATERAL is pusd (default: V2 collateral adapters) or usdce (v1: the CTF, or the \
-            NegRiskAdapter for neg-risk markets, which also needs LT_CLOB_URL).
+            LT_REDEEM_COLLATERAL is auto (default: per market, from the collateral its token ids derive \
+            from) or forces pusd (V2 collateral adapters) or usdce (v1: the CTF, or the NegRiskAdapter for \
+            neg-risk markets, which also needs LT_CLOB_URL). An EOA's missing adapter approval is sent first.
             """)
 
     @OptionGroup var options: CommonOptions
 
+    @OptionGroup var sharding: ShardOption
+
     func runJob() -> ExitStatus {
-        Runner.run(job: "redeem", options: options) { ctx, config, db in
+        let shard = sharding.value
+        return Runner.run(job: sharding.jobName("redeem"), options: options) { ctx, config, db in
             // 0. Job lock (Runner.run), then the housekeeping every job does first.
             let ledger = LedgerStore(database: db)
             _ = try Housekeeping.run(ctx, ledger: ledger)
@@ -32,9 +36,9 @@ struct RedeemCommand: JobCommand {
             guard capGwei > 0, capGwei <= 1_000_000 else {
                 throw ConfigError(variable: "LT_REDEEM_MAX_FEE_GWEI", reason: "must be between 1 and 1000000")
             }
-            let collateralText = (env["LT_REDEEM_COLLATERAL"] ?? "pusd").lowercased()
-            guard let collateral = RPCRedemptionChain.Collateral(rawValue: collateralText) else {
-                throw ConfigError(variable: "LT_REDEEM_COLLATERAL", reason: "must be pusd or usdce")
+            let collateralText = (env["LT_REDEEM_COLLATERAL"] ?? "auto").lowercased()
+            guard let collateral = RPCRedemptionChain.CollateralSetting(rawValue: collateralText) else {
+                throw ConfigError(variable: "LT_REDEEM_COLLATERAL", reason: "must be auto, pusd or usdce")
             }
             let clob = try config.optional("LT_CLOB_URL").map { _ in
                 ClobClient(baseURL: try config.requireURL("LT_CLOB_URL"), http: HTTPClient())
@@ -47,7 +51,7 @@ struct RedeemCommand: JobCommand {
             let crashAt = env["LT_TEST_CRASH_POINT"]
             return try RedeemJob(
                 store: RedeemStore(database: db), ledger: ledger, chain: chain, bumpAfter: TimeInterval(bumpAfter),
-                now: { ctx.now() },
+                shard: shard, now: { ctx.now() },
                 logger: ctx.logger,
                 crashPoint: { point in
                     // Crash tests only: die like `kill -9` at this instant.

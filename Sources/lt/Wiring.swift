@@ -9,7 +9,11 @@ import LTPolymarket
 
 /// `--shard i/n`, validated once for every job that takes it.
 struct ShardOption: ParsableArguments {
-    @Option(help: "Handle only the strategies of shard i of n (stable hash of strategy_id), e.g. 0/4.")
+    @Option(
+        help: """
+            Handle only shard i of n, e.g. 0/4: the strategies whose stable hash of strategy_id is i mod n \
+            (redeem: the wallets whose sending EOA's address hashes to i).
+            """)
     var shard: String?
 
     func validate() throws {

@@ -36,6 +36,29 @@ import Testing
             log.append("failed \(ltOrderIDs)")
         }
         func noteWaiting(ltOrderIDs: [Int64], reason: String, at: Date) throws { log.append("wait \(ltOrderIDs)") }
+        var approvals: [String: AdapterApproval] = [:]
+        func approval(_ need: ApprovalNeed) throws -> AdapterApproval? { approvals[need.key] }
+        func approvalsInFlight() throws -> [ApprovalNeed] {
+            approvals.filter { $0.value.status == .submitted }.keys.sorted().map { _ in
+                ApprovalNeed(wallet: "main", holder: "0xowner", operatorAddress: "0xadapter", operatorName: "A")
+            }
+        }
+        func recordApproval(_ need: ApprovalNeed, submission: RedemptionSubmission, at: Date) throws -> Bool {
+            log.append("record approval \(submission.hashes)")
+            guard approvals[need.key]?.status != .submitted else { return false }
+            approvals[need.key] = AdapterApproval(status: .submitted, submission: submission, attempts: 1)
+            return true
+        }
+        func recordApprovalBump(_ need: ApprovalNeed, submission: RedemptionSubmission, at: Date) throws -> Bool {
+            false
+        }
+        func markApprovalConfirmed(_ need: ApprovalNeed, txHash: String, at: Date) throws {
+            log.append("approval confirmed \(txHash)")
+            approvals[need.key]?.status = .confirmed
+        }
+        func markApprovalFailed(_ need: ApprovalNeed, reason: String, nextAttemptAt: Date, at: Date) throws {
+            approvals[need.key]?.status = .failed
+        }
     }
 
     final class Chain: RedemptionChain {
@@ -45,9 +68,15 @@ import Testing
         var unreachable = false
         var noTokens = false
         init(_ store: Store) { self.store = store }
+        /// The EOA has not approved the adapter until the approval transaction is mined.
+        var approved = true
         func prepare(_ group: RedemptionGroup) -> Preparation {
             store.log.append("prepare \(group.ltOrderIDs)")
             if noTokens { return .wait("no tokens of the condition in the wallet") }
+            if !approved {
+                return .approve(
+                    ApprovalNeed(wallet: "main", holder: "0xowner", operatorAddress: "0xadapter", operatorName: "A"))
+            }
             return .send(
                 PreparedRedemption(
                     submission: RedemptionSubmission(
@@ -55,16 +84,33 @@ import Testing
                         maxPriorityFeePerGasWei: 1, gasLimit: 1),
                     route: "EOA"))
         }
+        func prepareApproval(_ need: ApprovalNeed) -> Preparation {
+            store.log.append("prepare approval")
+            return .send(
+                PreparedRedemption(
+                    submission: RedemptionSubmission(
+                        sender: "0xowner", nonce: 6, rawTx: "0x02approve", hashes: ["0xa"], maxFeePerGasWei: 1,
+                        maxPriorityFeePerGasWei: 1, gasLimit: 1),
+                    route: "EOA"))
+        }
         func broadcast(rawTx: String) -> BroadcastResult {
             store.log.append("broadcast \(rawTx)")
             if unreachable { return .unreachable("timeout") }
+            if rawTx == "0x02approve" {
+                if mineOnBroadcast {
+                    mined.insert("0xa")
+                    approved = true
+                }
+                return .accepted
+            }
             if mineOnBroadcast { mined.insert("0xh") }
             return .accepted
         }
-        func receipt(hash: String) -> ReceiptResult {
-            mined.contains(hash) ? .mined(success: true, payout: .one) : .notFound
+        func receipt(hash: String, wallet: String?) -> ReceiptResult {
+            mined.contains(hash) ? .mined(success: true, payout: wallet == nil ? nil : .one) : .notFound
         }
         func transactionKnown(hash: String) -> Bool? { mined.contains(hash) }
+        func sender(wallet: String) -> String? { wallet == "unreadable" ? nil : "0x" + wallet }
         func bump(_ s: RedemptionSubmission, wallet: String) -> FeeBump { .cannot("test") }
     }
 
@@ -138,5 +184,67 @@ import Testing
         let summary = try job(store, chain).run()
         #expect(store.log == ["prepare [1]", "record [1] [\"0xh\"]", "broadcast 0x02raw", "prepare [2]"])
         #expect(summary.waiting.map(\.ltOrderIDs) == [[2]])
+    }
+
+    /// An EOA's missing adapter approval: its own transaction, recorded before its broadcast, then
+    /// the redemption in the same run; a second condition of the wallet does not send another.
+    @Test func anEOAsApprovalIsRecordedSentAndConfirmedOnceBeforeItsRedemptions() throws {
+        let store = Store([Self.row(1), Self.row(2, condition: "0xb")])
+        let chain = Chain(store)
+        chain.approved = false
+        let summary = try job(store, chain).run()
+        #expect(
+            store.log == [
+                "prepare [1]", "prepare approval", "record approval [\"0xa\"]", "broadcast 0x02approve",
+                "approval confirmed 0xa", "prepare [1]", "record [1] [\"0xh\"]", "broadcast 0x02raw",
+                "redeemed [1] 0xh",
+                "prepare [2]", "record [2] [\"0xh\"]", "broadcast 0x02raw", "redeemed [2] 0xh",
+            ])
+        #expect(summary.approvals.count == 2 && summary.redeemed.count == 2)
+    }
+
+    /// An approval not mined at once: both groups of the wallet wait for it, nothing else is signed;
+    /// the next run rebroadcasts the recorded approval instead of signing a new one.
+    @Test func anUnminedApprovalIsOnlyRebroadcastAndItsGroupsWait() throws {
+        let store = Store([Self.row(1), Self.row(2, condition: "0xb")])
+        let chain = Chain(store)
+        chain.approved = false
+        chain.mineOnBroadcast = false
+        var summary = try job(store, chain).run()
+        #expect(
+            store.log == [
+                "prepare [1]", "prepare approval", "record approval [\"0xa\"]", "broadcast 0x02approve", "wait [1]",
+                "prepare [2]", "wait [2]",
+            ])
+        #expect(summary.waiting.count == 2)
+        store.log = []
+        chain.mineOnBroadcast = true
+        summary = try job(store, chain).run()
+        // The approval in flight is settled first, before any group is prepared.
+        #expect(store.log.prefix(3) == ["broadcast 0x02approve", "approval confirmed 0xa", "prepare [1]"])
+        #expect(!store.log.contains("prepare approval") && summary.redeemed.count == 2)
+    }
+
+    /// `--shard i/n` splits by the sending EOA: every group lands in exactly one shard, and a
+    /// wallet whose sender cannot be read in shard 0 (which reports it).
+    @Test func shardsSplitTheGroupsBySenderWithNoGroupInTwo() throws {
+        let wallets = ["main", "w1", "w2", "w3", "w4", "w5", "unreadable"]
+        var seen: [String: Int] = [:]
+        for i in 0..<2 {
+            let store = Store(
+                wallets.enumerated().map { n, w in
+                    var r = Self.row(Int64(n + 1))
+                    r.wallet = w
+                    return r
+                })
+            let summary = try RedeemJob(
+                store: store, ledger: NoLedger(), chain: Chain(store), shard: Shard(parsing: "\(i)/2"),
+                now: { Date(timeIntervalSince1970: 1_767_225_600) },
+                logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }
+            ).run()
+            for r in summary.redeemed { seen[r.wallet, default: 0] += 1 }
+            if i == 0 { #expect(summary.redeemed.contains { $0.wallet == "unreadable" }) }
+        }
+        #expect(seen.keys.sorted() == wallets.sorted() && seen.values.allSatisfy { $0 == 1 }, "\(seen)")
     }
 }

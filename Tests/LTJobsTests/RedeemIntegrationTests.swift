@@ -176,7 +176,11 @@ extension ExecuteHarness {
         let out = try result(r)
         let redeemed = try #require(out["redeemed"] as? [[String: Any]])
         #expect(redeemed.count == 3, "\(r.stdout)")
-        for g in redeemed { #expect(g["difference"] == nil || g["difference"] is NSNull, "\(g)") }
+        for g in redeemed {
+            #expect(g["difference"] == nil || g["difference"] is NSNull, "\(g)")
+            // Read from the receipts' logs (the adapters' pUSD transfers to the wallet).
+            #expect(g["chain_payout"] as? String != nil && g["chain_payout"] as? String == g["books_payout"] as? String)
+        }
         let after = try h.chainState()
         #expect(after.receipts == 3)
         #expect(after.nonce[Self.eoa] == 3)
@@ -275,6 +279,8 @@ extension ExecuteHarness {
         let r = try h.redeem()
         #expect(r.status == 0, "\(r.output)")
         let g = try #require((try result(r)["redeemed"] as? [[String: Any]])?.first)
+        // The chain's figure comes from the receipt's logs (the pUSD transfer to the wallet).
+        #expect(g["chain_payout"] as? String == "20.000000" || g["chain_payout"] as? String == "20", "\(g)")
         #expect(g["difference"] as? String == "-10.000000" || g["difference"] as? String == "-10", "\(g)")
         #expect(r.stderr.contains("different amount"), "\(r.stderr)")
     }
@@ -313,8 +319,9 @@ extension ExecuteHarness {
 
     /// On Polygon a collateral adapter can move the holder's tokens only once the CTF has the
     /// holder's approval: a proxy or Safe grants it in the redemption's own transaction (one
-    /// transaction, approval + redeem); an EOA is told the one call to send and nothing is sent.
-    @Test func adapterApprovalIsBatchedForProxyAndSafeAndAskedOfAnEOA() throws {
+    /// transaction, approval + redeem); an EOA sends it as a transaction of its own first
+    /// (RedeemApprovalIntegrationTests).
+    @Test func adapterApprovalIsBatchedForProxyAndSafeAndSentFirstByAnEOA() throws {
         let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
         try h.writeRoutingWallets()
         try h.control(.post, "/_control/flags", #"{"require_approvals": true}"#)
@@ -331,11 +338,12 @@ extension ExecuteHarness {
         #expect(r.status == 0, "\(r.output)")
         #expect(try h.redemption(p).status == "REDEEMED", "\(r.output)")
         #expect(try h.redemption(s).status == "REDEEMED", "\(r.output)")
-        let eoa = try h.redemption(e)
-        #expect(eoa.status == "PENDING")
-        #expect(eoa.error?.contains("setApprovalForAll") == true, "\(eoa)")
+        #expect(try h.redemption(e).status == "REDEEMED", "\(r.output)")
         let after = try h.chainState()
-        #expect(after.receipts - before.receipts == 2, "one transaction each for the proxy and the Safe")
+        #expect(
+            after.receipts - before.receipts == 4,
+            "one transaction each for the proxy and the Safe; the EOA's approval, then its redemption")
+        #expect(try h.minedApprovals().count == 1)
         #expect(after.collateral[RedeemWallets.proxy]! - before.collateral[RedeemWallets.proxy]! == Self.fx("30"))
         #expect(after.collateral[RedeemWallets.safe]! - before.collateral[RedeemWallets.safe]! == Self.fx("25"))
         // A second run: the approvals stand, nothing more is sent for the proxy and the Safe.
@@ -358,6 +366,10 @@ extension ExecuteHarness {
         #expect(try h.redemption(a).status == "REDEEMED")
         #expect(try h.redemption(b).status == "REDEEMED")
         #expect(r.stderr.contains("NegRiskAdapter (amounts)") && r.stderr.contains("CTF (USDC.e)"), "\(r.stderr)")
+        // The CTF's PayoutRedemption (redeemer = the EOA) and the NegRiskAdapter's USDC.e transfer.
+        let redeemed = try #require(try result(r)["redeemed"] as? [[String: Any]])
+        #expect(Set(redeemed.compactMap { $0["chain_payout"] as? String }).count == 2, "\(redeemed)")
+        for g in redeemed { #expect(g["chain_payout"] as? String == g["books_payout"] as? String, "\(g)") }
         #expect(try h.chainState().collateral[Self.eoa]! - before.collateral[Self.eoa]! == Self.fx("55"))
     }
 
@@ -544,5 +556,33 @@ extension ExecuteHarness {
         #expect(done.status == "REDEEMED" && done.txHash == bumped.txHash)
         let after = try h.chainState()
         #expect(after.receipts == 1 && after.nonce[Self.eoa] == 1)
+    }
+
+    /// `--shard i/n` splits by the sending EOA: the EOA, its proxy and its Safe share one owner, so
+    /// one shard redeems all three and the other none; each shard has its own job lock.
+    @Test func shardsSplitBySenderSoOneOwnersWalletsStayTogether() throws {
+        let h = try ExecuteHarness(scenario: RedeemWallets.scenario())
+        try h.writeRoutingWallets()
+        try h.addStrategy("s1")
+        let ids = [
+            try h.seedWon("s1", "e-a", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30"),
+            try h.seedWon(
+                "s1", "p-a", wallet: "proxy", condition: ResolveMarkets.a, token: ResolveMarkets.aYes, payout: "30"),
+            try h.seedWon(
+                "s1", "s-c", wallet: "safe", condition: ResolveMarkets.c, token: ResolveMarkets.cYes, payout: "10"),
+        ]
+        try resolveAll(h)
+        var groups: [Int] = []
+        for i in 0..<2 {
+            let r = try h.lt(
+                ["redeem", "--format", "json", "--shard", "\(i)/2"],
+                env: ["LT_POLYGON_RPC_URL": h.exchangeURL + "/rpc"])
+            #expect(r.status == 0, "\(r.output)")
+            groups.append(try result(r)["groups"] as? Int ?? -1)
+        }
+        #expect(groups.sorted() == [0, 3], "\(groups)")
+        for id in ids { #expect(try h.redemption(id).status == "REDEEMED") }
+        #expect(try h.chainState().receipts == 3)
+        #expect(try h.lt(["redeem", "--shard", "2/2"]).status == 64)
     }
 }

@@ -35,6 +35,14 @@ struct ChainCaller {
     func receipt(_ reply: JSON) -> JSON {
         rpc("eth_getTransactionReceipt", [reply["result"] ?? .null])["result"] ?? .null
     }
+
+    /// What the receipt's logs say `holder` was paid (RedemptionLogs), as decimal text.
+    func paid(_ reply: JSON, to holder: String) throws -> String? {
+        let obj = try JSONSerialization.jsonObject(with: Data(receipt(reply).text.utf8)) as? [String: Any]
+        let logs = try #require(RedemptionLogs.parse(json: obj?["logs"]))
+        guard let paid = RedemptionLogs.payout(logs: logs, holder: try Address(hex: holder)) else { return nil }
+        return Fixed6(micros: try #require(Int64(exactly: paid))).plainText
+    }
 }
 
 @Suite struct RedemptionTests {
@@ -66,7 +74,7 @@ struct ChainCaller {
         let first = try chain.send(call)
         let r1 = chain.receipt(first)
         #expect(r1["status"]?.stringValue == "0x1")
-        #expect(r1["paperPayout"]?.stringValue == "50")
+        #expect(try chain.paid(first, to: TestKey.address) == "50")
         #expect(ex.collateral(TestKey.address) == "1050")
         let balance = Redemption.balanceOfCall(owner: chain.key.address, tokenID: BigUInt(TestScenario.yes)!)
         let b = chain.rpc(
@@ -76,7 +84,7 @@ struct ChainCaller {
 
         let second = try chain.send(call)
         #expect(chain.receipt(second)["status"]?.stringValue == "0x1")
-        #expect(chain.receipt(second)["paperPayout"]?.stringValue == "0")
+        #expect(try chain.paid(second, to: TestKey.address) == "0")
         #expect(ex.collateral(TestKey.address) == "1050")
 
         // A used nonce is refused (a different transaction, so not merely "already known").
@@ -95,12 +103,12 @@ struct ChainCaller {
         let viaSafe = try #require(
             WalletRouting.route(
                 call, signatureType: .polyGnosisSafe, owner: key.address, safe: try Address(hex: TestKey.safe)))
-        #expect(chain.receipt(try chain.send(viaSafe))["paperPayout"]?.stringValue == "50")
+        #expect(try chain.paid(try chain.send(viaSafe), to: TestKey.safe) == "50")
         #expect(ex.collateral(TestKey.safe) == "1050")
         #expect(ex.collateral(TestKey.address) == "1000")
 
         let viaProxy = try #require(WalletRouting.route(call, signatureType: .polyProxy, owner: key.address))
-        #expect(chain.receipt(try chain.send(viaProxy))["paperPayout"]?.stringValue == "50")
+        #expect(try chain.paid(try chain.send(viaProxy), to: TestKey.proxy) == "50")
         #expect(ex.collateral(TestKey.proxy) == "1050")
 
         // Another key cannot move the Safe's funds with a pre-validated signature for the owner.
@@ -126,9 +134,9 @@ struct ChainCaller {
         let wrong = Redemption.redeem(conditionID: nrCid, negRisk: false)
         #expect(chain.receipt(try chain.send(wrong))["status"]?.stringValue == "0x0")
         let call = Redemption.negRiskAdapterRedeem(conditionID: nrCid, amounts: [BigUInt(30_000_000), 0])
-        #expect(chain.receipt(try chain.send(call))["paperPayout"]?.stringValue == "30")
+        #expect(try chain.paid(try chain.send(call), to: TestKey.address) == "30")
         #expect(ex.collateral(TestKey.address) == "1030")
         let again = Redemption.redeem(conditionID: nrCid, negRisk: true)
-        #expect(chain.receipt(try chain.send(again))["paperPayout"]?.stringValue == "0")
+        #expect(try chain.paid(try chain.send(again), to: TestKey.address) == "0")
     }
 }

@@ -19,6 +19,9 @@ import Logging
 //      balance. An estimate that reverts is a FAILED attempt (nothing sent); a reason to wait
 //      (no tokens, gas too low, fee above the cap, wallet type without a route) leaves the rows
 //      PENDING with the reason.
+//   3a. An EOA whose CTF approval of the collateral adapter is missing sends that approval first,
+//      as its own transaction under the same rules (RedeemApproval.swift); approvals in flight
+//      are settled at the start of every run.
 //   4. The signed transaction's nonce, fees, raw bytes and hash are recorded on the group's rows
 //      durably (`synchronous_commit = on`) BEFORE the broadcast (design §4 rule 2). A crash after
 //      this point leaves SUBMITTED rows that step 2 of the next run rebroadcasts byte for byte.
@@ -26,8 +29,8 @@ import Logging
 //      node answered an error and no hash of the nonce is mined) is FAILED with its reason and
 //      retried with backoff; a transport failure leaves the rows SUBMITTED.
 //   6. Confirmed groups release their strategies' matured cooldowns (design §3: a WON payout
-//      waits for its redemption); the payout the chain reports is compared with the books and a
-//      difference is reported.
+//      waits for its redemption); the payout the receipt's logs report is compared with the books
+//      and a difference is reported.
 
 // MARK: Model
 
@@ -115,6 +118,58 @@ public struct RedemptionGroup: Sendable, Hashable {
     public var attempts: Int { rows.map(\.attempts).max() ?? 0 }
 }
 
+/// What an EOA's redemption through a collateral adapter needs first: the CTF's
+/// `setApprovalForAll(operator, true)` from the holder, its own transaction (an EOA cannot batch).
+/// One per (holder, operator), shared by every condition the wallet redeems through that adapter.
+public struct ApprovalNeed: Sendable, Hashable {
+    /// The wallets-file entry whose key signs.
+    public var wallet: String
+    /// The address granting the approval (lower-case hex).
+    public var holder: String
+    /// The adapter approved (lower-case hex).
+    public var operatorAddress: String
+    /// The adapter's name, for the operator.
+    public var operatorName: String
+
+    public init(wallet: String, holder: String, operatorAddress: String, operatorName: String) {
+        self.wallet = wallet
+        self.holder = holder.lowercased()
+        self.operatorAddress = operatorAddress.lowercased()
+        self.operatorName = operatorName
+    }
+
+    var key: String { holder + "|" + operatorAddress }
+}
+
+/// An approval lt recorded (`lt_chain_approvals`).
+public struct AdapterApproval: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable {
+        case submitted = "SUBMITTED"
+        case confirmed = "CONFIRMED"
+        case failed = "FAILED"
+    }
+
+    public var status: Status
+    /// The recorded transaction (SUBMITTED only).
+    public var submission: RedemptionSubmission?
+    public var attempts: Int
+    public var txHash: String?
+    public var error: String?
+    public var nextAttemptAt: Date?
+
+    public init(
+        status: Status, submission: RedemptionSubmission?, attempts: Int, txHash: String? = nil, error: String? = nil,
+        nextAttemptAt: Date? = nil
+    ) {
+        self.status = status
+        self.submission = submission
+        self.attempts = attempts
+        self.txHash = txHash
+        self.error = error
+        self.nextAttemptAt = nextAttemptAt
+    }
+}
+
 // MARK: Ports
 
 /// A transaction ready to record and broadcast.
@@ -131,6 +186,9 @@ public struct PreparedRedemption: Sendable, Hashable {
 
 public enum Preparation: Sendable, Hashable {
     case send(PreparedRedemption)
+    /// Nothing sent yet: an EOA's redemption needs the CTF approval of a collateral adapter first,
+    /// a transaction of its own (`RedeemJob.approval`).
+    case approve(ApprovalNeed)
     /// Nothing sent; the rows stay PENDING and carry the reason (no tokens, gas too low, fee above
     /// the cap, condition not paid out, wallet type without an on-chain route).
     case wait(String)
@@ -158,7 +216,7 @@ public enum ReceiptResult: Sendable, Hashable {
     case unreadable(String)
 }
 
-/// The chain side of redeem (LTPolymarket: JSON-RPC, wallets file, calldata and routing).
+/// A recorded transaction's outcome step 2 settles on.
 public enum FeeBump: Sendable, Hashable {
     /// The same call and nonce re-signed with higher fees: `hashes` gains the new hash.
     case bumped(RedemptionSubmission)
@@ -169,8 +227,15 @@ public enum FeeBump: Sendable, Hashable {
 /// The chain side of redeem (LTPolymarket: JSON-RPC, wallets file, calldata and routing).
 public protocol RedemptionChain: AnyObject {
     func prepare(_ group: RedemptionGroup) -> Preparation
+    /// The approval transaction `need` asks for, signed by the EOA's key: `.send`, or why not.
+    func prepareApproval(_ need: ApprovalNeed) -> Preparation
     func broadcast(rawTx: String) -> BroadcastResult
-    func receipt(hash: String) -> ReceiptResult
+    /// The receipt of `hash`; `wallet` (the wallets-file entry whose holding wallet is paid) lets
+    /// the payout be read from the receipt's logs (nil: not a redemption, no payout to read).
+    func receipt(hash: String, wallet: String?) -> ReceiptResult
+    /// The EOA (lower-case hex) that signs `wallet`'s transactions; nil when the wallets file or the
+    /// key cannot be read. `--shard` splits the work by it: one sender's nonces, one process.
+    func sender(wallet: String) -> String?
     /// Whether the node knows the transaction (pending or mined); nil when it cannot tell.
     func transactionKnown(hash: String) -> Bool?
     /// Step 2's replacement after a timeout: `s` re-signed by `wallet`'s key, same nonce, fees
@@ -197,6 +262,20 @@ public protocol RedeemStore: AnyObject {
     func markFailed(ltOrderIDs: [Int64], reason: String, nextAttemptAt: Date, countAttempt: Bool, at: Date) throws
     /// The reason a PENDING group waits (status unchanged).
     func noteWaiting(ltOrderIDs: [Int64], reason: String, at: Date) throws
+
+    /// The approval recorded for this (holder, operator) pair, if any.
+    func approval(_ need: ApprovalNeed) throws -> AdapterApproval?
+    /// The pairs whose approval is SUBMITTED (recorded, not known mined).
+    func approvalsInFlight() throws -> [ApprovalNeed]
+    /// Durable like `recordSubmission`: the pair's approval becomes SUBMITTED with `submission`,
+    /// attempts + 1 — only if none is recorded or the recorded one is not SUBMITTED (false: another
+    /// run recorded one; nothing written). One row per pair: never two approvals in flight.
+    func recordApproval(_ need: ApprovalNeed, submission: RedemptionSubmission, at: Date) throws -> Bool
+    /// A fee bump of the pair's SUBMITTED approval (same nonce), durable before its broadcast.
+    func recordApprovalBump(_ need: ApprovalNeed, submission: RedemptionSubmission, at: Date) throws -> Bool
+    func markApprovalConfirmed(_ need: ApprovalNeed, txHash: String, at: Date) throws
+    /// FAILED with the reason, retried at `nextAttemptAt`; the recorded transaction is cleared.
+    func markApprovalFailed(_ need: ApprovalNeed, reason: String, nextAttemptAt: Date, at: Date) throws
 }
 
 // MARK: Decisions (pure)
@@ -302,7 +381,16 @@ public struct RedeemSummary: JobSummary, Sendable, Equatable {
         public var detail: String
     }
 
+    /// An EOA's adapter approval (step 3a): sent, rebroadcast, confirmed, waiting or failed.
+    public struct ApprovalLine: Codable, Sendable, Equatable {
+        public var wallet: String
+        public var holder: String
+        public var operatorAddress: String
+        public var detail: String
+    }
+
     public var groups = 0
+    public var approvals: [ApprovalLine] = []
     /// Transactions broadcast for the first time this run.
     public var sent: [Line] = []
     public var rebroadcast: [Line] = []
@@ -330,6 +418,10 @@ public struct RedeemSummary: JobSummary, Sendable, Equatable {
             if let d = r.difference { line += " DIFFERENCE \(d.formatted(places: 6))" }
             lines.append(line)
         }
+        for a in approvals {
+            lines.append(
+                "  APPROVAL \(esc(a.wallet)) \(esc(a.holder)) → \(esc(a.operatorAddress)): \(esc(a.detail))")
+        }
         for (tag, list) in [("SENT", sent), ("REBROADCAST", rebroadcast), ("WAITING", waiting), ("FAILED", failed)] {
             for l in list {
                 lines.append("  \(tag) \(esc(l.wallet)) \(esc(l.conditionID)) rows \(l.ltOrderIDs): \(esc(l.detail))")
@@ -354,19 +446,32 @@ public struct RedeemJob {
     let logger: Logger
     /// Crash tests: called at each step boundary, by name.
     let crashPoint: (String) -> Void
+    /// `--shard i/n`: only the wallets whose sending EOA hashes to shard i (nil: all). Sharding by
+    /// the sender, not the strategy, keeps every nonce of an EOA in one process, and every
+    /// (wallet, condition) group and (holder, adapter) approval with it.
+    let shard: Shard?
     /// Senders whose broadcast went unanswered this run: their pending nonce may not count that
     /// transaction, so no other group of theirs is signed until a later run knows more.
     let unanswered = Senders()
+    /// Approvals already handled this run (step 3a), by (holder, operator): a second group of the
+    /// same wallet reuses the answer instead of touching the approval again.
+    let approvalsSeen = ApprovalsSeen()
 
     final class Senders {
         var senders = Set<String>()
     }
 
+    final class ApprovalsSeen {
+        var steps: [String: ApprovalStep] = [:]
+    }
+
     public init(
         store: any RedeemStore, ledger: any Ledger, chain: any RedemptionChain, bumpAfter: TimeInterval = 600,
-        now: @escaping () -> Date, logger: Logger, crashPoint: @escaping (String) -> Void = { _ in }
+        shard: Shard? = nil, now: @escaping () -> Date, logger: Logger,
+        crashPoint: @escaping (String) -> Void = { _ in }
     ) {
         self.bumpAfter = bumpAfter
+        self.shard = shard
         self.store = store
         self.ledger = ledger
         self.chain = chain
@@ -380,9 +485,18 @@ public struct RedeemJob {
         // 1. Due rows, grouped by (wallet, condition).
         // Recorded transactions first: once rebroadcast they count in their sender's pending nonce,
         // so a new transaction signed after them cannot take their nonce.
-        let all = RedeemRules.groups(try store.redemptionRows(now: now()), now: now())
+        let all = RedeemRules.groups(try store.redemptionRows(now: now()), now: now()).filter { inShard($0.wallet) }
         let groups = all.filter { $0.submission != nil } + all.filter { $0.submission == nil }
         summary.groups = groups.count
+        // 3a first for approvals in flight, whether or not a group still asks for one (once mined,
+        // the chain shows the approval and no group asks): confirmed, or rebroadcast / bumped.
+        for need in try store.approvalsInFlight() where inShard(need.wallet) {
+            do {
+                _ = try approval(need, into: &summary)
+            } catch {
+                summary.approvals.append(approvalLine(need, "not settled: \(error)"))
+            }
+        }
         var confirmedStrategies = Set<String>()
         for g in groups {
             do {
@@ -425,11 +539,37 @@ public struct RedeemJob {
         return summary
     }
 
+    /// Whether this run handles `wallet`: its sender hashes to the shard. A wallet whose sender
+    /// cannot be read goes to shard 0, which reports why once.
+    func inShard(_ wallet: String) -> Bool {
+        guard let shard else { return true }
+        guard let sender = chain.sender(wallet: wallet) else { return shard.index == 0 }
+        return shard.contains(key: sender)
+    }
+
     /// Steps 3–5 for a group with no recorded transaction. Answers whether it was confirmed.
     func send(_ g: RedemptionGroup, into summary: inout RedeemSummary) throws -> Bool {
         // 3. Prepare: proof, balances, call, routing, nonce, fees, gas.
+        var preparation = chain.prepare(g)
+        if case .approve(let need) = preparation {
+            // 3a. An EOA's adapter approval first, its own transaction (RedeemApproval.swift).
+            switch try approval(need, into: &summary) {
+            case .ready:
+                preparation = chain.prepare(g)
+                if case .approve = preparation {
+                    preparation = .wait(
+                        "the approval of \(need.operatorName) is mined but the chain does not show it yet; next run")
+                }
+            case .wait(let why): preparation = .wait(why)
+            case .failed(let why): preparation = .failed(why)
+            }
+        }
         let prepared: PreparedRedemption
-        switch chain.prepare(g) {
+        switch preparation {
+        case .approve(let need):
+            // Not reached (step 3a answers every approval); said plainly rather than trapped.
+            summary.waiting.append(line(g, "the approval of \(need.operatorName) is needed first"))
+            return false
         case .wait(let why):
             // Rows that joined after their wallet and condition were redeemed find no tokens left:
             // that transaction paid them (trading stopped at resolution, before it was sent).
@@ -497,7 +637,7 @@ public struct RedeemJob {
     func track(
         _ g: RedemptionGroup, _ s: RedemptionSubmission, into summary: inout RedeemSummary, justSent: Bool = false
     ) throws -> Bool {
-        let receipts = s.hashes.map { (hash: $0, result: chain.receipt(hash: $0)) }
+        let receipts = s.hashes.map { (hash: $0, result: chain.receipt(hash: $0, wallet: g.wallet)) }
         switch RedeemRules.track(receipts) {
         case .redeemed(let hash, let payout):
             crashPoint("after-receipt")
@@ -544,7 +684,8 @@ public struct RedeemJob {
                 summary.rebroadcast.append(
                     line(g, "tx \(s.hashes.last ?? "?") nonce \(s.nonce) not mined; same bytes sent again"))
                 // A node that mines at once (the paper chain) has the receipt now.
-                if case .redeemed = RedeemRules.track(s.hashes.map { ($0, chain.receipt(hash: $0)) }) {
+                if case .redeemed = RedeemRules.track(s.hashes.map { ($0, chain.receipt(hash: $0, wallet: g.wallet)) })
+                {
                     return try track(g, s, into: &summary, justSent: true)
                 }
                 return false
@@ -591,7 +732,7 @@ public struct RedeemJob {
     func settleRejection(
         _ g: RedemptionGroup, _ s: RedemptionSubmission, _ why: String, into summary: inout RedeemSummary
     ) throws -> Bool {
-        switch RedeemRules.track(s.hashes.map { ($0, chain.receipt(hash: $0)) }) {
+        switch RedeemRules.track(s.hashes.map { ($0, chain.receipt(hash: $0, wallet: g.wallet)) }) {
         case .redeemed, .reverted:
             var g2 = g
             for i in g2.rows.indices { g2.rows[i].submission = s }

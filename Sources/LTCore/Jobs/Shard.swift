@@ -16,8 +16,11 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
     /// FNV-1a 64 of the strategy id (the advisory-lock hash): the same on every host and build,
     /// unlike `hashValue`.
-    public func contains(strategyID: String) -> Bool {
-        let h = UInt64(bitPattern: AdvisoryLockKey.fnv1a64(strategyID))
+    public func contains(strategyID: String) -> Bool { contains(key: strategyID) }
+
+    /// The same hash over any key (redeem shards by the sending EOA's address).
+    public func contains(key: String) -> Bool {
+        let h = UInt64(bitPattern: AdvisoryLockKey.fnv1a64(key))
         return Int(h % UInt64(count)) == index
     }
 
