@@ -1,11 +1,12 @@
 # lt — everything a fresh machine needs goes through these targets.
 #   make test   install missing Debian packages, start a throwaway Postgres, run every test, stop it
 #   make demo   build, throwaway Postgres, migrate, seed a demo strategy + FT signals, run jobs, status
+#   make smoke  the whole loop against the paper exchange with assertions: silent on success (CI)
 #   make check  warnings-as-errors build + swift format lint
 SWIFT ?= swift
 CLUSTER := scripts/pg-test-cluster.sh
 
-.PHONY: all build check test demo bench deps embed-sql lint
+.PHONY: all build check test demo smoke bench deps embed-sql lint
 
 all: build
 
@@ -34,6 +35,10 @@ test: deps
 
 demo: deps
 	scripts/demo.sh
+
+# What a CI job runs against a new build: exit 0 and no output, or the failing step and why.
+smoke: deps
+	scripts/smoke.sh
 
 # Benchmarks print figures, never assert timings (docs/benchmarks.md). The execute bench runs the
 # release `lt` against lt-paper-exchange and a throwaway Postgres; BENCH_EXECUTE_ARGS picks sizes

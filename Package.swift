@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies are chosen, not accumulated (design §1): libpq, libcurl, libsecp256k1 and libcrypto
 // through system-library shims; argument parsing, logging, uint256 arithmetic; Hummingbird only for
-// the paper exchange, never for the `lt` executable.
+// the paper exchange, never for the `lt` executable; Yams for the tests of the deployment examples.
 let package = Package(
     name: "lt",
     platforms: [.macOS(.v15)],
@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Tests only: parses the Kubernetes examples (examples/k8s) the way kubectl would.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, each wrapped once.
@@ -83,6 +85,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "LTJobsTests",
-            dependencies: ["LTCore", "LTPostgres", "LTHTTP", "LTChain", "LTPolymarket", "LTPaperExchange"]),
+            dependencies: [
+                "LTCore", "LTPostgres", "LTHTTP", "LTChain", "LTPolymarket", "LTPaperExchange",
+                .product(name: "Yams", package: "Yams"),
+            ]),
     ]
 )

@@ -5,51 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ "${1:-}" != "--inside" ]]; then
-    swift build --product lt >&2
-    swift build --product lt-paper-exchange >&2
-    exec scripts/pg-test-cluster.sh run "$0" --inside
-fi
-
-BIN="$(swift build --show-bin-path)"
-LT="$BIN/lt"
+# The set-up shared with `make smoke`: build, throwaway Postgres, paper exchange, wallets file.
+source scripts/paper-env.sh "$@"
 export LT_LOG_FORMAT="${LT_LOG_FORMAT:-text}"
-
-# The paper exchange (examples/demo.json) stands in for the CLOB, Gamma and the Data API, on a
-# loopback port of its own choosing; it is stopped when the demo ends, whatever happens.
-work="$(mktemp -d)"
-exchange_pid=""
-cleanup() {
-    [[ -n "$exchange_pid" ]] && kill "$exchange_pid" 2>/dev/null && wait "$exchange_pid" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-start_exchange() {
-    "$BIN/lt-paper-exchange" --scenario examples/demo.json --port 0 >"$work/exchange.out" 2>"$work/exchange.err" &
-    exchange_pid=$!
-    local url=""
-    for _ in $(seq 1 100); do
-        url="$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/exchange.out" | head -n 1)"
-        [[ -n "$url" ]] && break
-        sleep 0.1
-    done
-    [[ -n "$url" ]] || { cat "$work/exchange.err" >&2; echo "demo: the paper exchange did not start" >&2; exit 69; }
-    export LT_CLOB_URL="$url" LT_GAMMA_URL="$url" LT_DATA_API_URL="$url" LT_POLYGON_RPC_URL="$url/rpc"
-    echo "paper exchange on $url"
-}
-
-# The demo wallet signs with the well-known documentation key of the reference vectors (it holds
-# nothing anywhere real). It goes into an owner-only key file, as lt requires; it is never printed.
-# No API credentials are configured: lt derives them from the exchange with an L1 signature.
-write_wallets() {
-    local key
-    key="$(sed -n 's/.*"test_private_key": *"\(0x[0-9a-fA-F]*\)".*/\1/p' Tests/Fixtures/vectors/chain.json | head -n 1)"
-    (umask 077 && printf '%s\n' "$key" >"$work/demo.key")
-    (umask 077 && printf '{"wallets": {"demo": {"key_file": "%s", "signature_type": 0}}}\n' "$work/demo.key" \
-        >"$work/wallets.json")
-    export LT_WALLETS_FILE="$work/wallets.json"
-}
 
 # What the exchange received: one line per order (proof that nothing was placed twice).
 exchange_orders() {
@@ -76,8 +34,9 @@ demo_steps() {
     "$LT" daily-reset
 
     step "lt-paper-exchange --scenario examples/demo.json   (the local Polymarket-compatible exchange)"
-    start_exchange
-    write_wallets
+    start_exchange examples/demo.json
+    echo "paper exchange on $LT_CLOB_URL"
+    write_wallets demo
     curl -s "$LT_CLOB_URL/book?token_id=71321045679252212594626385532706912750332728571942532289631379312455583992563"
     echo
 

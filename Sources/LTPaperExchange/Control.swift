@@ -85,6 +85,15 @@ extension ExchangeState {
             return .json(.object([("now_ms", .int(t)), ("now", .int(t / 1000))]))
         case ("POST", "/_control/flags"):
             if let d = try f.optBool("drop_filled_orders") { dropFilledOrders = d }
+            if let v = try f.optInt("exchange_version") { exchangeVersion = Int(v) }
+            if f.has("closed_only") {
+                var accounts: Set<String> = []
+                for a in try f.array("closed_only") {
+                    guard let s = a.stringValue else { throw PaperInputError("closed_only must list EOA addresses") }
+                    accounts.insert(addressKey(s))
+                }
+                closedOnlyAccounts = accounts
+            }
             if let r = try f.optBool("require_approvals") { chainRequireApprovals = r }
             if let n = try f.optInt("drop_next_transactions") { chainDropNext = Int(max(0, n)) }
             if let n = try f.optInt("reject_next_transactions") { chainRejectNext = Int(max(0, n)) }

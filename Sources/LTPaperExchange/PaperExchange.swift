@@ -60,7 +60,7 @@ extension ExchangeState {
         let segments = path.split(separator: "/").map(String.init)
         switch (req.method, path) {
         case ("GET", "/"), ("GET", "/ok"): return PaperResponse(headers: [("Content-Type", "text/plain")], body: "OK")
-        case ("GET", "/version"): return .json(.object([("version", .int(2))]))
+        case ("GET", "/version"): return .json(.object([("version", .int(exchangeVersion))]))
         case ("GET", "/time"): return .json(.int(now / 1000))
         case ("GET", "/book"):
             guard let token = req.query("token_id"), let b = bookJSON(token: token) else {
@@ -431,7 +431,12 @@ extension ExchangeState {
             case .success(let a): return .json(.object([("apiKeys", .array([.string(a.apiKey)]))]))
             }
         case ("GET", "/auth/ban-status/closed-only"):
-            return .json(.object([("closed_only", false)]))
+            // L2, like the venue's (protocol §6): the answer is about the authenticated account.
+            switch authenticate(req) {
+            case .failure(let e): return e.response
+            case .success(let a):
+                return .json(.object([("closed_only", .bool(closedOnlyAccounts.contains(addressKey(a.eoa))))]))
+            }
         default:
             return .error(404, "not found: \(req.method) \(path)")
         }

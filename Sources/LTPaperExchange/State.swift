@@ -150,6 +150,11 @@ struct ExchangeState: Sendable {
     var orderLog: [OrderLogEntry] = []
     var faults: [PaperFault] = []
     var dropFilledOrders = false
+    /// What `GET /version` answers (`/_control/flags` `"exchange_version"`; the venue's is 2).
+    var exchangeVersion = 2
+    /// Accounts (EOA, lower case) the venue has put in closed-only mode (`/_control/flags`
+    /// `"closed_only": ["0x…"]`): `GET /auth/ban-status/closed-only` answers true for them.
+    var closedOnlyAccounts: Set<String> = []
 
     var chainNonces: [String: Int64] = [:]
     var safeNonces: [String: Int64] = [:]

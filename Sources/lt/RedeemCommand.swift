@@ -32,10 +32,7 @@ struct RedeemCommand: JobCommand {
             _ = try Housekeeping.run(ctx, ledger: ledger)
             let env = config.environment
             let chainID = try Self.integer(env, "LT_CHAIN_ID", default: 137)
-            let capGwei = try Self.integer(env, "LT_REDEEM_MAX_FEE_GWEI", default: 500)
-            guard capGwei > 0, capGwei <= 1_000_000 else {
-                throw ConfigError(variable: "LT_REDEEM_MAX_FEE_GWEI", reason: "must be between 1 and 1000000")
-            }
+            let capGwei = try Self.feeCapGwei(env)
             let collateralText = (env["LT_REDEEM_COLLATERAL"] ?? "auto").lowercased()
             guard let collateral = RPCRedemptionChain.CollateralSetting(rawValue: collateralText) else {
                 throw ConfigError(variable: "LT_REDEEM_COLLATERAL", reason: "must be auto, pusd or usdce")
@@ -59,6 +56,15 @@ struct RedeemCommand: JobCommand {
                 }
             ).run()
         }
+    }
+
+    /// `LT_REDEEM_MAX_FEE_GWEI` (default 500); doctor sizes its gas check with it too.
+    static func feeCapGwei(_ env: [String: String]) throws -> Int64 {
+        let capGwei = try integer(env, "LT_REDEEM_MAX_FEE_GWEI", default: 500)
+        guard capGwei > 0, capGwei <= 1_000_000 else {
+            throw ConfigError(variable: "LT_REDEEM_MAX_FEE_GWEI", reason: "must be between 1 and 1000000")
+        }
+        return capGwei
     }
 
     static func integer(_ env: [String: String], _ name: String, default d: Int64) throws -> Int64 {

@@ -8,9 +8,10 @@ import LTPostgres
 struct StrategyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strategy",
-        abstract: "Create, list, show, change, pause, resume or retire strategies.",
+        abstract: "Create, list, show, change, pause, resume or retire strategies; add or withdraw capital.",
         subcommands: [
             List.self, Show.self, Create.self, Set.self, Pause.self, ReduceOnly.self, Resume.self, Retire.self,
+            Deposit.self, Withdraw.self,
         ])
 
     /// `column=value` assignments, parsed by the shared settings table; the first bad one is a
@@ -164,5 +165,51 @@ struct StrategyCommand: ParsableCommand {
                 try StrategyAdmin.retire(s, id: id, force: forceExit, at: ctx.now(), logger: ctx.logger)
             }
         }
+    }
+
+    /// deposit / withdraw share everything but the direction.
+    struct CapitalOptions: ParsableArguments {
+        @Argument(help: "The strategy id.") var id: String
+        @Argument(help: "Amount in USD (up to 6 decimals).") var amount: String
+        @Option(help: "Why (logged and kept in lt_capital_movements).") var reason: String
+        @Flag(help: "Show the result without changing anything.") var dryRun = false
+
+        func validate() throws {
+            guard let a = try? Fixed6(parsing: amount), a.isPositive else {
+                throw ValidationError("AMOUNT must be a positive decimal with at most 6 places, got \(amount)")
+            }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--reason must say why")
+            }
+        }
+
+        func run(_ kind: CapitalMovement.Kind, _ options: CommonOptions) -> ExitStatus {
+            Runner.run(
+                job: "strategy-\(kind == .deposit ? "deposit" : "withdraw")", options: options, takeJobLock: false
+            ) {
+                ctx, _, db in
+                let request = CapitalMovementRequest(
+                    strategyID: id, kind: kind, amount: try Fixed6(parsing: amount), reason: reason,
+                    operatorName: ProcessInfo.processInfo.environment["USER"] ?? "?", runID: ctx.runID)
+                return try StrategyAdmin.moveCapital(
+                    LedgerStore(database: db), request, at: ctx.now(), dryRun: dryRun, logger: ctx.logger)
+            }
+        }
+    }
+
+    struct Deposit: JobCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Top up a strategy: initial capital and available cash grow, realized P&L and drawdown do not.")
+        @OptionGroup var options: CommonOptions
+        @OptionGroup var capital: CapitalOptions
+        func runJob() -> ExitStatus { capital.run(.deposit, options) }
+    }
+
+    struct Withdraw: JobCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take capital out of a strategy: at most its available cash; not counted as a loss or drawdown.")
+        @OptionGroup var options: CommonOptions
+        @OptionGroup var capital: CapitalOptions
+        func runJob() -> ExitStatus { capital.run(.withdrawal, options) }
     }
 }

@@ -38,4 +38,70 @@ import Testing
         #expect(!short.ok)
         #expect(short.found.contains("short by 0.01"))
     }
+
+    @Test(
+        "exchange version: only 2 passes, and the fix says which way to go",
+        arguments: [(2, true, nil), (1, false, "not the V2 CLOB"), (3, false, "upgrade lt")] as [(Int, Bool, String?)])
+    func exchangeVersion(version: Int, ok: Bool, fix: String?) {
+        let c = Doctor.exchangeVersion(version)
+        #expect(c.ok == ok)
+        #expect(c.found.contains("answers \(version)"))
+        #expect(c.fix?.contains(fix ?? "") ?? (fix == nil))
+    }
+
+    @Test func closedOnlyAndChainID() {
+        #expect(Doctor.closedOnly(wallet: "main", false).ok)
+        let closed = Doctor.closedOnly(wallet: "main", true)
+        #expect(!closed.ok && closed.name == "closed-only main" && closed.fix?.contains("reduce-only") == true)
+        #expect(Doctor.chainID(found: 137, expected: 137).ok)
+        let wrong = Doctor.chainID(found: 80002, expected: 137)
+        #expect(!wrong.ok && wrong.found == "eth_chainId 80002, LT_CHAIN_ID 137")
+    }
+
+    @Test func chainCollateralFailsOnlyForAnEmptyWalletThatLiveStrategiesUse() {
+        let books = [Self.books("a", available: "10"), Self.books("b", wallet: "spare", live: false, available: "5")]
+        #expect(Doctor.chainCollateral(wallet: "main", address: "0xM", balance: fx("10"), books: books).ok)
+        #expect(!Doctor.chainCollateral(wallet: "main", address: "0xM", balance: .zero, books: books).ok)
+        #expect(Doctor.chainCollateral(wallet: "spare", address: "0xS", balance: .zero, books: books).ok)
+    }
+
+    @Test func allowancesMustCoverTheBalanceAndApproveTheOutcomeTokens() {
+        func a(_ name: String, _ collateral: Fixed6, _ approved: Bool = true) -> Doctor.Allowance {
+            Doctor.Allowance(spender: name, address: "0x\(name)", collateral: collateral, outcomeTokens: approved)
+        }
+        let good = Doctor.allowances(
+            wallet: "main", address: "0xM", balance: fx("100"), [a("X", .max), a("N", fx("100"))])
+        #expect(good.ok, "\(good.found)")
+        let low = Doctor.allowances(
+            wallet: "main", address: "0xM", balance: fx("100"), [a("X", .max), a("N", fx("99.999999"))])
+        #expect(!low.ok && low.found.contains("pUSD allowance for N is 99.999999"))
+        #expect(low.fix?.contains("N 0xN") == true)
+        // An empty wallet still needs a non-zero allowance: the first deposit would otherwise be unusable.
+        #expect(!Doctor.allowances(wallet: "main", address: "0xM", balance: .zero, [a("X", .zero)]).ok)
+        let unapproved = Doctor.allowances(wallet: "main", address: "0xM", balance: fx("1"), [a("X", .max, false)])
+        #expect(!unapproved.ok && unapproved.found.contains("the CTF has not approved X"))
+    }
+
+    @Test func gasMustAffordOneRedemptionAtTheCap() {
+        // 375,000 gas × 500 gwei = 0.1875 POL.
+        #expect(Doctor.gasFloor(capGwei: 500) == fx("0.1875"))
+        #expect(Doctor.gasFloor(capGwei: 1) == fx("0.000375"))
+        #expect(Doctor.gas(wallet: "main", signer: "0xE", balance: fx("0.1875"), floor: fx("0.1875")).ok)
+        let poor = Doctor.gas(wallet: "main", signer: "0xE", balance: fx("0.1874"), floor: fx("0.1875"))
+        #expect(!poor.ok && poor.fix?.contains("send POL to 0xE") == true)
+    }
+
+    @Test func anUnconfiguredCheckIsSkippedUnlessRequired() {
+        let skipped = Doctor.Check.unconfigured("chain", variable: "LT_POLYGON_RPC_URL", checks: "gas", required: false)
+        #expect(skipped.ok && skipped.skipped && skipped.fix == nil)
+        let required = Doctor.Check.unconfigured("exchange", variable: "LT_CLOB_URL", checks: "x", required: true)
+        #expect(!required.ok && !required.skipped && required.fix == "set LT_CLOB_URL (docs/operations.md)")
+        let summary = Doctor.Summary(checks: [skipped, Doctor.Check("schema", ok: true, found: "v7")])
+        #expect(
+            summary.textLines == [
+                "– chain: LT_POLYGON_RPC_URL not set: gas not checked", "✓ schema: v7",
+                "all 1 checks passed, 1 skipped",
+            ])
+        #expect(summary.failedCount == 0)
+    }
 }

@@ -16,8 +16,10 @@ struct StrategyCommandTests {
             t = try TestDatabase()
             db = try t.connect()
         }
-        func lt(_ args: [String]) throws -> LTProcess.Result {
-            try LTProcess.run(["strategy"] + args, environment: ["DATABASE_URL": t.url, "LT_LOG_FORMAT": "json"])
+        func lt(_ args: [String], env: [String: String] = [:]) throws -> LTProcess.Result {
+            try LTProcess.run(
+                ["strategy"] + args,
+                environment: ["DATABASE_URL": t.url, "LT_LOG_FORMAT": "json"].merging(env) { _, new in new })
         }
         func column(_ id: String, _ c: String) throws -> String? {
             try db.queryFirst("SELECT \(unsafeRaw: c)::text AS v FROM lt_strategies WHERE strategy_id = \(id)")?.text(

@@ -13,6 +13,8 @@ public enum StrategyAdmin {
         public var strategies: [Strategy]
         public var problems: [String]
         public var lines: [String]
+        /// deposit / withdraw: the movement booked (or, dry, the one that would be).
+        public var movement: CapitalMovementRecord?
 
         public var failedCount: Int { problems.count }
         public var textLines: [String] {
@@ -20,7 +22,7 @@ public enum StrategyAdmin {
                 + (dryRun && problems.isEmpty ? ["dry run: nothing was changed"] : [])
         }
 
-        enum CodingKeys: String, CodingKey { case action, strategyID, dryRun, strategies, problems }
+        enum CodingKeys: String, CodingKey { case action, strategyID, dryRun, strategies, problems, movement }
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -29,11 +31,12 @@ public enum StrategyAdmin {
             try c.encode(dryRun, forKey: .dryRun)
             try c.encode(strategies, forKey: .strategies)
             try c.encode(problems, forKey: .problems)
+            try c.encodeIfPresent(movement, forKey: .movement)
         }
     }
 
     static func summary(_ action: String, _ id: String?, dryRun: Bool = false) -> Summary {
-        Summary(action: action, strategyID: id, dryRun: dryRun, strategies: [], problems: [], lines: [])
+        Summary(action: action, strategyID: id, dryRun: dryRun, strategies: [], problems: [], lines: [], movement: nil)
     }
 
     public static func list(_ store: any StrategyAdminStoring) throws -> Summary {
@@ -153,6 +156,41 @@ public enum StrategyAdmin {
         try store.retire(id: id, at: at)
         s.lines = ["strategy \(TextEscaping.controls(id)) retired" + (open > 0 ? " with \(open) open position(s)" : "")]
         logger.notice("strategy retired", metadata: ["strategy_id": .string(id), "open_positions": "\(open)"])
+        return s
+    }
+
+    /// deposit / withdraw (`CapitalMovement`): through the ledger, under the strategy lock, with a
+    /// `lt_capital_movements` row and a log line naming who and why; `dryRun` shows the result and
+    /// rolls it back.
+    public static func moveCapital(
+        _ ledger: any CapitalMovementLedger, _ request: CapitalMovementRequest, at: Date, dryRun: Bool, logger: Logger
+    ) throws -> Summary {
+        let verb = request.kind == .deposit ? "deposit" : "withdraw"
+        var s = summary(verb, request.strategyID, dryRun: dryRun)
+        switch try ledger.moveCapital(request, at: at, dryRun: dryRun) {
+        case nil: s.problems = ["no strategy \(request.strategyID)"]
+        case .failure(let refusal)?: s.problems = ["\(verb) \(request.amount.exactText): \(refusal)"]
+        case .success(let m)?:
+            s.movement = m
+            let past = request.kind == .deposit ? "deposited" : "withdrew"
+            s.lines = [
+                "\(dryRun ? "would \(verb)" : past) \(m.amount.exactText) "
+                    + "\(request.kind == .deposit ? "into" : "from") \(TextEscaping.controls(m.strategyID))"
+                    + (m.id.map { " (movement #\($0))" } ?? ""),
+                "  initial capital \(m.initialCapitalAfter.exactText), available \(m.availableCashAfter.exactText), "
+                    + "peak equity \(m.peakEquityAfter.exactText) (moved in proportion: drawdown unchanged)",
+            ]
+            if !dryRun {
+                logger.notice(
+                    "strategy capital moved",
+                    metadata: [
+                        "strategy_id": .string(m.strategyID), "kind": .string(m.kind.rawValue),
+                        "amount": .string(m.amount.exactText), "reason": .string(m.reason),
+                        "operator": .string(m.operatorName), "movement_id": .string(m.id.map(String.init) ?? "-"),
+                        "initial_capital": .string(m.initialCapitalAfter.exactText),
+                    ])
+            }
+        }
         return s
     }
 

@@ -70,6 +70,11 @@ public final class ClobClient {
         return try response.decode(Int64.self, for: request)
     }
 
+    /// `GET /version`: the exchange version the venue signs for (`{"version": 2}`, protocol §0).
+    public func exchangeVersion() throws(HTTPError) -> Int {
+        try http.fetchJSON(.get(url("/version")), as: VersionAnswer.self, policy: readPolicy).version
+    }
+
     /// `GET /clob-markets/{condition_id}`: the compact market record (tokens, tick, fee schedule).
     public func clobMarket(conditionID: String) throws(HTTPError) -> CompactMarket {
         let path = "/clob-markets/" + URLBuilder.escape(conditionID)
@@ -156,6 +161,13 @@ public final class ClobClient {
             url(path, query), headers: l2Headers(credentials, address, method: .get, path: path))
         let answer = try http.fetchJSON(request, as: BalanceAnswer.self, policy: readPolicy)
         return answer.balance
+    }
+
+    /// `GET /auth/ban-status/closed-only` (L2): whether the account may only reduce positions.
+    public func closedOnly(credentials: ApiCredentials, address: Address) throws(HTTPError) -> Bool {
+        let path = "/auth/ban-status/closed-only"
+        let request = HTTPRequest.get(url(path), headers: l2Headers(credentials, address, method: .get, path: path))
+        return try http.fetchJSON(request, as: ClosedOnlyAnswer.self, policy: readPolicy).closedOnly
     }
 
     /// `DELETE /order` with `{"orderID": …}`. Not retried (the caller re-checks with `order`).
@@ -296,4 +308,16 @@ struct BalanceAnswer: Decodable {
         }
         balance = Fixed6(micros: units)
     }
+}
+
+/// `{"version": N}`.
+struct VersionAnswer: Decodable {
+    var version: Int
+}
+
+/// `{"closed_only": bool}`.
+struct ClosedOnlyAnswer: Decodable {
+    var closedOnly: Bool
+
+    enum CodingKeys: String, CodingKey { case closedOnly = "closed_only" }
 }
