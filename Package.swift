@@ -3,7 +3,9 @@ import PackageDescription
 
 // Dependencies are chosen, not accumulated (design §1): libpq, libcurl, libsecp256k1 and libcrypto
 // through system-library shims; argument parsing, logging, uint256 arithmetic; Hummingbird only for
-// the paper exchange, never for the `lt` executable.
+// the paper exchange, never for the `lt` executable. swift-prometheus renders `--metrics-file` in the
+// Prometheus text format (escaping, HELP/TYPE lines, name checks) instead of a hand-written writer;
+// it brings only swift-metrics' CoreMetrics and swift-atomics, small and quick to build.
 let package = Package(
     name: "lt",
     platforms: [.macOS(.v15)],
@@ -19,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each wrapped once.
@@ -54,6 +57,7 @@ let package = Package(
                 "LTCore", "LTPostgres", "LTHTTP", "LTChain", "LTPolymarket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "lt-paper-exchange",

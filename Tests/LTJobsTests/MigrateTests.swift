@@ -24,7 +24,8 @@ struct MigrateTests {
         let tables = try db.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
         ) { row throws(RowDecodingError) in try row.decode("table_name", as: String.self) }
-        #expect(tables == ["ft_orders", "ft_wallets", "lt_cooldown_queue", "lt_orders", "lt_strategies"])
+        #expect(
+            tables == ["ft_orders", "ft_wallets", "lt_alert_outbox", "lt_cooldown_queue", "lt_orders", "lt_strategies"])
         #expect(try Migrator.currentVersion(db) == Migrator.latestVersion)
     }
 }

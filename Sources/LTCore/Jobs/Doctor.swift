@@ -20,6 +20,8 @@ public enum Doctor {
 
     public struct Summary: JobSummary {
         public var checks: [Check]
+        /// wallet → books minus collateral (positive: the wallet is short), for `lt_books_drift_usd`.
+        public var drifts: [String: Fixed6] = [:]
         public var failedCount: Int { checks.filter { !$0.ok }.count }
         public var textLines: [String] {
             checks.map { c in
@@ -92,13 +94,19 @@ public enum Doctor {
     /// filled. More collateral than that is unallocated money (reported, fine); less is drift.
     public static func drift(wallet: String, collateral: Fixed6, books: [Books]) -> Check {
         let mine = books.filter { $0.live && $0.wallet == wallet }
-        let owed = mine.reduce(Fixed6.zero) { $0 + $1.available + $1.pendingLocks }
+        let owed = owedByBooks(wallet: wallet, books: books)
         let difference = collateral - owed
         return Check(
             "drift \(wallet)", ok: !difference.isNegative,
             found: "collateral \(collateral), books \(owed) over \(mine.count) live strategies "
                 + (difference.isNegative ? "(short by \(Fixed6.zero - difference))" : "(unallocated \(difference))"),
             fix: "the wallet holds less than the books: find the missing fills (lt sync-order-status) or fund it")
+    }
+
+    /// What a wallet's live strategies believe is theirs and unspent: available cash plus the locks
+    /// of orders not yet filled.
+    public static func owedByBooks(wallet: String, books: [Books]) -> Fixed6 {
+        books.filter { $0.live && $0.wallet == wallet }.reduce(Fixed6.zero) { $0 + $1.available + $1.pendingLocks }
     }
 
     public static func run(
@@ -141,12 +149,14 @@ public enum Doctor {
                     "wallet \(missing)", ok: false, found: "named by a live strategy but not in the wallets file",
                     fix: "add it to LT_WALLETS_FILE or change the strategy's wallet"))
         }
+        var drifts: [String: Fixed6] = [:]
         for name in names {
             do {
                 checks.append(Check("wallet \(name)", ok: true, found: try wallets.describe(name)))
                 let collateral = try wallets.collateral(name)
                 checks.append(Check("credentials \(name)", ok: true, found: "L2 read ok, collateral \(collateral)"))
                 checks.append(drift(wallet: name, collateral: collateral, books: books))
+                drifts[name] = owedByBooks(wallet: name, books: books) - collateral
             } catch {
                 checks.append(
                     Check(
@@ -166,7 +176,7 @@ public enum Doctor {
                     "LT_LIVE_TRADING", ok: true,
                     found: "not 1: live strategies run as shadow until it is set"))
         }
-        return Summary(checks: checks)
+        return Summary(checks: checks, drifts: drifts)
     }
 }
 
