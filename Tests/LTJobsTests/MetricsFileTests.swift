@@ -150,6 +150,21 @@ import Testing
             try Self.leftovers(h.dir, keeping: ["lt-status.prom", "key.hex", "wallets.json", "scenario.json"]).isEmpty)
     }
 
+    /// doctor writes the books-vs-wallet drift the LTBooksDrift alert reads: the wallet holds
+    /// 10000 and the live strategy's books 1000 available, so the books are 9000 under it.
+    @Test func doctorWritesTheDriftPerWallet() throws {
+        let h = try ExecuteHarness()
+        try h.addStrategy("s1")
+        let path = h.dir.appendingPathComponent("lt-doctor.prom").path
+        let r = try h.lt(["doctor", "--format", "json", "--metrics-file", path])
+        let checks = try #require(try jsonObject(r.stdout)["result"] as? [String: Any])["checks"] as? [[String: Any]]
+        let failed = checks?.filter { $0["ok"] as? Bool == false }.count ?? -1
+        let m = try Self.read(path)
+        #expect(m.value("lt_books_drift_usd", ["lt_job": "doctor", "wallet": "main"]) == -9000, "\(r.output)")
+        #expect(m.value("lt_doctor_checks_failed", ["lt_job": "doctor"]) == Double(failed))
+        #expect(m.value("lt_job_last_run_exit_status", ["lt_job": "doctor"]) == Double(r.status))
+    }
+
     /// node_exporter merges every file of its directory: two jobs' files never repeat a series.
     @Test func filesOfDifferentJobsNeverCollide() throws {
         let h = try ExecuteHarness()
