@@ -141,7 +141,19 @@ import Testing
             }
         }
         reader.start()
-        for _ in 0..<8 { #expect(try h.lt(["status", "--metrics-file", path]).status == 0) }
+        for _ in 0..<8 {
+            // Deterministic half of the check: the run replaces the file (a new inode), so a reader
+            // that opened the old one still reads it whole; a writer that truncated and rewrote the
+            // file in place would change what that reader sees.
+            let old = try #require(FileHandle(forReadingAtPath: path))
+            let oldText = old.readDataToEndOfFile()
+            let oldInode = try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64
+            #expect(try h.lt(["status", "--metrics-file", path]).status == 0)
+            try old.seek(toOffset: 0)
+            #expect(old.readDataToEndOfFile() == oldText, "the file was rewritten in place")
+            try old.close()
+            #expect(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64 != oldInode)
+        }
         stop.set()
         while !reader.isFinished { usleep(1000) }
         #expect(problems.all.isEmpty, "\(problems.all.prefix(3))")
