@@ -11,6 +11,8 @@ done
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     missing+=(postgresql)
 fi
+# promtool (in Debian's prometheus package) validates the metrics file and the alert rules in tests.
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "install-deps: installing ${missing[*]}" >&2

@@ -25,9 +25,19 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(
+        help: ArgumentHelp(
+            "Write the run's Prometheus metrics to this file (atomically), for node_exporter's textfile collector.",
+            valueName: "path"))
+    var metricsFile: String?
+
     /// The instant the run believes it is (tests; replaying a missed day). ISO 8601 UTC.
     @Option(help: .hidden)
     var now: String?
+
+    func validate() throws {
+        if let metricsFile, metricsFile.isEmpty { throw ValidationError("--metrics-file needs a path") }
+    }
 }
 
 /// A subcommand that runs as a job: `main` calls `runJob` and exits with its status.
@@ -51,8 +61,60 @@ enum Runner {
         decide: (any JobSummary) -> ExitStatus = { $0.failedCount > 0 ? .someFailed : .ok },
         _ body: (JobContext, Config, PostgresConnection) throws -> any JobSummary
     ) -> ExitStatus {
+        let record = RunRecord(startedAt: Date())
+        let status = run(job: job, options: options, takeJobLock: takeJobLock, decide: decide, record: record, body)
+        if record.ranUnderJobLock, let db = record.db, let logger = record.logger {
+            AlertWebhook.deliver(db: db, environment: ProcessInfo.processInfo.environment, logger: logger)
+        }
+        if let path = options.metricsFile { writeMetrics(job: job, status: status, record: record, path: path) }
+        return status
+    }
+
+    /// What the metrics file needs from a run, whichever way it ended.
+    final class RunRecord {
+        let startedAt: Date
+        var logger: Logger?
+        var summary: (any JobSummary)?
+        var db: PostgresConnection?
+        var today: UTCDay?
+        /// The job's body ran under its job lock (its transitions' alerts are delivered after it).
+        var ranUnderJobLock = false
+
+        init(startedAt: Date) { self.startedAt = startedAt }
+    }
+
+    /// Writes the run's metrics: its result, duration and last success (kept from the previous file
+    /// when this run did not succeed), the summary's figures and the books as they stand. A metrics
+    /// problem is logged and never changes the run's exit status.
+    static func writeMetrics(job: String, status: ExitStatus, record: RunRecord, path: String) {
+        let result: RunResult =
+            record.summary is LockSkippedSummary ? .skipped : status == .ok ? .success : .failure
+        var books: BooksSnapshot?
+        if let db = record.db, let today = record.today {
+            do {
+                books = try MetricsStore(database: db).snapshot(today: today)
+            } catch {
+                record.logger?.warning("metrics: cannot read the books", metadata: ["error": "\(error)"])
+            }
+        }
+        let samples = JobMetrics.samples(
+            run: RunOutcome(
+                job: job, result: result, exitStatus: status.rawValue, startedAt: record.startedAt, finishedAt: Date()),
+            summary: record.summary, books: books,
+            previousLastSuccess: MetricsFile.previousLastSuccess(path: path, job: job))
+        do {
+            try MetricsFile.writeAtomically(MetricsFile.render(samples), to: path)
+        } catch {
+            record.logger?.error("metrics file not written", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private static func run(
+        job: String, options: CommonOptions, takeJobLock: Bool, decide: (any JobSummary) -> ExitStatus,
+        record: RunRecord, _ body: (JobContext, Config, PostgresConnection) throws -> any JobSummary
+    ) -> ExitStatus {
         let env = ProcessInfo.processInfo.environment
-        let startedAt = Date()
+        let startedAt = record.startedAt
         let runID = RunID.make(at: startedAt)
         // Logging first (from the raw variable), so even a configuration error is a proper log line.
         let explicit = Config.LogFormat(rawValue: (env["LT_LOG_FORMAT"] ?? "").lowercased())
@@ -61,6 +123,7 @@ enum Runner {
         var logger = Logger(label: "lt")
         logger[metadataKey: "run_id"] = .string(runID)
         logger[metadataKey: "job"] = .string(job)
+        record.logger = logger
 
         if Logger.Level(rawValue: options.logLevel.lowercased()) == nil {
             return fail(logger, .usage, "invalid --log-level \(options.logLevel)", format: options.format)
@@ -96,17 +159,24 @@ enum Runner {
             return fail(logger, status(for: error), error.message, format: options.format)
         }
         let ctx = JobContext(job: job, runID: runID, database: db, clock: clock, logger: logger)
+        record.db = db
+        record.today = ctx.today
         ctx.logger.debug("run started", metadata: ["db": .string(db.target.description)])
         do {
             let summary: any JobSummary
             if takeJobLock {
-                switch try ctx.withJobLock({ try body(ctx, config, db) }) {
+                let locked = try ctx.withJobLock { () throws -> any JobSummary in
+                    record.ranUnderJobLock = true
+                    return try body(ctx, config, db)
+                }
+                switch locked {
                 case .success(let s): summary = s
                 case .failure(let skipped): summary = LockSkippedSummary(job: job, holder: skipped.holder)
                 }
             } else {
                 summary = try body(ctx, config, db)
             }
+            record.summary = summary
             let elapsed = Int(Date().timeIntervalSince(startedAt) * 1000)
             let status: ExitStatus = summary is LockSkippedSummary ? .ok : decide(summary)
             ctx.logger.info(

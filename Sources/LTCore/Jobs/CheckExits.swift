@@ -45,6 +45,10 @@ public struct CheckExitsSummary: Sendable, Hashable, Encodable, JobSummary {
     public var heldBelowMinimum = 0
     public var abandonedIntents = 0
     public var byReason: [String: Int] = [:]
+    /// Positions whose last exit sold less than it asked (retried this run; metrics).
+    public var retryingExits = 0
+    /// Of those, the ones failing `warnAfterFailures` runs in a row or more (the warnings below).
+    public var failingExits = 0
     /// Exits failing run after run (still retried), and other things an operator should see.
     public var warnings: [String] = []
     /// Positions whose exit the database or the ledger refused (exit 1).
@@ -223,7 +227,9 @@ public final class CheckExitsJob {
             summary.pendingExits += 1
             return
         }
+        if case .owed(_, _, let failures) = carry, failures > 0 { summary.retryingExits += 1 }
         if case .owed(_, let reason, let failures) = carry, failures >= options.warnAfterFailures {
+            summary.failingExits += 1
             summary.warnings.append(
                 "\(key.strategyID) \(key.conditionID) \(key.tokenLabel): the \(reason.rawValue) exit has failed "
                     + "\(failures) runs in a row (still retried)")

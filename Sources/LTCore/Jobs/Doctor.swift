@@ -35,6 +35,8 @@ public enum Doctor {
 
     public struct Summary: JobSummary {
         public var checks: [Check]
+        /// wallet → books minus collateral (positive: the wallet is short), for `lt_books_drift_usd`.
+        public var drifts: [String: Fixed6] = [:]
         public var failedCount: Int { checks.filter { !$0.ok }.count }
         public var textLines: [String] {
             let skipped = checks.filter(\.skipped).count
@@ -109,7 +111,7 @@ public enum Doctor {
     /// filled. More collateral than that is unallocated money (reported, fine); less is drift.
     public static func drift(wallet: String, collateral: Fixed6, books: [Books]) -> Check {
         let mine = books.filter { $0.live && $0.wallet == wallet }
-        let owed = mine.reduce(Fixed6.zero) { $0 + $1.available + $1.pendingLocks }
+        let owed = owedByBooks(wallet: wallet, books: books)
         let difference = collateral - owed
         return Check(
             "drift \(wallet)", ok: !difference.isNegative,
@@ -117,6 +119,13 @@ public enum Doctor {
                 + (difference.isNegative ? "(short by \(Fixed6.zero - difference))" : "(unallocated \(difference))"),
             fix: "the wallet holds less than the books: find the missing fills (lt sync-order-status) or fund it")
     }
+
+    /// What a wallet's live strategies believe is theirs and unspent: available cash plus the locks
+    /// of orders not yet filled.
+    public static func owedByBooks(wallet: String, books: [Books]) -> Fixed6 {
+        books.filter { $0.live && $0.wallet == wallet }.reduce(Fixed6.zero) { $0 + $1.available + $1.pendingLocks }
+    }
+
 
     /// The venue's exchange version (protocol §0, `GET /version`): lt signs exchange v2 orders only.
     public static func exchangeVersion(_ version: Int) -> Check {
@@ -312,6 +321,7 @@ public enum Doctor {
                     "wallet \(missing)", ok: false, found: "named by a live strategy but not in the wallets file",
                     fix: "add it to LT_WALLETS_FILE or change the strategy's wallet"))
         }
+        var drifts: [String: Fixed6] = [:]
         for name in names {
             let addresses: WalletAddresses
             do {
@@ -321,6 +331,7 @@ public enum Doctor {
                     let collateral = try wallets.collateral(name)
                     checks.append(Check("credentials \(name)", ok: true, found: "L2 read ok, collateral \(collateral)"))
                     checks.append(drift(wallet: name, collateral: collateral, books: books))
+                    drifts[name] = owedByBooks(wallet: name, books: books) - collateral
                     checks.append(closedOnly(wallet: name, try wallets.closedOnly(name)))
                 }
             } catch {
@@ -340,7 +351,7 @@ public enum Doctor {
                     "LT_LIVE_TRADING", ok: true,
                     found: "not 1: live strategies run as shadow until it is set"))
         }
-        return Summary(checks: checks)
+        return Summary(checks: checks, drifts: drifts)
     }
 
     static func exchangeChecks(_ exchange: (any DoctorExchange)?, required: Bool) -> [Check] {
