@@ -195,8 +195,51 @@ printed "✓ drift smoke: collateral 1009.6, books 1009.6 over 1 live strategies
 printed "✓ books"
 
 step "lt report"
-# Placeholder: `lt report` is being built separately; its assertions go here (the lead fills this
-# step in when it lands).
+# report_field SCOPE STRATEGY FIELD: one cell of `lt report --format csv` (the last run's output).
+report_field() {
+    python3 -c 'import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+hit = [r for r in rows if r["scope"] == sys.argv[2] and r["strategy_id"] == sys.argv[3]]
+print(hit[0][sys.argv[4]] if hit else "<no row>")' "$work/out" "$1" "$2" "$3"
+}
+report() {
+    local got
+    got="$(report_field strategy "$1" "$2")"
+    [[ "$got" == "$3" ]] || fail "lt report: $1 $2 = '$got', expected '$3'"
+}
+lt 0 report --format csv --now "$tomorrow" --window 2d
+# Two signals (one malformed, skipped), one BUY copied and filled, one exit, no fee, P&L +9.60,
+# nothing left to redeem; FT's +20 against our +9.60 over the one compared row.
+report smoke-live signals_seen 2
+report smoke-live copied 1
+report smoke-live skipped 1
+report smoke-live filled 1
+report smoke-live exits_filled 1
+report smoke-live fees_usd 0
+report smoke-live realized_pnl_usd 9.6
+report smoke-live ft_pnl_usd 20
+report smoke-live ft_compared_rows 1
+report smoke-live redemption_backlog_rows 0
+report smoke-live forced_orders 0
+lt 0 report --format json --now "$tomorrow" --window 2d --strategy smoke-shadow
+printed '"strategy_id":"smoke-shadow"'
+
+step "lt force (buy, rerun, cooldown)"
+# The market has resolved: a forced test buy goes through execute's own checks and is refused
+# there (SKIPPED, exit 1); the same command again is a rerun of that row, never a second decision.
+lt 1 force buy smoke-shadow --condition "$MARKET" --outcome Yes --usd 5 --key smoke-buy --format json
+printed '"skip_reason":"MARKET_UNAVAILABLE"'
+printed '"forced":true'
+lt 1 force buy smoke-shadow --condition "$MARKET" --outcome Yes --usd 5 --key smoke-buy --format json
+printed '"rerun":true'
+expect "SELECT count(*) FROM lt_orders WHERE forced" "1"
+posts 2
+lt 0 force cooldown
+
+step "--metrics-file"
+lt 0 status --metrics-file "$work/status.prom"
+grep -qF 'lt_job_last_run_exit_status{lt_job="status"} 0' "$work/status.prom" \
+    || fail "status.prom lacks lt_job_last_run_exit_status 0: $(head -c 300 "$work/status.prom")"
 
 step "no secrets in any output"
 key="$(sed -n 's/.*"test_private_key": *"0x\([0-9a-fA-F]*\)".*/\1/p' Tests/Fixtures/vectors/chain.json | head -n 1)"

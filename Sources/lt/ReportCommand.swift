@@ -26,6 +26,12 @@ struct ReportCommand: JobCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(
+        help: ArgumentHelp(
+            "Write the run's Prometheus metrics to this file (atomically), for node_exporter's textfile collector.",
+            valueName: "path"))
+    var metricsFile: String?
+
     @Option(help: .hidden)
     var now: String?
 
@@ -41,7 +47,10 @@ struct ReportCommand: JobCommand {
     @Option(help: "Only this strategy.")
     var strategy: String?
 
-    func validate() throws { _ = try resolvedWindow() }
+    func validate() throws {
+        if let metricsFile, metricsFile.isEmpty { throw ValidationError("--metrics-file needs a path") }
+        _ = try resolvedWindow()
+    }
 
     func resolvedWindow() throws -> ReportWindow {
         func instant(_ text: String?, _ flag: String) throws -> Date? {
@@ -74,6 +83,8 @@ struct ReportCommand: JobCommand {
         common.format = format == .json ? .json : .text
         common.logLevel = logLevel
         common.now = now
+        // Every field of a hand-built CommonOptions must be assigned: an unset @Option traps when read.
+        common.metricsFile = metricsFile
         let window: ReportWindow
         do {
             window = try resolvedWindow()

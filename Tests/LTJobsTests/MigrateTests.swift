@@ -26,7 +26,8 @@ struct MigrateTests {
         ) { row throws(RowDecodingError) in try row.decode("table_name", as: String.self) }
         #expect(
             tables == [
-                "ft_orders", "ft_wallets", "lt_alert_outbox", "lt_capital_movements", "lt_chain_approvals", "lt_cooldown_queue", "lt_orders", "lt_strategies",
+                "ft_orders", "ft_wallets", "lt_alert_outbox", "lt_capital_movements", "lt_chain_approvals",
+                "lt_cooldown_queue", "lt_orders", "lt_strategies",
             ])
         #expect(try Migrator.currentVersion(db) == Migrator.latestVersion)
     }

@@ -91,7 +91,11 @@ struct PostgresTests {
         let tables = try db.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
         ) { row throws(RowDecodingError) in try row.decode("table_name", as: String.self) }
-        #expect(tables == ["lt_alert_outbox", "lt_capital_movements", "lt_chain_approvals", "lt_cooldown_queue", "lt_orders", "lt_strategies"])
+        #expect(
+            tables == [
+                "lt_alert_outbox", "lt_capital_movements", "lt_chain_approvals", "lt_cooldown_queue", "lt_orders",
+                "lt_strategies",
+            ])
         // Re-running the script itself is harmless too (every statement is IF NOT EXISTS).
         for file in Migrator.embeddedFiles where file.path.hasPrefix("sql/0") { try db.runScript(file.sql) }
         #expect(try schemaSnapshot(db) == before)

@@ -126,7 +126,6 @@ public enum Doctor {
         books.filter { $0.live && $0.wallet == wallet }.reduce(Fixed6.zero) { $0 + $1.available + $1.pendingLocks }
     }
 
-
     /// The venue's exchange version (protocol §0, `GET /version`): lt signs exchange v2 orders only.
     public static func exchangeVersion(_ version: Int) -> Check {
         Check(
