@@ -3,7 +3,7 @@ import LTCore
 /// Applies the schema in sql/ (embedded in the binary). Idempotent: one transaction under the
 /// `lt:migrate` advisory lock, so concurrent runs queue up; migrations newer than the recorded
 /// version run in order; a database already at the latest version is left untouched. The version
-/// is recorded as the comment on `lt_strategies` (`lt schema v1`), so the schema stays three tables.
+/// is recorded as the comment on `lt_strategies` (`lt schema v1`), so the version needs no table of its own.
 public enum Migrator {
     public struct Outcome: Sendable, Equatable, Codable {
         public var fromVersion: Int

@@ -23,7 +23,7 @@ struct LT: ParsableCommand {
 struct Migrate: JobCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Create or upgrade lt's three tables (idempotent; records the schema version).")
+        abstract: "Create or upgrade lt's tables (idempotent; records the schema version).")
 
     @OptionGroup var options: CommonOptions
 
