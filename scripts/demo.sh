@@ -151,6 +151,12 @@ for w in json.load(sys.stdin)["wallets"]: print("  wallet", w["address"], "colla
 
     step "lt status"
     "$LT" status
+
+    step "lt report   (per strategy and leader: signals, fills, slippage, latency, fees, P&L, LT vs FT)"
+    "$LT" report --window 2d
+
+    step "lt doctor   (preflight: database, books, wallets, credentials, exchange, chain, drift)"
+    "$LT" doctor || echo "   (doctor exit $?: the ✗ lines name what a real deployment must fix first; the paper exchange's clock is the scenario's, not the host's)"
 }
 
 demo_steps
