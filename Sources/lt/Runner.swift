@@ -43,11 +43,12 @@ enum Runner {
     /// - Parameters:
     ///   - job: the job name (log field `job`, job-lock name).
     ///   - takeJobLock: false for read-only operator commands (status).
+    ///   - lockWait: how long to wait for a job lock another run holds before skipping (0: skip at once).
     ///   - decide: the exit status for a summary the job returned. The JSON summary's `status` is
     ///     derived from the same value, so the two cannot disagree.
     ///   - body: the job itself; it returns its summary.
     static func run(
-        job: String, options: CommonOptions, takeJobLock: Bool = true,
+        job: String, options: CommonOptions, takeJobLock: Bool = true, lockWait: Duration = .zero,
         decide: (any JobSummary) -> ExitStatus = { $0.failedCount > 0 ? .someFailed : .ok },
         _ body: (JobContext, Config, PostgresConnection) throws -> any JobSummary
     ) -> ExitStatus {
@@ -100,7 +101,7 @@ enum Runner {
         do {
             let summary: any JobSummary
             if takeJobLock {
-                switch try ctx.withJobLock({ try body(ctx, config, db) }) {
+                switch try ctx.withJobLock(wait: lockWait, { try body(ctx, config, db) }) {
                 case .success(let s): summary = s
                 case .failure(let skipped): summary = LockSkippedSummary(job: job, holder: skipped.holder)
                 }
