@@ -108,7 +108,7 @@ public final class PostgresConnection: Database {
         // lets go (no polling gap between two followers); the session value is put back after.
         let ms = max(1, Int((wait / .milliseconds(1)).rounded(.up)))
         try execute("SELECT set_config('lock_timeout', \(String(ms)), false)")
-        defer { _ = try? execute("SELECT set_config('lock_timeout', '0', false)") }
+        defer { _ = try? runScript("RESET lock_timeout") }
         do throws(DatabaseError) {
             try execute("SELECT pg_advisory_lock(\(key))")
             return .acquired

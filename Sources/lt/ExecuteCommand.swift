@@ -87,9 +87,10 @@ struct ExecuteCommand: JobCommand {
                 unavailable: outcome.summary?.deferred ?? 0)
         }
         return Runner.run(job: job, options: options, lockWait: lockWait.duration, decide: decide) { ctx, config, db in
-            var ctx = ctx
+            var runCtx = ctx
             // A follower lasts: `--now` gives where its clock starts, and it advances from there.
-            if follow != nil, options.now != nil { ctx.clock = AdvancingClock(from: ctx.now()) }
+            if follow != nil, options.now != nil { runCtx.clock = AdvancingClock(from: ctx.now()) }
+            let ctx = runCtx
             let timings = StageTimings()  // db / HTTP / signing totals for the JSON summary (lt-bench)
             let ledger = TimedLedger(LedgerStore(database: db), timings: timings)
             let housekeeping = { _ = try Housekeeping.run(ctx, ledger: ledger) }

@@ -61,6 +61,23 @@ final class RunningLT: @unchecked Sendable {
     var isFollowing: Bool { stderr.contains("\"msg\":\"following\"") }
 }
 
+extension ExecuteHarness {
+    /// Books checks after any crash or concurrency: the capital invariant, locked capital = what
+    /// the rows lock, no order hash the exchange received twice, no secret in any output. Returns
+    /// the hashes the exchange received.
+    func assertBooksAndNothingTwice(_ strategies: [String]) throws -> [String] {
+        for s in strategies {
+            let c = try cash(s)
+            #expect(c.invariantHolds, "capital invariant broken for \(s): \(c)")
+            #expect(c.locked == (try lockedByRows(s)), "locked capital ≠ rows for \(s)")
+        }
+        let hashes = try orderLog().compactMap { $0["order_id"] as? String }
+        #expect(Set(hashes).count == hashes.count, "an order reached the exchange twice: \(hashes)")
+        for secret in TestWallet.secrets { #expect(!allOutput.contains(secret)) }
+        return hashes
+    }
+}
+
 /// `lt execute --follow`, `--lock-wait` and the opt-in ft_orders trigger (issue 15), end to end:
 /// the real binary, a private database and the paper exchange. Nothing here measures time: each
 /// test asserts who decided what, and that nothing reached the venue twice.
@@ -77,17 +94,8 @@ final class RunningLT: @unchecked Sendable {
 
     func triggerInstalled(_ h: ExecuteHarness) throws -> Bool { try SignalNotifications.triggerInstalled(h.db) }
 
-    /// Books checks: the capital invariant, locked capital = what the rows lock, and no order hash
-    /// the exchange received twice.
     func assertBooks(_ h: ExecuteHarness, strategies: [String]) throws {
-        for s in strategies {
-            let c = try h.cash(s)
-            #expect(c.invariantHolds, "capital invariant broken for \(s): \(c)")
-            #expect(c.locked == (try h.lockedByRows(s)), "locked capital ≠ rows for \(s)")
-        }
-        let hashes = try h.orderLog().compactMap { $0["order_id"] as? String }
-        #expect(Set(hashes).count == hashes.count, "an order reached the exchange twice: \(hashes)")
-        for secret in TestWallet.secrets { #expect(!h.allOutput.contains(secret)) }
+        _ = try h.assertBooksAndNothingTwice(strategies)
     }
 
     static let follow = ["execute", "--poll-interval", "50ms", "--format", "json"]
@@ -98,7 +106,7 @@ final class RunningLT: @unchecked Sendable {
         if trigger { #expect(try h.lt(["migrate", "--notify-trigger"]).status == 0) }
         try h.addStrategy("s1")
         try h.addSignal("ft-1")
-        let f = try RunningLT(h, Self.follow + ["--follow", "8s"])
+        let f = try RunningLT(h, Self.follow + ["--follow", "15s"])
         #expect(h.waitUntil(seconds: 30) { f.isFollowing }, "\(f.stderr)")
         #expect(decided(h, "ft-1"), "the first pass decides what was there")
         try h.addSignal("ft-2")
@@ -183,7 +191,7 @@ final class RunningLT: @unchecked Sendable {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
         try h.fault(
-            #"{"method": "POST", "path": "/order", "kind": "timeout", "process": true, "latency_ms": 20000, "count": 1}"#
+            #"{"method": "POST", "path": "/order", "kind": "timeout", "process": true, "latency_ms": 10000, "count": 1}"#
         )
         let f = try RunningLT(h, Self.follow + ["--follow", "30s"])
         #expect(h.waitUntil(seconds: 30) { f.isFollowing }, "\(f.stderr)")

@@ -18,13 +18,7 @@ import Testing
     }
 
     func assertBooks(_ h: ExecuteHarness, _ strategies: [String]) throws {
-        for s in strategies {
-            let c = try h.cash(s)
-            #expect(c.invariantHolds, "capital invariant broken for \(s): \(c)")
-            #expect(c.locked == (try h.lockedByRows(s)), "locked capital ≠ rows for \(s)")
-        }
-        let hashes = try h.orderLog().compactMap { $0["order_id"] as? String }
-        #expect(Set(hashes).count == hashes.count, "an order reached the exchange twice: \(hashes)")
+        let hashes = try h.assertBooksAndNothingTwice(strategies)
         let rows = try h.orders().values.compactMap(\.orderHash)
         #expect(Set(hashes) == Set(rows), "every order posted is a row, every row's order was posted once")
     }
@@ -57,7 +51,7 @@ import Testing
         let strategies = Array(Self.strategies.prefix(4))
         try setUp(h, strategies)
         try h.fault(
-            #"{"method": "POST", "path": "/order", "kind": "timeout", "process": true, "latency_ms": 30000, "count": 4}"#
+            #"{"method": "POST", "path": "/order", "kind": "timeout", "process": true, "latency_ms": 10000, "count": 4}"#
         )
         let run = try RunningLT(h, ["execute", "--max-in-flight", "8"])
         #expect(h.waitUntil(seconds: 30) { (try? h.orderLog().count) == 4 }, "four posts in flight at once")
@@ -71,7 +65,8 @@ import Testing
         #expect(try h.orders().values.allSatisfy { $0.status == "UNKNOWN" })
         let sync = try h.lt(["sync-order-status"], env: ["LT_TEST_GRACE_SECONDS": "0"])
         #expect(sync.status == 0, "\(sync.output)")
-        #expect(try h.orders().values.allSatisfy { $0.status == "FILLED" }, "\(try h.orders().mapValues(\.status))")
+        let statuses = try h.orders().mapValues(\.status)
+        #expect(statuses.values.allSatisfy { $0 == "FILLED" }, "\(statuses)")
         #expect(try h.orderLog().count == 4)
         try assertBooks(h, strategies)
     }
