@@ -40,10 +40,11 @@ final class RunningLT: @unchecked Sendable {
     }
 
     /// Waits for the process to exit (it is killed after `seconds`, failing the wait) and returns
-    /// what it printed.
-    func finish(within seconds: Double = 60) -> ProcessResult {
+    /// what it printed. Sleeps with `Task.sleep`: a follower runs for seconds, and a blocked
+    /// cooperative thread would starve the other suites' in-process servers meanwhile.
+    func finish(within seconds: Double = 60) async -> ProcessResult {
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning {
             Issue.record("lt did not exit within \(seconds) s")
             kill(process.processIdentifier, SIGKILL)
@@ -59,6 +60,16 @@ final class RunningLT: @unchecked Sendable {
 
     /// Whether the run reached its follow phase (its "following" log line).
     var isFollowing: Bool { stderr.contains("\"msg\":\"following\"") }
+}
+
+/// `ExecuteHarness.waitUntil` without blocking a cooperative thread.
+func eventually(seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
 }
 
 extension ExecuteHarness {
@@ -101,19 +112,19 @@ extension ExecuteHarness {
     static let follow = ["execute", "--poll-interval", "50ms", "--format", "json"]
 
     @Test(arguments: [false, true])
-    func aSignalInsertedMidRunIsDecidedByTheFollower(trigger: Bool) throws {
+    func aSignalInsertedMidRunIsDecidedByTheFollower(trigger: Bool) async throws {
         let h = try ExecuteHarness()
         if trigger { #expect(try h.lt(["migrate", "--notify-trigger"]).status == 0) }
         try h.addStrategy("s1")
         try h.addSignal("ft-1")
         let f = try RunningLT(h, Self.follow + ["--follow", "15s"])
-        #expect(h.waitUntil(seconds: 30) { f.isFollowing }, "\(f.stderr)")
+        #expect(await eventually { f.isFollowing }, "\(f.stderr)")
         #expect(decided(h, "ft-1"), "the first pass decides what was there")
         try h.addSignal("ft-2")
-        #expect(h.waitUntil(seconds: 30) { decided(h, "ft-2") })
+        #expect(await eventually { decided(h, "ft-2") })
         // Decided while the follower still ran (before its deadline), by that run.
         #expect(f.isRunning, "ft-2 must be decided by the follower, not after it")
-        let r = f.finish()
+        let r = await f.finish()
         #expect(r.status == 0, "\(r.output)")
         let summary = try jsonObject(r.stdout)
         let follower = try #require(summary["run_id"] as? String)
@@ -129,25 +140,25 @@ extension ExecuteHarness {
         try assertBooks(h, strategies: ["s1"])
     }
 
-    @Test func theNextRunWaitsForTheLockAndTakesOver() throws {
+    @Test func theNextRunWaitsForTheLockAndTakesOver() async throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
         try h.addSignal("ft-1")
         let first = try RunningLT(h, Self.follow + ["--follow", "6s"])
-        #expect(h.waitUntil(seconds: 30) { first.isFollowing }, "\(first.stderr)")
+        #expect(await eventually { first.isFollowing }, "\(first.stderr)")
         // Started meanwhile: without --lock-wait a run skips at once (as every job does) …
         let skipped = try h.execute(["--format", "json"])
         #expect(skipped.status == 0)
         #expect(try jsonObject(skipped.stdout)["status"] as? String == "skipped", "\(skipped.stdout)")
         // … with it, it waits for the follower to finish and follows after it.
         let second = try RunningLT(h, Self.follow + ["--follow", "12s", "--lock-wait", "30s"])
-        let r1 = first.finish()
+        let r1 = await first.finish()
         #expect(r1.status == 0, "\(r1.output)")
         #expect(second.isRunning)
         try h.addSignal("ft-2")
-        #expect(h.waitUntil(seconds: 30) { decided(h, "ft-2") })
+        #expect(await eventually { decided(h, "ft-2") })
         #expect(second.isRunning, "ft-2 must be decided by the second follower")
-        let r2 = second.finish()
+        let r2 = await second.finish()
         #expect(r2.status == 0, "\(r2.output)")
         let s1 = try jsonObject(r1.stdout)
         let s2 = try jsonObject(r2.stdout)
@@ -160,14 +171,14 @@ extension ExecuteHarness {
 
     /// SIGKILL of a follower at the worst instant (its INTENT durable, the POST not sent), while
     /// it follows: the next run and sync complete everything, and nothing reaches the venue twice.
-    @Test func aFollowerKilledMidStreamLeavesNothingTwice() throws {
+    @Test func aFollowerKilledMidStreamLeavesNothingTwice() async throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1", wallet: "ftw1")
         try h.addStrategy("s2", wallet: "ftw2")
         let f = try RunningLT(h, Self.follow + ["--follow", "30s"], env: ["LT_TEST_CRASH_POINT": "after-intent"])
-        #expect(h.waitUntil(seconds: 30) { f.isFollowing }, "\(f.stderr)")
+        #expect(await eventually { f.isFollowing }, "\(f.stderr)")
         try h.addSignal("ft-1", wallet: "ftw1")
-        let killed = f.finish()
+        let killed = await f.finish()
         #expect(f.process.terminationReason == .uncaughtSignal, "\(killed.output)")
         #expect(try h.orders()["ft-1"]?.status == "INTENT")
         try h.addSignal("ft-2", wallet: "ftw1")
@@ -187,18 +198,18 @@ extension ExecuteHarness {
 
     /// SIGKILL from outside while the follower's POST is in flight (the exchange took the order and
     /// holds the answer): the row is UNKNOWN for the next run and sync finds the fill.
-    @Test func aFollowerKilledWithAPostInFlightIsReconciledBySync() throws {
+    @Test func aFollowerKilledWithAPostInFlightIsReconciledBySync() async throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
         try h.fault(
             #"{"method": "POST", "path": "/order", "kind": "timeout", "process": true, "latency_ms": 10000, "count": 1}"#
         )
         let f = try RunningLT(h, Self.follow + ["--follow", "30s"])
-        #expect(h.waitUntil(seconds: 30) { f.isFollowing }, "\(f.stderr)")
+        #expect(await eventually { f.isFollowing }, "\(f.stderr)")
         try h.addSignal("ft-1")
-        #expect(h.waitUntil(seconds: 30) { (try? h.orderLog().count) == 1 }, "the POST reached the exchange")
+        #expect(await eventually { (try? h.orderLog().count) == 1 }, "the POST reached the exchange")
         kill(f.process.processIdentifier, SIGKILL)
-        _ = f.finish()
+        _ = await f.finish()
         #expect(try h.orders()["ft-1"]?.status == "INTENT")
         let next = try h.execute()
         #expect(next.status == 0, "\(next.output)")
@@ -211,26 +222,35 @@ extension ExecuteHarness {
     }
 
     @Test(arguments: [false, true])
-    func aFollowerThatLosesItsDatabaseExits69(trigger: Bool) throws {
+    func aFollowerThatLosesItsDatabaseExits69(trigger: Bool) async throws {
         let h = try ExecuteHarness()
         if trigger { #expect(try h.lt(["migrate", "--notify-trigger"]).status == 0) }
         try h.addStrategy("s1")
         let f = try RunningLT(h, Self.follow + ["--follow", "60s"])
-        #expect(h.waitUntil(seconds: 30) { f.isFollowing }, "\(f.stderr)")
+        #expect(await eventually { f.isFollowing }, "\(f.stderr)")
+        // Only this test's database: other tests' runs share the cluster.
         try h.db.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE \("lt execute %")")
-        let r = f.finish()
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name LIKE \("lt execute %")
+            """)
+        let r = await f.finish()
         #expect(r.status == 69, "\(r.output)")
     }
 
     /// A follower that crosses a UTC midnight runs the daily reset then, as a run starting then
     /// would. `--now` sets where its clock starts; it advances from there.
-    @Test func aFollowerCrossingMidnightRunsTheDailyReset() throws {
+    @Test func aFollowerCrossingMidnightRunsTheDailyReset() async throws {
         let h = try ExecuteHarness()
         try h.addStrategy(
             "s1", extra: ["last_reset_date": "'2026-11-24'", "daily_spent_usd": "40", "daily_budget_usd": "100"])
-        let r = try h.execute(
-            ["--now", "2026-11-24T23:59:57Z", "--follow", "6s", "--poll-interval", "50ms", "--format", "json"])
+        let r = try await RunningLT(
+            h,
+            [
+                "execute", "--now", "2026-11-24T23:59:57Z", "--follow", "6s", "--poll-interval", "50ms", "--format",
+                "json",
+            ]
+        ).finish()
         #expect(r.status == 0, "\(r.output)")
         let follow = (try jsonObject(r.stdout)["result"] as? [String: Any])?["follow"] as? [String: Any]
         #expect(follow?["day_changes"] as? Int == 1, "\(r.stdout)")
