@@ -51,11 +51,15 @@ final class RunningLT: @unchecked Sendable {
         }
         process.waitUntilExit()
         done.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        return ProcessResult(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+        return collected()
+    }
+
+    private func collected() -> ProcessResult {
+        lock.withLock {
+            ProcessResult(
+                status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                stderr: String(decoding: err, as: UTF8.self))
+        }
     }
 
     /// Whether the run reached its follow phase (its "following" log line).
