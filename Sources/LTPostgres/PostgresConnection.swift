@@ -4,7 +4,7 @@ import Glibc
 import LTCore
 
 /// One libpq connection: the `Database` port over Postgres. Blocking calls, text-format parameters
-/// (`PQexecParams`; `PQexecPrepared` for statements repeated), used from one thread; `deinit` closes it, which also releases session locks.
+/// (`PQexecParams`), used from one thread; `deinit` closes it, which also releases session locks.
 public final class PostgresConnection: Database {
     let conn: OpaquePointer
     /// Where this connection goes, for messages: host, port and database, never the password.
@@ -12,11 +12,6 @@ public final class PostgresConnection: Database {
     var savepointDepth = 0
     /// The run whose liveness lock this session holds.
     var heldRunID: String?
-    /// Statements prepared on this session, by text, and the texts run once so far (`run`).
-    /// Prepared statements live as long as the session, whatever happens to transactions.
-    var prepared: [String: String] = [:]
-    var seen: Set<String> = []
-    static let maxPrepared = 256
 
     /// Connects with `DATABASE_URL`, a libpq URI (`postgresql://user@host:5432/db?sslmode=require`)
     /// or conninfo string (`host=/tmp/pg dbname=lt`). A malformed string is `.configuration` (exit
@@ -51,9 +46,7 @@ public final class PostgresConnection: Database {
         }
         conn = c
         target = resolved
-        try runScript(
-            "SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'iso_8601'; "
-                + "SET plan_cache_mode = force_custom_plan")
+        try runScript("SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'iso_8601'")
     }
 
     deinit { PQfinish(conn) }
@@ -65,7 +58,9 @@ public final class PostgresConnection: Database {
 
     public func query(_ sql: SQL) throws(DatabaseError) -> [Row] {
         let (text, parameters) = sql.rendered
-        let result = run(text, parameters)
+        let result: OpaquePointer? = withOptionalCStringArray(parameters) { params in
+            PQexecParams(conn, text, Int32(parameters.count), nil, params, nil, nil, 0)
+        }
         defer { PQclear(result) }
         try check(result, statement: text)
         return Self.rows(result!)
@@ -74,7 +69,9 @@ public final class PostgresConnection: Database {
     @discardableResult
     public func execute(_ sql: SQL) throws(DatabaseError) -> Int {
         let (text, parameters) = sql.rendered
-        let result = run(text, parameters)
+        let result: OpaquePointer? = withOptionalCStringArray(parameters) { params in
+            PQexecParams(conn, text, Int32(parameters.count), nil, params, nil, nil, 0)
+        }
         defer { PQclear(result) }
         try check(result, statement: text)
         return Int(String(cString: PQcmdTuples(result))) ?? 0
@@ -223,29 +220,6 @@ public final class PostgresConnection: Database {
     }
 
     // MARK: Internals
-
-    /// Runs one statement with text parameters. A statement text seen before is prepared on its
-    /// second use (`PQprepare`, then `PQexecPrepared`): what a run repeats — every decision's
-    /// ledger entry — is parsed once per session, and a statement a run issues once costs no extra
-    /// round trip. The session plans every execution for its parameters (`plan_cache_mode =
-    /// force_custom_plan`), as the unnamed statements of `PQexecParams` always were.
-    func run(_ text: String, _ parameters: [String?]) -> OpaquePointer? {
-        withOptionalCStringArray(parameters) { params in
-            let count = Int32(parameters.count)
-            if let name = prepared[text] { return PQexecPrepared(conn, name, count, params, nil, nil, 0) }
-            guard seen.contains(text), prepared.count < Self.maxPrepared else {
-                if seen.count < Self.maxPrepared * 4 { seen.insert(text) }
-                return PQexecParams(conn, text, count, nil, params, nil, nil, 0)
-            }
-            let name = "lt_\(prepared.count)"
-            let made = PQprepare(conn, name, text, count, nil)
-            // A statement that does not prepare fails the same way executed: its error is the answer.
-            guard PQresultStatus(made) == PGRES_COMMAND_OK else { return made }
-            PQclear(made)
-            prepared[text] = name
-            return PQexecPrepared(conn, name, count, params, nil, nil, 0)
-        }
-    }
 
     func check(_ result: OpaquePointer?, statement: String) throws(DatabaseError) {
         let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
