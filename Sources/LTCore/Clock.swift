@@ -24,6 +24,14 @@ public struct FixedClock: WallClock {
     public func now() -> Date { instant }
 }
 
+/// A clock that starts at a given instant and then advances in real time: `--now` for a run that
+/// lasts (`lt execute --follow` crossing a UTC midnight in a test).
+public struct AdvancingClock: WallClock {
+    let offset: TimeInterval
+    public init(from start: Date) { offset = start.timeIntervalSinceNow }
+    public func now() -> Date { Date().addingTimeInterval(offset) }
+}
+
 /// A calendar day in UTC (what `DATE` columns such as `last_reset_date` hold). Pure integer math:
 /// no `Calendar`, no time zone database, no locale.
 public struct UTCDay: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {

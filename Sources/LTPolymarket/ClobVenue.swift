@@ -115,6 +115,21 @@ public final class ClobVenue: TradingVenue {
             .venuePostResult
     }
 
+    public func detachedPost(_ order: SignedVenueOrder) -> @Sendable () -> VenuePostResult {
+        guard let account = accounts[order.request.wallet] else {
+            let refused = VenuePostResult.rejected(reason: "wallet \(order.request.wallet) was not loaded")
+            return { refused }
+        }
+        let (baseURL, chainID, configuration) = (clob.baseURL, clob.chainID, clob.http.configuration)
+        let (credentials, address, body) = (account.credentials, account.key.address, order.payload)
+        return {
+            // A client of its own: a libcurl handle serves one thread (LTHTTP), and a POST never
+            // reuses a connection anyway.
+            let client = ClobClient(baseURL: baseURL, http: HTTPClient(configuration: configuration), chainID: chainID)
+            return client.postOrder(body: body, credentials: credentials, address: address).venuePostResult
+        }
+    }
+
     public func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder? {
         let account = try account(named: wallet)
         do {

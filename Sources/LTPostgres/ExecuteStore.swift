@@ -97,6 +97,14 @@ public final class ExecuteStore: ExecuteStoring {
         return abandoned
     }
 
+    /// The anti-join's condition for FT row `f` and strategy `s` (a NOT_PLACED row counts as
+    /// undecided: its order never reached the venue).
+    static let undecided: SQL = """
+        NOT EXISTS (SELECT 1 FROM lt_orders o
+                     WHERE o.strategy_id = s.strategy_id AND o.signal_key = f.order_id
+                       AND o.status <> 'NOT_PLACED')
+        """
+
     /// The anti-join of `newSignalsSQL` for many strategies at once, answering only whether each has
     /// anything new: the same two index probes per strategy, in one statement.
     public static func strategiesWithNewSignalsSQL(strategyIDs: [String], since: Date) -> SQL {
@@ -108,13 +116,30 @@ public final class ExecuteStore: ExecuteStoring {
           FROM lt_strategies s
           CROSS JOIN LATERAL (
                 SELECT 1 FROM ft_orders f
-                 WHERE f.wallet_id = s.ft_wallet_id AND f.order_time >= \(since)
-                   AND NOT EXISTS (SELECT 1 FROM lt_orders o
-                                    WHERE o.strategy_id = s.strategy_id AND o.signal_key = f.order_id
-                                      AND o.status <> 'NOT_PLACED')
+                 WHERE f.wallet_id = s.ft_wallet_id AND f.order_time >= \(since) AND \(undecided)
                  LIMIT 1) AS fresh
          WHERE s.strategy_id = ANY(\(strategyIDs)::text[])
         """
+    }
+
+    /// The follower's probe: the same per-strategy index probe over every active strategy, counting
+    /// the window's undecided signals (a strategy whose count grew has something new).
+    public static func undecidedSignalCountsSQL(since: Date) -> SQL {
+        """
+        SELECT s.strategy_id, fresh.n
+          FROM lt_strategies s
+          CROSS JOIN LATERAL (
+                SELECT count(*) AS n FROM ft_orders f
+                 WHERE f.wallet_id = s.ft_wallet_id AND f.order_time >= \(since) AND \(undecided)) AS fresh
+         WHERE s.is_active AND fresh.n > 0
+        """
+    }
+
+    public func undecidedSignalCounts(since: Date) throws -> [String: Int] {
+        let rows = try db.query(Self.undecidedSignalCountsSQL(since: since)) { r throws(RowDecodingError) in
+            (try r.decode("strategy_id", as: String.self), try r.decode("n", as: Int.self))
+        }
+        return Dictionary(rows, uniquingKeysWith: { a, _ in a })
     }
 
     public func strategiesWithNewSignals(strategyIDs: [String], since: Date) throws -> Set<String> {

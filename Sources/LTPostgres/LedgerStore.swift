@@ -398,14 +398,15 @@ public final class LedgerStore: Ledger {
         """
 
     func freshState(_ id: String, position: PositionKey?) throws -> FreshState {
-        guard let r = try db.queryFirst("SELECT \(Self.stateColumns) FROM lt_strategies WHERE strategy_id = \(id)")
+        // One round trip: the position an entry gates on comes as a column of the strategy's row
+        // (read under the same lock, in the same statement).
+        let held: SQL = position.map { "(\(Self.positionUSDSQL(strategyID: id, position: $0)))" } ?? "NULL"
+        guard
+            let r = try db.queryFirst(
+                "SELECT \(Self.stateColumns), \(held) AS position_usd FROM lt_strategies WHERE strategy_id = \(id)")
         else { throw LedgerError.strategyNotFound(id) }
-        var held = Fixed6.zero
-        if let position {
-            let p = try db.queryFirst(Self.positionUSDSQL(strategyID: id, position: position))
-            held = try Fixed6(parsing: try p?.text("usd") ?? "0")
-        }
-        return try Self.decodeState(r, strategyID: id, positionUSD: held)
+        let positionUSD = try Fixed6(parsing: try r.text("position_usd") ?? "0")
+        return try Self.decodeState(r, strategyID: id, positionUSD: positionUSD)
     }
 
     static func decodeState(_ r: Row, strategyID: String, positionUSD: Fixed6) throws -> FreshState {

@@ -102,6 +102,22 @@ public final class PostgresConnection: Database {
         return .held(by: try lockHolder(key: key))
     }
 
+    public func waitJobLock(_ job: String, upTo wait: Duration) throws(DatabaseError) -> JobLockResult {
+        let key = AdvisoryLockKey.job(job)
+        // A blocking pg_advisory_lock bounded by lock_timeout takes the lock the instant its holder
+        // lets go (no polling gap between two followers); the session value is put back after.
+        let ms = max(1, Int((wait / .milliseconds(1)).rounded(.up)))
+        try execute("SELECT set_config('lock_timeout', \(String(ms)), false)")
+        defer { _ = try? runScript("RESET lock_timeout") }
+        do throws(DatabaseError) {
+            try execute("SELECT pg_advisory_lock(\(key))")
+            return .acquired
+        } catch {
+            guard error.sqlState == "55P03" else { throw error }  // lock_not_available: the wait ran out
+            return .held(by: try lockHolder(key: key))
+        }
+    }
+
     public func releaseJobLock(_ job: String) throws(DatabaseError) {
         try execute("SELECT pg_advisory_unlock(\(AdvisoryLockKey.job(job)))")
     }
@@ -152,6 +168,45 @@ public final class PostgresConnection: Database {
         } catch {
             throw DatabaseError(.decoding, "lock holder: \(error)")
         }
+    }
+
+    // MARK: Notifications
+
+    /// `LISTEN channel` on this session. Channels are lt's own constants, quoted as identifiers.
+    public func listen(_ channel: String) throws(DatabaseError) {
+        guard let quoted = PQescapeIdentifier(conn, channel, channel.utf8.count) else {
+            throw DatabaseError(.query, "cannot quote channel name: \(Self.errorText(conn))")
+        }
+        defer { PQfreemem(quoted) }
+        try runScript("LISTEN " + String(cString: quoted))
+    }
+
+    /// Blocks until a notification for a channel this session listens to arrives, or `timeout`
+    /// passes (poll(2) on the connection's socket). Consumes every pending notification and answers
+    /// whether there was one. A connection that broke meanwhile is `.connection` (exit 69).
+    public func waitForNotification(timeout: Duration) throws(DatabaseError) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            // Notifications that arrived during earlier queries already sit in libpq's queue.
+            guard PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else { throw lostConnection() }
+            var notified = false
+            while let n = PQnotifies(conn) {
+                notified = true
+                PQfreemem(n)
+            }
+            if notified { return true }
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero { return false }
+            let socket = PQsocket(conn)
+            guard socket >= 0 else { throw lostConnection() }
+            var fd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ms = Int32(clamping: Int((remaining / .milliseconds(1)).rounded(.up)))
+            if Glibc.poll(&fd, 1, ms) < 0 && errno != EINTR { throw lostConnection() }
+        }
+    }
+
+    func lostConnection() -> DatabaseError {
+        DatabaseError(.connection, "lost connection to \(target): \(target.scrub(Self.errorText(conn)))")
     }
 
     // MARK: Scripts

@@ -30,11 +30,31 @@ struct Migrate: JobCommand {
     @Flag(help: "Also create the FT input tables (ft_orders, ft_wallets) of sql/dev. Development and tests only.")
     var devTables = false
 
+    @Flag(
+        help: """
+            Install the opt-in trigger on FT's ft_orders that wakes `lt execute --follow` the moment a signal \
+            is inserted (NOTIFY lt_ft_orders); idempotent. Needs a role allowed to create triggers on ft_orders.
+            """)
+    var notifyTrigger = false
+
+    @Flag(help: "Remove that trigger (idempotent); followers go back to polling.")
+    var removeNotifyTrigger = false
+
+    func validate() throws {
+        if notifyTrigger && removeNotifyTrigger {
+            throw ValidationError("--notify-trigger and --remove-notify-trigger exclude each other")
+        }
+    }
+
     struct Summary: JobSummary {
         var fromVersion: Int
         var toVersion: Int
         var applied: [String]
         var devTables: Bool
+        /// Whether the ft_orders notify trigger is installed after this run (nil: not asked about).
+        var notifyTrigger: Bool?
+        /// Whether this run installed or removed it (false: it already was as asked).
+        var notifyTriggerChanged: Bool?
         var failedCount: Int { 0 }
         var textLines: [String] {
             var lines = [
@@ -43,6 +63,10 @@ struct Migrate: JobCommand {
                     : "schema v\(fromVersion) -> v\(toVersion): applied \(applied.joined(separator: ", "))"
             ]
             if devTables { lines.append("dev input tables (ft_orders, ft_wallets) present") }
+            if let installed = notifyTrigger {
+                let change = notifyTriggerChanged == true ? (installed ? "installed" : "removed") : "unchanged"
+                lines.append("ft_orders notify trigger \(installed ? "present" : "absent") (\(change))")
+            }
             return lines
         }
     }
@@ -52,6 +76,9 @@ struct Migrate: JobCommand {
         Runner.run(job: "migrate", options: options, takeJobLock: false) { ctx, _, db in
             let outcome = try Migrator.migrate(db)
             if devTables { try Migrator.installDevTables(db) }
+            var trigger: (installed: Bool, changed: Bool)? = nil
+            if notifyTrigger { trigger = (true, try SignalNotifications.install(db)) }
+            if removeNotifyTrigger { trigger = (false, try SignalNotifications.remove(db)) }
             ctx.logger.info(
                 "schema migrated",
                 metadata: [
@@ -60,7 +87,7 @@ struct Migrate: JobCommand {
                 ])
             return Summary(
                 fromVersion: outcome.fromVersion, toVersion: outcome.toVersion, applied: outcome.applied,
-                devTables: devTables)
+                devTables: devTables, notifyTrigger: trigger?.installed, notifyTriggerChanged: trigger?.changed)
         }
     }
 }

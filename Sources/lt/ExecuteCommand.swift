@@ -27,9 +27,41 @@ struct ExecuteCommand: JobCommand {
     @Option(help: "At most this many new signals per strategy per run.")
     var batchLimit: Int = 500
 
+    @Option(
+        help: ArgumentHelp(
+            "After the first pass, keep the job lock and decide new signals as they arrive until this long "
+                + "after the run started, e.g. 60s on a 1-minute cron (docs/operations.md \"Latency\").",
+            valueName: "duration"))
+    var follow: DurationArgument?
+
+    @Option(
+        help: ArgumentHelp(
+            "While following without the ft_orders trigger, look for new signals this often.",
+            valueName: "duration"))
+    var pollInterval = DurationArgument(.milliseconds(250))
+
+    @Option(
+        help: ArgumentHelp(
+            "Wait up to this long for the job lock another run holds (the previous follower finishing), "
+                + "e.g. 5s; without it a run that finds the lock taken skips at once.",
+            valueName: "duration"))
+    var lockWait = DurationArgument(.zero)
+
+    @Option(help: "At most this many orders posted at once, across strategies (one strategy's posts stay sequential).")
+    var maxInFlight: Int = 8
+
+    /// With the trigger installed, a follower still probes this often: rows that reach ft_orders
+    /// without firing triggers (logical replication applies them as a replica) are found anyway.
+    static let notifySafetyProbe = Duration.seconds(5)
+
     func validate() throws {
         guard lookbackMinutes > 0, batchLimit > 0 else {
             throw ValidationError("--lookback-minutes and --batch-limit must be positive")
+        }
+        if let follow, follow.duration <= .zero { throw ValidationError("--follow must be positive") }
+        guard (1...64).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1…64") }
+        guard pollInterval.duration >= .milliseconds(10) else {
+            throw ValidationError("--poll-interval must be at least 10ms")
         }
     }
 
@@ -38,6 +70,9 @@ struct ExecuteCommand: JobCommand {
     }
 
     func runJob() -> ExitStatus {
+        // The follow deadline counts from the process start, so a run that waited for the lock or
+        // had a long first pass still ends in time for the next cron start.
+        let started = ContinuousClock.now
         let shard = sharding.value
         // One job lock per shard: n hosts share the job, and two runs of the same shard never overlap.
         let job = sharding.jobName("execute")
@@ -51,22 +86,37 @@ struct ExecuteCommand: JobCommand {
                 summary, configurationErrors: outcome.summary?.configurationErrors ?? 0,
                 unavailable: outcome.summary?.deferred ?? 0)
         }
-        return Runner.run(job: job, options: options, decide: decide) { ctx, config, db in
+        return Runner.run(job: job, options: options, lockWait: lockWait.duration, decide: decide) { ctx, config, db in
+            var runCtx = ctx
+            // A follower lasts: `--now` gives where its clock starts, and it advances from there.
+            if follow != nil, options.now != nil { runCtx.clock = AdvancingClock(from: ctx.now()) }
+            let ctx = runCtx
             let timings = StageTimings()  // db / HTTP / signing totals for the JSON summary (lt-bench)
             let ledger = TimedLedger(LedgerStore(database: db), timings: timings)
-            _ = try Housekeeping.run(ctx, ledger: ledger)
+            let housekeeping = { _ = try Housekeeping.run(ctx, ledger: ledger) }
+            try housekeeping()
             let venue = try Wiring.clobVenue(config)
             let run = ExecuteJob(
                 store: TimedExecuteStore(ExecuteStore(database: db), timings: timings), ledger: ledger,
                 venue: TimedVenue(venue, timings: timings),
                 options: ExecuteOptions(
                     liveTradingEnabled: config.liveTrading, shard: shard, lookbackSeconds: lookbackMinutes * 60,
-                    batchLimit: batchLimit),
+                    batchLimit: batchLimit, maxInFlight: maxInFlight),
                 runID: ctx.runID, now: { ctx.now() }, logger: ctx.logger,
                 crashPoint: Wiring.crashPoint(config))
-            let summary = try run.run()
-            outcome.summary = summary
-            return TimedJobSummary(summary, timings: timings.report)
+            _ = try run.run()
+            if let follow {
+                // LISTEN when the opt-in trigger is there (woken the moment a signal commits), else poll.
+                let wakeup: any SignalWakeup =
+                    try SignalNotifications.triggerInstalled(db) ? NotifyWakeup(listeningOn: db) : PollWakeup()
+                try run.follow(
+                    until: started + follow.duration,
+                    interval: wakeup.mode == .notify
+                        ? max(Self.notifySafetyProbe, pollInterval.duration) : pollInterval.duration,
+                    wakeup: wakeup, housekeeping: housekeeping)
+            }
+            outcome.summary = run.summary
+            return TimedJobSummary(run.summary, timings: timings.report)
         }
     }
 }

@@ -53,16 +53,19 @@ enum Runner {
     /// - Parameters:
     ///   - job: the job name (log field `job`, job-lock name).
     ///   - takeJobLock: false for read-only operator commands (status).
+    ///   - lockWait: how long to wait for a job lock another run holds before skipping (0: skip at once).
     ///   - decide: the exit status for a summary the job returned. The JSON summary's `status` is
     ///     derived from the same value, so the two cannot disagree.
     ///   - body: the job itself; it returns its summary.
     static func run(
-        job: String, options: CommonOptions, takeJobLock: Bool = true,
+        job: String, options: CommonOptions, takeJobLock: Bool = true, lockWait: Duration = .zero,
         decide: (any JobSummary) -> ExitStatus = { $0.failedCount > 0 ? .someFailed : .ok },
         _ body: (JobContext, Config, PostgresConnection) throws -> any JobSummary
     ) -> ExitStatus {
         let record = RunRecord(startedAt: Date())
-        let status = run(job: job, options: options, takeJobLock: takeJobLock, decide: decide, record: record, body)
+        let status = run(
+            job: job, options: options, takeJobLock: takeJobLock, lockWait: lockWait, decide: decide, record: record,
+            body)
         if record.ranUnderJobLock, let db = record.db, let logger = record.logger {
             AlertWebhook.deliver(db: db, environment: ProcessInfo.processInfo.environment, logger: logger)
         }
@@ -110,8 +113,9 @@ enum Runner {
     }
 
     private static func run(
-        job: String, options: CommonOptions, takeJobLock: Bool, decide: (any JobSummary) -> ExitStatus,
-        record: RunRecord, _ body: (JobContext, Config, PostgresConnection) throws -> any JobSummary
+        job: String, options: CommonOptions, takeJobLock: Bool, lockWait: Duration,
+        decide: (any JobSummary) -> ExitStatus, record: RunRecord,
+        _ body: (JobContext, Config, PostgresConnection) throws -> any JobSummary
     ) -> ExitStatus {
         let env = ProcessInfo.processInfo.environment
         let startedAt = record.startedAt
@@ -165,7 +169,7 @@ enum Runner {
         do {
             let summary: any JobSummary
             if takeJobLock {
-                let locked = try ctx.withJobLock { () throws -> any JobSummary in
+                let locked = try ctx.withJobLock(wait: lockWait) { () throws -> any JobSummary in
                     record.ranUnderJobLock = true
                     return try body(ctx, config, db)
                 }

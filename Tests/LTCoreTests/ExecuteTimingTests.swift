@@ -26,6 +26,8 @@ private final class FakeVenue: TradingVenue {
         return .unfilled(reason: "test")
     }
 
+    func detachedPost(_ order: SignedVenueOrder) -> @Sendable () -> VenuePostResult { { .unfilled(reason: "test") } }
+
     func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder? { nil }
     func trades(orderHash hash: String, market conditionID: String?, wallet: String) throws(VenueError)
         -> [VenueTrade]

@@ -10,10 +10,6 @@ struct DeploymentExamplesTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let jobs = ["execute", "sync-order-status", "check-exits", "resolve", "redeem", "daily-reset"]
-    /// Flags other branches add (issue 14: --follow/--lock-wait, --metrics-file). Until the binary
-    /// has them their absence is a known issue, not a failure; once it has them they are checked
-    /// like every other flag.
-    static let pendingFlags: Set<String> = ["--follow", "--lock-wait", "--metrics-file"]
 
     static func read(_ path: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
@@ -57,14 +53,7 @@ struct DeploymentExamplesTests {
         let accepted = try flags(sub)
         for flag in args.dropFirst().filter({ $0.hasPrefix("--") }) {
             let name = String(flag.split(separator: "=").first ?? "")
-            if accepted.contains(name) { continue }
-            if pendingFlags.contains(name) {
-                withKnownIssue("\(name) is added by another branch of issue 14", isIntermittent: true) {
-                    Issue.record("\(file): lt \(sub) has no \(name) yet")
-                }
-            } else {
-                Issue.record("\(file): lt \(sub) has no flag \(name)")
-            }
+            if !accepted.contains(name) { Issue.record("\(file): lt \(sub) has no flag \(name)") }
         }
     }
 

@@ -18,6 +18,10 @@ public protocol Database: AnyObject {
     /// `.acquired`, or `.held(by:)` naming the backend that has it.
     func tryJobLock(_ job: String) throws(DatabaseError) -> JobLockResult
 
+    /// Like `tryJobLock`, but waits up to `wait` for a holder to let go (`--lock-wait`), so a
+    /// follower that starts while the previous one finishes takes over without a gap.
+    func waitJobLock(_ job: String, upTo wait: Duration) throws(DatabaseError) -> JobLockResult
+
     /// Releases a job lock taken by `tryJobLock` (closing the connection releases it too).
     func releaseJobLock(_ job: String) throws(DatabaseError)
 
@@ -36,6 +40,11 @@ public protocol Database: AnyObject {
 }
 
 extension Database {
+    /// Without a wait-capable implementation, a single try.
+    public func waitJobLock(_ job: String, upTo wait: Duration) throws(DatabaseError) -> JobLockResult {
+        try tryJobLock(job)
+    }
+
     /// The first row, or nil.
     public func queryFirst(_ sql: SQL) throws(DatabaseError) -> Row? { try query(sql).first }
 

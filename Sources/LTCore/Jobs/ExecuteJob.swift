@@ -10,12 +10,19 @@ public struct ExecuteOptions: Sendable {
     public var lookbackSeconds: Int
     /// At most this many new signals per strategy per run (the rest stay new for the next run).
     public var batchLimit: Int
+    /// At most this many posts in flight at once (`--max-in-flight`): one strategy's posts are
+    /// sequential, different strategies' posts overlap.
+    public var maxInFlight: Int
 
-    public init(liveTradingEnabled: Bool, shard: Shard? = nil, lookbackSeconds: Int = 3600, batchLimit: Int = 500) {
+    public init(
+        liveTradingEnabled: Bool, shard: Shard? = nil, lookbackSeconds: Int = 3600, batchLimit: Int = 500,
+        maxInFlight: Int = 8
+    ) {
         self.liveTradingEnabled = liveTradingEnabled
         self.shard = shard
         self.lookbackSeconds = lookbackSeconds
         self.batchLimit = batchLimit
+        self.maxInFlight = max(1, maxInFlight)
     }
 }
 
@@ -32,7 +39,14 @@ public final class ExecuteJob {
     /// Crash-test seam: called with a point name ("after-intent") at the instants a crash matters;
     /// the command wires it to `LT_TEST_CRASH_POINT` (SIGKILL itself there). A no-op otherwise.
     let crashPoint: (String) -> Void
-    public private(set) var summary = ExecuteSummary()
+    public internal(set) var summary = ExecuteSummary()
+    /// Posts in flight (at most `options.maxInFlight`), by a number of this run; their answers are
+    /// booked on the job's thread, which owns the database connection.
+    let posts = PostPipeline()
+    var pendingPosts: [Int: PendingPost] = [:]
+    var nextPostID = 0
+    /// A strategy's risk state after its last booked answer, for its next decision.
+    var freshAfterAnswer: [String: RiskState] = [:]
 
     public init(
         store: any ExecuteStoring, ledger: any Ledger, venue: any TradingVenue, options: ExecuteOptions,
@@ -52,21 +66,33 @@ public final class ExecuteJob {
     /// Runs once over every active strategy of the shard. Database errors propagate (exit 69 at
     /// the command); venue read errors defer the affected signals.
     public func run() throws -> ExecuteSummary {
-        // 1. Active strategies of this shard.
+        try pass(only: nil)
+        return summary
+    }
+
+    /// One pass over the active strategies of the shard; `only` narrows it to the strategies a
+    /// follower's probe found something new for (`follow`), which already know they have.
+    func pass(only: Set<String>?) throws {
+        // 1. Active strategies of this shard (read again by every pass: an operator's pause or new
+        //    limit applies to a follower's next decision).
         let active = try store.activeStrategies()
-        let strategies = active.strategies.filter { options.shard?.contains(strategyID: $0.id) ?? true }
-        for bad in active.misconfigured where options.shard?.contains(strategyID: bad.strategyID) ?? true {
-            summary.misconfigured.append(bad)
-            logger.error(
-                "strategy misconfigured: skipped",
-                metadata: ["strategy_id": .string(bad.strategyID), "stage": "config", "error": .string(bad.reason)])
+        var strategies = active.strategies.filter { options.shard?.contains(strategyID: $0.id) ?? true }
+        if let only {
+            strategies = strategies.filter { only.contains($0.id) }
+        } else {
+            for bad in active.misconfigured where options.shard?.contains(strategyID: bad.strategyID) ?? true {
+                summary.misconfigured.append(bad)
+                logger.error(
+                    "strategy misconfigured: skipped",
+                    metadata: ["strategy_id": .string(bad.strategyID), "stage": "config", "error": .string(bad.reason)])
+            }
+            summary.strategies = strategies.count
         }
-        summary.strategies = strategies.count
         // 2. Reconcile what an earlier run left unfinished: INTENT rows of dead runs (their liveness
         //    lock is free) become UNKNOWN — their post may have happened, so the cash stays locked and
         //    sync-order-status looks them up by order hash. A live run's rows are left alone.
         let abandoned = try store.abandonIntents(strategyIDs: strategies.map(\.id), exceptRun: runID, at: now())
-        summary.abandonedIntents = abandoned
+        summary.abandonedIntents += abandoned
         if abandoned > 0 {
             logger.warning(
                 "earlier INTENT rows marked UNKNOWN", metadata: ["count": "\(abandoned)", "stage": "reconcile"])
@@ -75,7 +101,8 @@ public final class ExecuteJob {
         //     signal stays one round trip however many strategies there are.
         let started = ContinuousClock.now
         let since = now().addingTimeInterval(-Double(options.lookbackSeconds))
-        let pending = try store.strategiesWithNewSignals(strategyIDs: strategies.map(\.id), since: since)
+        let pending =
+            try only ?? store.strategiesWithNewSignals(strategyIDs: strategies.map(\.id), since: since)
         logger.info(
             "strategies with new signals",
             metadata: [
@@ -85,7 +112,7 @@ public final class ExecuteJob {
         for strategy in strategies where pending.contains(strategy.id) {
             try runStrategy(strategy, since: since)
         }
-        return summary
+        try bookAnswers { pendingPosts.isEmpty }
     }
 
     /// Live needs both keys: `mode = 'live'` and `LT_LIVE_TRADING=1`.
@@ -180,7 +207,12 @@ public final class ExecuteJob {
         // 8–15 per signal, in signal order: sizing, risk, market, order type, price protection,
         // INTENT + cash lock, post, answer.
         var state = strategy.state
+        freshAfterAnswer[strategy.id] = nil
         for c in candidates {
+            // A strategy's decisions stay sequential (its cash): the next one waits for the answer
+            // of its post in flight and sizes on the cash that answer left.
+            try bookAnswers { !pendingPosts.values.contains { $0.strategyID == strategy.id } }
+            if let fresh = freshAfterAnswer.removeValue(forKey: strategy.id) { state = fresh }
             try perSignal(strategy: strategy.id, signal: c.signal.orderID, log: c.log) {
                 try decide(
                     c, strategy: strategy, live: live, state: &state, resolution: resolution, books: books,
@@ -521,11 +553,55 @@ public final class ExecuteJob {
         log2.info("intent committed", metadata: ["stage": "intent", "elapsed_ms": ms(since: started)])
         crashPoint("after-intent")
 
-        // 14. Post once, 15. record the answer through the ledger.
-        let t = ContinuousClock.now
-        let answer = venue.post(signed)
+        // 14. Post once — on its own thread, beside other strategies' posts, now that the INTENT is
+        //     durable; 15. its answer is booked on this thread (`book`), in its own ledger entry.
+        try startPost(
+            PendingPost(
+                strategyID: strategy.id, signalKey: signal.orderID, ltOrderID: ltOrderID, signed: signed, fee: fee,
+                signal: signal, log: log2, started: started))
+    }
+
+    /// A post in flight, and what booking its answer needs.
+    struct PendingPost {
+        var strategyID: String
+        var signalKey: String
+        var ltOrderID: Int64
+        var signed: SignedVenueOrder
+        var fee: Fixed6
+        var signal: BuySignal
+        var log: Logger
+        var started: ContinuousClock.Instant
+    }
+
+    /// Starts the post, then books answers until fewer than `maxInFlight` posts are in flight.
+    func startPost(_ post: PendingPost) throws {
+        let id = nextPostID
+        nextPostID += 1
+        pendingPosts[id] = post
+        posts.start(id: id, venue.detachedPost(post.signed))
+        try bookAnswers { pendingPosts.count < options.maxInFlight }
+    }
+
+    /// Books the answers of finished posts, waiting for more until `enough` holds (it must hold once
+    /// nothing is in flight).
+    func bookAnswers(until enough: () -> Bool) throws {
+        while true {
+            for done in posts.take(wait: false) { try book(done) }
+            if enough() || pendingPosts.isEmpty { return }
+            for done in posts.take(wait: true) { try book(done) }
+        }
+    }
+
+    func book(_ done: PostPipeline.Completed) throws {
+        guard let p = pendingPosts.removeValue(forKey: done.id) else { return }
+        try perSignal(strategy: p.strategyID, signal: p.signalKey, log: p.log) {
+            try book(done.result, of: p, postMs: done.elapsed)
+        }
+    }
+
+    func book(_ answer: VenuePostResult, of p: PendingPost, postMs: Duration) throws {
+        let (signal, signed, fee, log2, started, ltOrderID) = (p.signal, p.signed, p.fee, p.log, p.started, p.ltOrderID)
         summary.placed += 1
-        let postMs = ms(since: t)
         let booking = AnswerBooking.book(
             answer, signed: signed, expectedFee: fee, latencyMs: latencyMs(signal), at: now())
         switch booking.status {
@@ -545,11 +621,11 @@ public final class ExecuteJob {
                 metadata: ["stage": "post", "venue_order_id": .string(venueID)])
         }
         let entry = LedgerEntry(
-            strategyID: strategy.id,
+            strategyID: p.strategyID,
             change: .update(ltOrderID: ltOrderID, to: booking.status, fields: booking.fields, onlyRun: runID),
             events: booking.events, at: now())
         do {
-            if case .applied(_, let fresh) = try ledger.apply(entry) { state = fresh.risk }
+            if case .applied(_, let fresh) = try ledger.apply(entry) { freshAfterAnswer[p.strategyID] = fresh.risk }
         } catch let refused as LedgerError {
             // Another run (sync) reconciled the row first: its answer stands.
             summary.answersNotBooked += 1
@@ -561,7 +637,9 @@ public final class ExecuteJob {
             metadata: [
                 "stage": "post", "status": "\(booking.status.rawValue)",
                 "executed_usd": "\(booking.fields.executedUSD ?? .zero)",
-                "executed_shares": "\(booking.fields.executedShares ?? .zero)", "post_ms": "\(postMs)",
+                "executed_shares": "\(booking.fields.executedShares ?? .zero)",
+                "post_ms":
+                    "\(postMs.components.seconds * 1000 + postMs.components.attoseconds / 1_000_000_000_000_000)",
                 "execution_latency_ms": "\(latencyMs(signal))", "elapsed_ms": ms(since: started),
                 "error": "\(booking.fields.error ?? "")",
             ])
@@ -611,5 +689,40 @@ public final class ExecuteJob {
         let d = ContinuousClock.now - start
         let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
         return .string("\(ms)")
+    }
+}
+
+/// Posts running on threads of their own; their answers wait here until the job's thread books
+/// them. The job bounds how many run at once.
+final class PostPipeline: @unchecked Sendable {
+    struct Completed {
+        var id: Int
+        var result: VenuePostResult
+        var elapsed: Duration
+    }
+
+    private let condition = NSCondition()
+    private var completed: [Completed] = []
+
+    func start(id: Int, _ post: @escaping @Sendable () -> VenuePostResult) {
+        Thread { [self] in
+            let t = ContinuousClock.now
+            let result = post()
+            let done = Completed(id: id, result: result, elapsed: ContinuousClock.now - t)
+            condition.lock()
+            completed.append(done)
+            condition.signal()
+            condition.unlock()
+        }.start()
+    }
+
+    /// The answers received so far; with `wait`, blocks until there is at least one.
+    func take(wait: Bool) -> [Completed] {
+        condition.lock()
+        defer { condition.unlock() }
+        while wait && completed.isEmpty { condition.wait() }
+        let out = completed
+        completed = []
+        return out
     }
 }

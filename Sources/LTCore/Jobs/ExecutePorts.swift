@@ -131,6 +131,9 @@ public protocol ExecuteStoring: AnyObject {
     /// Which of these strategies have at least one new signal (the anti-join below, for all of them
     /// in one query), so a run with nothing new costs one round trip, not one per strategy.
     func strategiesWithNewSignals(strategyIDs: [String], since: Date) throws -> Set<String>
+    /// The follower's probe (`lt execute --follow`): for every active strategy with undecided
+    /// signals since `since`, how many — one round trip whatever the number of strategies.
+    func undecidedSignalCounts(since: Date) throws -> [String: Int]
     /// FT rows of the strategy's wallet with `order_time >= since` and no decided `lt_orders` row
     /// (none, or a NOT_PLACED one to decide again), oldest first.
     func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow]

@@ -36,6 +36,8 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
     public var misconfigured: [MisconfiguredStrategy] = []
     /// Signals whose decision the database or the ledger refused (exit 1), with why.
     public var errors: [String] = []
+    /// What `--follow` did after the first pass (nil without it).
+    public var follow: FollowSummary?
 
     public init() {}
 
@@ -72,6 +74,12 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
                     + TextEscaping.controls(m.reason))
         }
         for e in errors { lines.append("  ERROR \(TextEscaping.controls(e))") }
+        if let f = follow {
+            lines.append(
+                "  followed (\(f.wake.rawValue)): \(f.passes) passes after \(f.probes) probes"
+                    + (f.notifications > 0 ? ", \(f.notifications) notifications" : "")
+                    + (f.dayChanges > 0 ? ", daily reset at the UTC day change" : ""))
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -79,7 +87,7 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
         case strategies, signalsSeen, placed, filled, submitted, unfilled, rejected, failed, unknown, notPlaced
         case unverifiedAnswers, answersNotBooked, shadowFilled
         case skipped, skippedByReason, alreadyDecided, deferred, abandonedIntents, configurationErrors
-        case walletErrors, misconfigured, errors
+        case walletErrors, misconfigured, errors, follow
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -107,6 +115,7 @@ public struct ExecuteSummary: Sendable, Hashable, Encodable {
         try c.encode(walletErrors, forKey: .walletErrors)
         try c.encode(misconfigured, forKey: .misconfigured)
         try c.encode(errors, forKey: .errors)
+        try c.encodeIfPresent(follow, forKey: .follow)
     }
 }
 

@@ -5,10 +5,13 @@ import Foundation
 // so the job itself is unchanged; `lt execute --format json` prints the totals as
 // `result.timings` and `lt-bench execute` (docs/benchmarks.md) reads them.
 
-/// Accumulated time and call counts per kind of work, for one run (one thread).
-public final class StageTimings {
+/// Accumulated time and call counts per kind of work, for one run. Parallel posts add theirs from
+/// their own threads, hence the lock (uncontended on the job's thread: tens of nanoseconds). Time
+/// spent by posts in parallel adds up, so `http` can exceed the run's wall time.
+public final class StageTimings: @unchecked Sendable {
     public enum Stage: CaseIterable, Sendable { case database, http, signing }
 
+    private let lock = NSLock()
     private var nanos: [Stage: UInt64] = [:]
     private var calls: [Stage: Int] = [:]
 
@@ -18,13 +21,18 @@ public final class StageTimings {
     public func measure<T, E: Error>(_ stage: Stage, _ body: () throws(E) -> T) throws(E) -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         defer {
-            nanos[stage, default: 0] += DispatchTime.now().uptimeNanoseconds - start
+            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            lock.lock()
+            nanos[stage, default: 0] += elapsed
             calls[stage, default: 0] += 1
+            lock.unlock()
         }
         return try body()
     }
 
     public var report: Report {
+        lock.lock()
+        defer { lock.unlock() }
         func us(_ s: Stage) -> Int64 { Int64((nanos[s] ?? 0) / 1000) }
         return Report(
             dbUs: us(.database), dbCalls: calls[.database] ?? 0, httpUs: us(.http), httpCalls: calls[.http] ?? 0,
@@ -62,6 +70,10 @@ public final class TimedExecuteStore: ExecuteStoring {
 
     public func strategiesWithNewSignals(strategyIDs: [String], since: Date) throws -> Set<String> {
         try timings.measure(.database) { try base.strategiesWithNewSignals(strategyIDs: strategyIDs, since: since) }
+    }
+
+    public func undecidedSignalCounts(since: Date) throws -> [String: Int] {
+        try timings.measure(.database) { try base.undecidedSignalCounts(since: since) }
     }
 
     public func newSignals(strategy: ExecuteStrategy, since: Date, limit: Int) throws -> [FTSignalRow] {
@@ -128,6 +140,12 @@ public final class TimedVenue: TradingVenue {
 
     public func post(_ order: SignedVenueOrder) -> VenuePostResult {
         timings.measure(.http) { base.post(order) }
+    }
+
+    public func detachedPost(_ order: SignedVenueOrder) -> @Sendable () -> VenuePostResult {
+        let post = base.detachedPost(order)
+        let timings = timings
+        return { timings.measure(.http) { post() } }
     }
 
     public func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder? {

@@ -25,9 +25,10 @@ public struct LockSkippedSummary: JobSummary {
 extension JobContext {
     /// Runs `body` under the job's session-level advisory lock. When another run holds it, logs who
     /// (pid, application, client) and returns nil without running `body`: overlapping cron runs are
-    /// safe without flock, and the second one exits 0.
-    public func withJobLock<T>(_ body: () throws -> T) throws -> Result<T, LockSkipped> {
-        switch try database.tryJobLock(job) {
+    /// safe without flock, and the second one exits 0. `wait` > 0 first waits that long for the holder
+    /// to let go (`lt execute --lock-wait`).
+    public func withJobLock<T>(wait: Duration = .zero, _ body: () throws -> T) throws -> Result<T, LockSkipped> {
+        switch try wait > .zero ? database.waitJobLock(job, upTo: wait) : database.tryJobLock(job) {
         case .acquired:
             defer { try? database.releaseJobLock(job) }
             return .success(try body())

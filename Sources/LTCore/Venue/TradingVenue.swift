@@ -194,6 +194,9 @@ public protocol TradingVenue: AnyObject {
     func sign(_ request: OrderRequest) throws(VenueError) -> SignedVenueOrder
     /// Posts once. Never retried by the adapter when the answer proves nothing.
     func post(_ order: SignedVenueOrder) -> VenuePostResult
+    /// The same single post, packed to run on another thread (`execute`'s parallel posts): what it
+    /// needs is captured now, on the job's thread, and it shares no connection with the venue.
+    func detachedPost(_ order: SignedVenueOrder) -> @Sendable () -> VenuePostResult
     /// The order by its hash with `wallet`'s credentials; nil when the venue does not know it.
     func order(hash: String, wallet: String) throws(VenueError) -> VenueOrder?
     /// The trades that filled the order `hash` (as taker or maker).

@@ -1,0 +1,79 @@
+import Foundation
+import LTCore
+import LTPostgres
+import Testing
+
+/// Parallel posts (issue 15): once a decision's INTENT is durable its POST goes out beside other
+/// strategies' posts (`--max-in-flight`); exactly-once is unchanged. The real binary, a private
+/// database and the paper exchange, as in ExecuteIntegrationTests.
+@Suite(.serialized) struct ExecuteParallelPostsTests {
+    static let strategies = (1...6).map { "s\($0)" }
+
+    /// One signal for each strategy, each strategy on its own FT wallet.
+    func setUp(_ h: ExecuteHarness, _ strategies: [String]) throws {
+        for (i, s) in strategies.enumerated() {
+            try h.addStrategy(s, wallet: "ftw\(i)")
+            try h.addSignal("ft-\(s)", wallet: "ftw\(i)")
+        }
+    }
+
+    func assertBooks(_ h: ExecuteHarness, _ strategies: [String]) throws {
+        let hashes = try h.assertBooksAndNothingTwice(strategies)
+        let rows = try h.orders().values.compactMap(\.orderHash)
+        #expect(Set(hashes) == Set(rows), "every order posted is a row, every row's order was posted once")
+    }
+
+    @Test func strategiesPostInParallelAndEveryOrderIsPlacedOnce() throws {
+        let h = try ExecuteHarness()
+        try setUp(h, Self.strategies)
+        try h.fault(#"{"method": "POST", "path": "/order", "kind": "latency", "latency_ms": 300, "count": 6}"#)
+        let r = try h.execute(["--max-in-flight", "4", "--format", "json"])
+        #expect(r.status == 0, "\(r.output)")
+        let result = try jsonObject(r.stdout)["result"] as? [String: Any]
+        #expect(result?["placed"] as? Int == 6 && result?["filled"] as? Int == 6, "\(r.stdout)")
+        let rows = try h.orders()
+        for s in Self.strategies {
+            #expect(rows["ft-\(s)"]?.status == "FILLED", "answer recorded for \(s): \(rows["ft-\(s)"]?.error ?? "")")
+        }
+        #expect(try h.orderLog().count == 6)
+        try assertBooks(h, Self.strategies)
+        // Nothing left to do: a second run places nothing.
+        let again = try h.execute(["--format", "json"])
+        #expect((try jsonObject(again.stdout)["result"] as? [String: Any])?["placed"] as? Int == 0)
+        #expect(try h.orderLog().count == 6)
+    }
+
+    /// The exchange takes each order and holds its answer: all four reaching it while none was
+    /// answered proves the posts were in flight together. SIGKILL then: the rows are INTENT, the
+    /// next run makes them UNKNOWN (never re-posted) and sync finds the fills.
+    @Test func aKillWithSeveralPostsInFlightIsReconciledAndNothingIsPlacedTwice() async throws {
+        let h = try ExecuteHarness()
+        let strategies = Array(Self.strategies.prefix(4))
+        try setUp(h, strategies)
+        try h.fault(
+            #"{"method": "POST", "path": "/order", "kind": "timeout", "process": true, "latency_ms": 10000, "count": 4}"#
+        )
+        let run = try RunningLT(h, ["execute", "--max-in-flight", "8"])
+        #expect(await eventually { (try? h.orderLog().count) == 4 }, "four posts in flight at once")
+        kill(run.process.processIdentifier, SIGKILL)
+        _ = await run.finish()
+        #expect(try h.orders().values.allSatisfy { $0.status == "INTENT" })
+        let next = try h.execute(["--format", "json"])
+        #expect(next.status == 0, "\(next.output)")
+        let result = try jsonObject(next.stdout)["result"] as? [String: Any]
+        #expect(result?["abandoned_intents"] as? Int == 4 && result?["placed"] as? Int == 0, "\(next.stdout)")
+        #expect(try h.orders().values.allSatisfy { $0.status == "UNKNOWN" })
+        let sync = try h.lt(["sync-order-status"], env: ["LT_TEST_GRACE_SECONDS": "0"])
+        #expect(sync.status == 0, "\(sync.output)")
+        let statuses = try h.orders().mapValues(\.status)
+        #expect(statuses.values.allSatisfy { $0 == "FILLED" }, "\(statuses)")
+        #expect(try h.orderLog().count == 4)
+        try assertBooks(h, strategies)
+    }
+
+    @Test func maxInFlightIsValidated() throws {
+        let h = try ExecuteHarness()
+        #expect(try h.execute(["--max-in-flight", "0"]).status == 64)
+        #expect(try h.execute(["--max-in-flight", "65"]).status == 64)
+    }
+}
