@@ -95,7 +95,7 @@ struct DeploymentExamplesTests {
             #expect(timer.value("Install", "WantedBy") == "timers.target")
         }
         let execute = try SystemdUnit(parsing: Self.read("examples/systemd/lt-execute.service"))
-        #expect(execute.value("Service", "ExecStart")?.contains("execute --follow 55s --lock-wait 5s") == true)
+        #expect(execute.value("Service", "ExecStart")?.contains("execute --follow 58s --lock-wait 5s") == true)
         let minute = try SystemdUnit(parsing: Self.read("examples/systemd/lt-execute.timer"))
         #expect(minute.value("Timer", "OnCalendar") == "*-*-* *:*:00")
         let daily = try SystemdUnit(parsing: Self.read("examples/systemd/lt-daily-reset.timer"))

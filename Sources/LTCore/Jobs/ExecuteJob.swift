@@ -276,6 +276,9 @@ public final class ExecuteJob {
         }
         let candidates = try candidate(r, strategy: strategy, live: live, forced: true, log: log).map { [$0] } ?? []
         try decideAll(candidates, strategy: strategy, live: live, log: log)
+        // The post may still be in flight (posts are detached once their INTENT is durable): book
+        // its answer before the command reads the row back, as every pass does before it ends.
+        try bookAnswers { pendingPosts.isEmpty }
         return .success(())
     }
 
