@@ -54,6 +54,22 @@ final class RunningLT: @unchecked Sendable {
         return collected()
     }
 
+    /// `finish` for a synchronous test: a test that must act while a follower runs cannot await,
+    /// because resuming after an `await` needs a free cooperative thread, and under the full suite on
+    /// 2 cores blocking tests can hold both for tens of seconds (seen: a 40 s follower ended before
+    /// the test got to insert its next signal). A synchronous test keeps its thread once it starts.
+    func finishBlocking(within seconds: Double = 90) -> ProcessResult {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            Issue.record("lt did not exit within \(seconds) s")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        done.wait()
+        return collected()
+    }
+
     private func collected() -> ProcessResult {
         lock.withLock {
             ProcessResult(
@@ -116,21 +132,20 @@ extension ExecuteHarness {
     static let follow = ["execute", "--poll-interval", "50ms", "--format", "json"]
 
     @Test(arguments: [false, true])
-    func aSignalInsertedMidRunIsDecidedByTheFollower(trigger: Bool) async throws {
+    func aSignalInsertedMidRunIsDecidedByTheFollower(trigger: Bool) throws {
         let h = try ExecuteHarness()
         if trigger { #expect(try h.lt(["migrate", "--notify-trigger"]).status == 0) }
         try h.addStrategy("s1")
         try h.addSignal("ft-1")
-        // 40 s, not the few a quiet machine needs: under the full suite on 2 cores this test's task
-        // can wait many seconds for a thread, and ft-2 must still arrive while the follower runs.
-        let f = try RunningLT(h, Self.follow + ["--follow", "40s"])
-        #expect(await eventually { f.isFollowing }, "\(f.stderr)")
+        // Synchronous (see `finishBlocking`): ft-2 must arrive while the follower runs.
+        let f = try RunningLT(h, Self.follow + ["--follow", "15s"])
+        #expect(h.waitUntil(seconds: 15) { f.isFollowing }, "\(f.stderr)")
         #expect(decided(h, "ft-1"), "the first pass decides what was there")
         try h.addSignal("ft-2")
         #expect(f.isRunning, "ft-2 must arrive while the follower runs (the test was starved past its deadline)")
-        let seen = await eventually(seconds: 40) { decided(h, "ft-2") }
+        let seen = h.waitUntil(seconds: 30) { decided(h, "ft-2") }
         #expect(seen, "follower stderr:\n\(f.stderr)")
-        let r = await f.finish()
+        let r = f.finishBlocking()
         #expect(r.status == 0, "\(r.output)")
         let summary = try jsonObject(r.stdout)
         let follower = try #require(summary["run_id"] as? String)
@@ -146,27 +161,26 @@ extension ExecuteHarness {
         try assertBooks(h, strategies: ["s1"])
     }
 
-    @Test func theNextRunWaitsForTheLockAndTakesOver() async throws {
+    @Test func theNextRunWaitsForTheLockAndTakesOver() throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
         try h.addSignal("ft-1")
-        // Generous deadlines: under the full suite this test's task may wait seconds for a thread,
-        // and each step must still happen while the follower it is about is running.
+        // Synchronous (see `finishBlocking`): each step must happen while its follower runs.
         let first = try RunningLT(h, Self.follow + ["--follow", "15s"])
-        #expect(await eventually { first.isFollowing }, "\(first.stderr)")
+        #expect(h.waitUntil(seconds: 15) { first.isFollowing }, "\(first.stderr)")
         // Started meanwhile: without --lock-wait a run skips at once (as every job does) …
         let skipped = try h.execute(["--format", "json"])
         #expect(skipped.status == 0)
         #expect(try jsonObject(skipped.stdout)["status"] as? String == "skipped", "\(skipped.stdout)")
         // … with it, it waits for the follower to finish and follows after it.
         let second = try RunningLT(h, Self.follow + ["--follow", "30s", "--lock-wait", "30s"])
-        let r1 = await first.finish()
+        let r1 = first.finishBlocking()
         #expect(r1.status == 0, "\(r1.output)")
         #expect(second.isRunning)
         try h.addSignal("ft-2")
-        #expect(await eventually { decided(h, "ft-2") })
+        #expect(h.waitUntil(seconds: 30) { decided(h, "ft-2") })
         #expect(second.isRunning, "ft-2 must be decided by the second follower")
-        let r2 = await second.finish()
+        let r2 = second.finishBlocking()
         #expect(r2.status == 0, "\(r2.output)")
         let s1 = try jsonObject(r1.stdout)
         let s2 = try jsonObject(r2.stdout)
