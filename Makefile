@@ -45,6 +45,11 @@ smoke: deps
 # (1,000 strategies: BENCH_EXECUTE_ARGS="--strategies 100,1000").
 BENCH_EXECUTE_ARGS ?= --strategies 100 --signals 10 --history 0,1000000
 BENCH_SYNC_ARGS ?= --strategies 100 --signals 10 --history 0,1000000
+# Latency benches (issue 15, docs/benchmarks.md "Latency"): the follow bench simulates cron minutes
+# of --minute (10 s by default, not 60 s) so it runs in about two minutes per mode.
+BENCH_BURST_ARGS ?= --strategies 100 --latency 150 --max-in-flight 1,8,16
+BENCH_IDLE_ARGS ?= --strategies 100,1000 --runs 21
+BENCH_FOLLOW_ARGS ?= --minute 10s --minutes 3 --signals-per-minute 10 --latency 50 --modes poll,notify,cron
 BENCH_BIN = $$($(SWIFT) build -c release --show-bin-path)
 
 bench: deps
@@ -54,3 +59,6 @@ bench: deps
 	"$(BENCH_BIN)/lt-bench" signing
 	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" execute $(BENCH_EXECUTE_ARGS)
 	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" sync $(BENCH_SYNC_ARGS)
+	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" burst $(BENCH_BURST_ARGS)
+	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" idle $(BENCH_IDLE_ARGS)
+	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" follow $(BENCH_FOLLOW_ARGS)

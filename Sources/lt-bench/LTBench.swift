@@ -7,5 +7,7 @@ struct LTBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lt-bench",
         abstract: "Benchmarks for lt (figures are printed, never asserted).",
-        subcommands: [SigningBench.self, ExecuteBench.self, SyncBench.self])
+        subcommands: [
+            SigningBench.self, ExecuteBench.self, SyncBench.self, BurstBench.self, IdleBench.self, FollowBench.self,
+        ])
 }
