@@ -84,7 +84,8 @@ extension ExecuteJob {
         var f = FollowSummary(wake: wakeup.mode)
         defer { summary.follow = f }
         var day = UTCDay(now())
-        var settled = try undecidedInShard()
+        // What the first pass left undecided, by its own count (see `leftUndecided`).
+        var settled = leftUndecided
         logger.info(
             "following",
             metadata: [
@@ -106,9 +107,12 @@ extension ExecuteJob {
             let plan = FollowPlan.due(undecided: try undecidedInShard(), settled: settled)
             settled = plan.settled
             if plan.due.isEmpty { continue }
+            for id in plan.due { leftUndecided[id] = nil }
             try pass(only: plan.due)
             f.passes += 1
-            settled = try undecidedInShard()
+            // The strategies just decided keep only what this pass left; a signal that arrived
+            // meanwhile is still new at the next probe. The others keep what they had.
+            for id in plan.due { settled[id] = leftUndecided[id] }
         }
         logger.info(
             "follow deadline reached",

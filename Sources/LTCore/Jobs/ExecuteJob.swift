@@ -47,6 +47,13 @@ public final class ExecuteJob {
     var nextPostID = 0
     /// A strategy's risk state after its last booked answer, for its next decision.
     var freshAfterAnswer: [String: RiskState] = [:]
+    /// Signals this run saw and left undecided, per strategy (deferred: venue unreadable; a wallet
+    /// that cannot sign; a post proven never placed). A follower retries only what grows beyond
+    /// these, so a venue outage is not hammered — and a signal that arrived while a pass ran is new,
+    /// not mistaken for one the pass left (which a fresh count after the pass would do).
+    var leftUndecided: [String: Int] = [:]
+
+    func leaveUndecided(_ strategyID: String) { leftUndecided[strategyID, default: 0] += 1 }
 
     public init(
         store: any ExecuteStoring, ledger: any Ledger, venue: any TradingVenue, options: ExecuteOptions,
@@ -79,6 +86,9 @@ public final class ExecuteJob {
         var strategies = active.strategies.filter { options.shard?.contains(strategyID: $0.id) ?? true }
         if let only {
             strategies = strategies.filter { only.contains($0.id) }
+            // A strategy the probe counted but this pass cannot decide (misconfigured, paused since):
+            // its signals are left for the next run, not retried on every probe.
+            for id in only where !strategies.contains(where: { $0.id == id }) { leftUndecided[id] = .max }
         } else {
             for bad in active.misconfigured where options.shard?.contains(strategyID: bad.strategyID) ?? true {
                 summary.misconfigured.append(bad)
@@ -379,10 +389,12 @@ public final class ExecuteJob {
         case .failure(.skip(let skip))?: return try skipRow(&row, skip, log: log, stage: "resolve")
         case .failure(.deferred(let e))?:
             summary.deferred += 1
+            leaveUndecided(strategy.id)
             log.warning("signal deferred: market unavailable", metadata: ["stage": "resolve", "error": "\(e)"])
             return
         case nil:
             summary.deferred += 1
+            leaveUndecided(strategy.id)
             return
         }
         row.tokenID = token.tokenID
@@ -391,6 +403,7 @@ public final class ExecuteJob {
         guard let book = books[token.tokenID] else {
             if let booksError {
                 summary.deferred += 1
+                leaveUndecided(strategy.id)
                 log.warning("signal deferred: book unavailable", metadata: ["stage": "book", "error": "\(booksError)"])
                 return
             }
@@ -404,6 +417,7 @@ public final class ExecuteJob {
             fees = try venue.feeSchedule(conditionID: signal.conditionID)
         } catch {
             summary.deferred += 1
+            leaveUndecided(strategy.id)
             log.warning("signal deferred: fee schedule unavailable", metadata: ["stage": "fee", "error": "\(error)"])
             return
         }
@@ -522,6 +536,7 @@ public final class ExecuteJob {
             // Nothing was posted, nothing locked: the signal stays new for the next run.
             if error.kind == .configuration {
                 summary.configurationErrors += 1
+                leaveUndecided(strategy.id)
                 // Said once per wallet (the summary names it), not once per signal.
                 if summary.walletErrors[strategy.wallet] == nil {
                     summary.walletErrors[strategy.wallet] = error.message
@@ -531,6 +546,7 @@ public final class ExecuteJob {
                 }
             } else {
                 summary.deferred += 1
+                leaveUndecided(strategy.id)
                 log.error("cannot sign", metadata: ["stage": "sign", "error": "\(error)"])
             }
             return
@@ -612,7 +628,9 @@ public final class ExecuteJob {
         case .submitted: summary.submitted += 1
         case .unfilled: summary.unfilled += 1
         case .rejected: summary.rejected += 1
-        case .notPlaced: summary.notPlaced += 1
+        case .notPlaced:
+            summary.notPlaced += 1
+            leaveUndecided(p.strategyID)
         case .unknown: summary.unknown += 1
         default: summary.failed += 1
         }
