@@ -35,6 +35,10 @@ extension PaperExchange {
                     s.runDueEvents(now: now)
                     return .json(s.stateJSON(now: now))
                 }
+            case ("GET", "/_control/requests"):
+                return state.withLock { s in
+                    .json(.object(s.requestCounts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))
+                }
             case ("GET", "/_control/faults"):
                 return state.withLock { s in .json(.array(s.faults.map(ExchangeState.faultJSON))) }
             case ("DELETE", "/_control/faults"):

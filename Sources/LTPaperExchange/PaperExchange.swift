@@ -24,9 +24,11 @@ public final class PaperExchange: Sendable {
     /// The scenario clock, in ms.
     public var nowMs: Int64 { state.withLock { $0.nowMs(realNowMs: PaperExchange.realNowMs()) } }
 
-    /// Takes the fault armed for this request, if any (one use of its count).
+    /// Takes the fault armed for this request, if any (one use of its count), and counts the
+    /// request (`GET /_control/requests`).
     public func takeFault(method: String, path: String) -> PaperFault? {
         state.withLock { s in
+            s.requestCounts["\(method.uppercased()) \(path)", default: 0] += 1
             guard let i = s.faults.firstIndex(where: { $0.matches(method: method.uppercased(), path: path) }) else {
                 return nil
             }

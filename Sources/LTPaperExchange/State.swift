@@ -149,6 +149,9 @@ struct ExchangeState: Sendable {
     var trades: [TradeRecord] = []
     var orderLog: [OrderLogEntry] = []
     var faults: [PaperFault] = []
+    /// Requests received outside `/_control`, per "METHOD path" (query left out): how many reads a
+    /// job made is behaviour a test can assert.
+    var requestCounts: [String: Int] = [:]
     var dropFilledOrders = false
     /// What `GET /version` answers (`/_control/flags` `"exchange_version"`; the venue's is 2).
     var exchangeVersion = 2

@@ -18,6 +18,8 @@ public final class ClobVenue: TradingVenue {
     let nowMs: () -> UInt64
     var accounts: [String: Account] = [:]
     var feeSchedules: [String: FeeSchedule] = [:]
+    /// Clients of their own for concurrent reads (`markets`, `books`), beside `clob`.
+    var extraReaders: [ClobClient] = []
 
     /// A wallet as the venue knows it: its signing key, its configuration and its L2 credentials.
     struct Account {
@@ -38,6 +40,10 @@ public final class ClobVenue: TradingVenue {
     // MARK: Market data
 
     public func market(conditionID: String) throws(VenueError) -> VenueMarket? {
+        try Self.market(conditionID, from: clob)
+    }
+
+    static func market(_ conditionID: String, from clob: ClobClient) throws(VenueError) -> VenueMarket? {
         do {
             return try clob.market(conditionID: conditionID).venueMarket
         } catch {
@@ -49,26 +55,80 @@ public final class ClobVenue: TradingVenue {
     /// Cached for the run: a market's schedule does not change between two signals of one run.
     public func feeSchedule(conditionID: String) throws(VenueError) -> FeeSchedule {
         if let cached = feeSchedules[conditionID] { return cached }
-        let schedule: FeeSchedule
+        let schedule = try Self.feeSchedule(conditionID, from: clob)
+        feeSchedules[conditionID] = schedule
+        return schedule
+    }
+
+    static func feeSchedule(_ conditionID: String, from clob: ClobClient) throws(VenueError) -> FeeSchedule {
         do {
-            schedule = try clob.clobMarket(conditionID: conditionID).feeSchedule
+            return try clob.clobMarket(conditionID: conditionID).feeSchedule
         } catch {
             // A market without a compact record charges what its trades say; expect none.
             if case .status(_, 404, _) = error { return .free }
             throw error.venueError
         }
-        feeSchedules[conditionID] = schedule
-        return schedule
+    }
+
+    /// Each market, then (when it accepts orders and the run has not read it yet) its fee schedule,
+    /// on up to `concurrency` connections at once. The clients beyond the job's own are kept for the
+    /// run, so a follower's passes reuse their keep-alive connections.
+    public func markets(conditionIDs: [String], concurrency: Int) -> [String: Result<VenueMarket?, VenueError>] {
+        let ids = Array(Set(conditionIDs)).sorted()
+        let known = feeSchedules
+        let read = FanOut.map(ids, workers: readers(concurrency, for: ids.count)) {
+            (client: ClobClient, cid: String) -> (Result<VenueMarket?, VenueError>, FeeSchedule?) in
+            let market = Result { () throws(VenueError) in try Self.market(cid, from: client) }
+            guard known[cid] == nil, case .success(let m?) = market, m.acceptingOrders else { return (market, nil) }
+            // A failed fee read is left to `feeSchedule`, which the decision calls (and defers on).
+            return (market, try? Self.feeSchedule(cid, from: client))
+        }
+        var out: [String: Result<VenueMarket?, VenueError>] = [:]
+        for (cid, (market, fees)) in zip(ids, read) {
+            out[cid] = market
+            if let fees { feeSchedules[cid] = fees }
+        }
+        return out
+    }
+
+    /// Up to `concurrency` clients (at most one per item): the job's own first.
+    func readers(_ concurrency: Int, for items: Int) -> [ClobClient] {
+        let wanted = max(1, min(concurrency, items))
+        while 1 + extraReaders.count < wanted {
+            extraReaders.append(
+                ClobClient(
+                    baseURL: clob.baseURL, http: HTTPClient(configuration: clob.http.configuration),
+                    readPolicy: clob.readPolicy, chainID: clob.chainID, now: clob.now))
+        }
+        return [clob] + extraReaders.prefix(wanted - 1)
     }
 
     /// Books without a tick or minimum size are left out (the token then counts as bookless).
     public func books(tokenIDs: [String]) throws(VenueError) -> [String: VenueBook] {
-        let books: [OrderBook]
-        do { books = try clob.books(tokenIDs: tokenIDs) } catch { throw error.venueError }
+        try books(tokenIDs: tokenIDs, concurrency: 1)
+    }
+
+    /// Requests of at most `booksPerRequest` tokens, on up to `concurrency` connections at once; the
+    /// first failure fails the whole read (its signals are deferred, as for one request).
+    public func books(tokenIDs: [String], concurrency: Int) throws(VenueError) -> [String: VenueBook] {
+        let chunks = stride(from: 0, to: tokenIDs.count, by: Self.booksPerRequest).map {
+            Array(tokenIDs[$0..<min($0 + Self.booksPerRequest, tokenIDs.count)])
+        }
+        let read = FanOut.map(chunks, workers: readers(concurrency, for: chunks.count)) {
+            (client: ClobClient, chunk: [String]) -> Result<[OrderBook], VenueError> in
+            Result { () throws(VenueError) in
+                do throws(HTTPError) { return try client.books(tokenIDs: chunk) } catch { throw error.venueError }
+            }
+        }
         var out: [String: VenueBook] = [:]
-        for b in books { if let v = b.venueBook { out[v.tokenID] = v } }
+        for r in read {
+            for b in try r.get() { if let v = b.venueBook { out[v.tokenID] = v } }
+        }
         return out
     }
+
+    /// Tokens per `POST /books`: the venue documents no limit; a body of this size is a few KB.
+    static let booksPerRequest = 100
 
     // MARK: Orders
 

@@ -265,6 +265,12 @@ final class ExecuteHarness {
         return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]) ?? []
     }
 
+    /// Requests the exchange received outside `/_control`, per "METHOD /path".
+    func requestCounts() throws -> [String: Int] {
+        let text = try control(.get, "/_control/requests")
+        return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Int]) ?? [:]
+    }
+
     /// A new session for the harness's reads (after the server was restarted under it).
     func reconnect() throws {
         db = try PostgresConnection(url: dbURL, applicationName: "lt-tests")

@@ -71,6 +71,38 @@ import Testing
         try assertBooks(h, strategies)
     }
 
+    /// A pass reads the venue once for all its strategies (issue 15, burst): each market, fee
+    /// schedule and book once, however many strategies trade it — before, every strategy read them
+    /// again, one after another. What each signal then decides is unchanged.
+    @Test func aPassReadsEachMarketAndBookOnceForAllItsStrategies() throws {
+        let h = try ExecuteHarness()
+        for (i, s) in Self.strategies.enumerated() {
+            try h.addStrategy(s, wallet: "ftw\(i)")
+            // Two of the six copy a signal on the closed market: skipped, as one at a time would.
+            let closed = i >= 4
+            try h.addSignal(
+                "ft-\(s)", wallet: "ftw\(i)",
+                condition: closed ? "'\(Market.closedCondition)'" : "'\(Market.condition)'")
+        }
+        try h.fault(#"{"method": "GET", "path": "/*", "kind": "latency", "latency_ms": 100, "count": 0}"#)
+        let r = try h.execute(["--format", "json"])
+        #expect(r.status == 0, "\(r.output)")
+        let result = try jsonObject(r.stdout)["result"] as? [String: Any]
+        #expect(result?["placed"] as? Int == 4 && result?["filled"] as? Int == 4, "\(r.stdout)")
+        let rows = try h.orders()
+        for s in Self.strategies.suffix(2) {
+            #expect(rows["ft-\(s)"]?.status == "SKIPPED" && rows["ft-\(s)"]?.skipReason == "MARKET_UNAVAILABLE")
+        }
+        let counts = try h.requestCounts()
+        #expect(counts["GET /markets/\(Market.condition)"] == 1, "\(counts)")
+        #expect(counts["GET /markets/\(Market.closedCondition)"] == 1, "\(counts)")
+        #expect(counts["GET /clob-markets/\(Market.condition)"] == 1, "\(counts)")
+        #expect(counts["GET /clob-markets/\(Market.closedCondition)"] == nil, "no fee read for a closed market")
+        #expect(counts["POST /books"] == 1, "\(counts)")
+        #expect(counts["POST /order"] == 4, "\(counts)")
+        try assertBooks(h, Array(Self.strategies.prefix(4)))
+    }
+
     @Test func maxInFlightIsValidated() throws {
         let h = try ExecuteHarness()
         #expect(try h.execute(["--max-in-flight", "0"]).status == 64)

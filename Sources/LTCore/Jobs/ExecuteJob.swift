@@ -11,18 +11,24 @@ public struct ExecuteOptions: Sendable {
     /// At most this many new signals per strategy per run (the rest stay new for the next run).
     public var batchLimit: Int
     /// At most this many posts in flight at once (`--max-in-flight`): one strategy's posts are
-    /// sequential, different strategies' posts overlap.
+    /// sequential, different strategies' posts overlap. It also bounds the venue reads a wave makes
+    /// at once.
     public var maxInFlight: Int
+    /// A pass reads the venue for a wave of strategies at once, closed when it holds this many
+    /// candidate signals (a strategy is never split): the bigger, the fewer round trips; the
+    /// smaller, the fresher a book when the wave's last decision uses it.
+    public var readAheadSignals: Int
 
     public init(
         liveTradingEnabled: Bool, shard: Shard? = nil, lookbackSeconds: Int = 3600, batchLimit: Int = 500,
-        maxInFlight: Int = 8
+        maxInFlight: Int = 8, readAheadSignals: Int = 200
     ) {
         self.liveTradingEnabled = liveTradingEnabled
         self.shard = shard
         self.lookbackSeconds = lookbackSeconds
         self.batchLimit = batchLimit
         self.maxInFlight = max(1, maxInFlight)
+        self.readAheadSignals = max(1, readAheadSignals)
     }
 }
 
@@ -119,9 +125,19 @@ public final class ExecuteJob {
                 "stage": "read", "count": "\(pending.count)", "of": "\(strategies.count)",
                 "elapsed_ms": ms(since: started),
             ])
+        // 3b–5 strategy by strategy, gathered into waves of about `readAheadSignals` candidates;
+        // 6–7 once per wave, every market and book it needs read concurrently; 8–15 per strategy.
+        // A burst over many strategies so costs a few venue round trips before its first decision,
+        // not two per strategy, and a wave bounds how old a book is when its decision uses it.
+        var wave: [Prepared] = []
         for strategy in strategies where pending.contains(strategy.id) {
-            try runStrategy(strategy, since: since)
+            if let prepared = try prepare(strategy, since: since) { wave.append(prepared) }
+            if wave.reduce(0, { $0 + $1.candidates.count }) >= options.readAheadSignals {
+                try decide(wave: wave)
+                wave = []
+            }
         }
+        try decide(wave: wave)
         try bookAnswers { pendingPosts.isEmpty }
     }
 
@@ -134,7 +150,16 @@ public final class ExecuteJob {
         var log: Logger
     }
 
-    func runStrategy(_ strategy: ExecuteStrategy, since: Date) throws {
+    /// A due strategy's candidates, steps 3b–5 done, waiting for its wave's venue reads.
+    struct Prepared {
+        var strategy: ExecuteStrategy
+        var live: Bool
+        var log: Logger
+        var candidates: [Candidate]
+    }
+
+    /// Steps 3b–5 for one strategy: nil when nothing is left to decide.
+    func prepare(_ strategy: ExecuteStrategy, since: Date) throws -> Prepared? {
         var log = logger
         log[metadataKey: "strategy_id"] = .string(strategy.id)
         let live = isLive(strategy)
@@ -148,7 +173,6 @@ public final class ExecuteJob {
         summary.signalsSeen += rows.count
         log.info(
             "new signals", metadata: ["stage": "read", "count": "\(rows.count)", "elapsed_ms": ms(since: started)])
-        if rows.isEmpty { return }
 
         // 4. Validation and 5. staleness (pure): malformed rows become SKIPPED, the batch continues.
         var candidates: [Candidate] = []
@@ -157,7 +181,16 @@ public final class ExecuteJob {
                 candidates.append(c)
             }
         }
-        try decideAll(candidates, strategy: strategy, live: live, log: log)
+        return candidates.isEmpty ? nil : Prepared(strategy: strategy, live: live, log: log, candidates: candidates)
+    }
+
+    /// Steps 6–7 for a wave of strategies at once, then 8–15 for each.
+    func decide(wave: [Prepared]) throws {
+        if wave.isEmpty { return }
+        let reads = readAhead(wave.flatMap { $0.candidates.map(\.signal) }, log: logger)
+        for p in wave {
+            try decideAll(p.candidates, strategy: p.strategy, live: p.live, log: p.log, reads: reads)
+        }
     }
 
     /// Steps 4 and 5 for one FT row: a SKIPPED row for a malformed or stale signal, else the
@@ -190,30 +223,37 @@ public final class ExecuteJob {
         return out
     }
 
-    /// Steps 6–15 for the strategy's candidates.
-    func decideAll(_ candidates: [Candidate], strategy: ExecuteStrategy, live: Bool, log: Logger) throws {
-        if candidates.isEmpty { return }
+    /// What steps 6–7 read from the venue for a set of signals.
+    struct VenueReads {
+        var resolution: [String: Resolved]
+        var books: [String: VenueBook]
+        var booksError: VenueError?
+    }
 
-        // 6. Token resolution, in batch: the FT row's token id, else the database (every token seen
-        //    is in lt_orders), else the venue's market endpoint once per condition.
-        let resolution = try resolveTokens(candidates.map(\.signal), log: log)
-
-        // 7. Books, in batch, for every resolved token.
-        let tokenIDs = Set(candidates.compactMap { resolution[$0.signal.orderID].flatMap { try? $0.get() }?.tokenID })
-        var books: [String: VenueBook] = [:]
-        var booksError: VenueError? = nil
-        if !tokenIDs.isEmpty {
-            let t = ContinuousClock.now
-            do {
-                books = try venue.books(tokenIDs: tokenIDs.sorted())
-                log.info("books", metadata: ["stage": "book", "count": "\(books.count)", "elapsed_ms": ms(since: t)])
-            } catch {
-                booksError = error
-                log.error(
-                    "books unavailable", metadata: ["stage": "book", "error": "\(error)", "elapsed_ms": ms(since: t)])
-            }
+    /// 6. Token resolution, in batch: each condition's market read once (`resolveTokens`); 7. the
+    /// books of every resolved token. Calls overlap up to `maxInFlight`.
+    func readAhead(_ signals: [BuySignal], log: Logger) -> VenueReads {
+        let resolution = resolveTokens(signals, log: log)
+        let tokenIDs = Set(signals.compactMap { resolution[$0.orderID].flatMap { try? $0.get() }?.tokenID })
+        var reads = VenueReads(resolution: resolution, books: [:], booksError: nil)
+        if tokenIDs.isEmpty { return reads }
+        let t = ContinuousClock.now
+        do {
+            reads.books = try venue.books(tokenIDs: tokenIDs.sorted(), concurrency: options.maxInFlight)
+            log.info("books", metadata: ["stage": "book", "count": "\(reads.books.count)", "elapsed_ms": ms(since: t)])
+        } catch {
+            reads.booksError = error
+            log.error(
+                "books unavailable", metadata: ["stage": "book", "error": "\(error)", "elapsed_ms": ms(since: t)])
         }
+        return reads
+    }
 
+    /// Steps 8–15 for the strategy's candidates (6–7 read: `reads`).
+    func decideAll(
+        _ candidates: [Candidate], strategy: ExecuteStrategy, live: Bool, log: Logger, reads: VenueReads
+    ) throws {
+        if candidates.isEmpty { return }
         // 8–15 per signal, in signal order: sizing, risk, market, order type, price protection,
         // INTENT + cash lock, post, answer.
         var state = strategy.state
@@ -225,8 +265,8 @@ public final class ExecuteJob {
             if let fresh = freshAfterAnswer.removeValue(forKey: strategy.id) { state = fresh }
             try perSignal(strategy: strategy.id, signal: c.signal.orderID, log: c.log) {
                 try decide(
-                    c, strategy: strategy, live: live, state: &state, resolution: resolution, books: books,
-                    booksError: booksError)
+                    c, strategy: strategy, live: live, state: &state, resolution: reads.resolution,
+                    books: reads.books, booksError: reads.booksError)
             }
         }
     }
@@ -284,8 +324,9 @@ public final class ExecuteJob {
             log.warning(
                 "strategy is live but LT_LIVE_TRADING is not 1: running it as shadow", metadata: ["stage": "mode"])
         }
-        let candidates = try candidate(r, strategy: strategy, live: live, forced: true, log: log).map { [$0] } ?? []
-        try decideAll(candidates, strategy: strategy, live: live, log: log)
+        if let c = try candidate(r, strategy: strategy, live: live, forced: true, log: log) {
+            try decideAll([c], strategy: strategy, live: live, log: log, reads: readAhead([c.signal], log: log))
+        }
         // The post may still be in flight (posts are detached once their INTENT is durable): book
         // its answer before the command reads the row back, as every pass does before it ends.
         try bookAnswers { pendingPosts.isEmpty }
@@ -313,16 +354,15 @@ public final class ExecuteJob {
     struct ResolvedToken { var tokenID: String; var title: String?; var slug: String? }
     enum ResolutionFailure: Error { case skip(Skip), deferred(VenueError) }
 
-    func resolveTokens(_ signals: [BuySignal], log: Logger) throws -> [String: Resolved] {
+    func resolveTokens(_ signals: [BuySignal], log: Logger) -> [String: Resolved] {
         let t = ContinuousClock.now
-        // One market read per condition per run, on every path (shadow included): its state decides
+        // One market read per condition per wave, on every path (shadow included): its state decides
         // whether it can be traded at all, and its tokens are the only ones trusted. FT's token id is
         // used only when the market says it is the label's token (issue 9 §2: a row naming market A
-        // with B's token, or Yes with the No token, must not buy B or No).
-        var markets: [String: Result<VenueMarket?, VenueError>] = [:]
-        for cid in Set(signals.map(\.conditionID)).sorted() {
-            do { markets[cid] = .success(try venue.market(conditionID: cid)) } catch { markets[cid] = .failure(error) }
-        }
+        // with B's token, or Yes with the No token, must not buy B or No). The reads overlap, and
+        // bring the fee schedules step 11 needs.
+        let markets = venue.markets(
+            conditionIDs: Array(Set(signals.map(\.conditionID))), concurrency: options.maxInFlight)
         var out: [String: Resolved] = [:]
         for s in signals {
             switch markets[s.conditionID] {

@@ -134,6 +134,16 @@ public final class TimedVenue: TradingVenue {
         try timings.measure(.http) { () throws(VenueError) in try base.books(tokenIDs: tokenIDs) }
     }
 
+    public func markets(conditionIDs: [String], concurrency: Int) -> [String: Result<VenueMarket?, VenueError>] {
+        timings.measure(.http) { base.markets(conditionIDs: conditionIDs, concurrency: concurrency) }
+    }
+
+    public func books(tokenIDs: [String], concurrency: Int) throws(VenueError) -> [String: VenueBook] {
+        try timings.measure(.http) { () throws(VenueError) in
+            try base.books(tokenIDs: tokenIDs, concurrency: concurrency)
+        }
+    }
+
     public func sign(_ request: OrderRequest) throws(VenueError) -> SignedVenueOrder {
         try timings.measure(.signing) { () throws(VenueError) in try base.sign(request) }
     }

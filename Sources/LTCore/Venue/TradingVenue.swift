@@ -189,6 +189,13 @@ public protocol TradingVenue: AnyObject {
     func feeSchedule(conditionID: String) throws(VenueError) -> FeeSchedule
     /// Books for many tokens in one call; tokens without a book are absent from the answer.
     func books(tokenIDs: [String]) throws(VenueError) -> [String: VenueBook]
+    /// Many markets read ahead of the decisions that need them (`execute` reads a whole pass's at
+    /// once): each market and, for one accepting orders, its fee schedule (cached for the run like
+    /// `feeSchedule`), with at most `concurrency` calls in flight. Each condition gets its own answer
+    /// or error; a failed fee read is left to `feeSchedule`.
+    func markets(conditionIDs: [String], concurrency: Int) -> [String: Result<VenueMarket?, VenueError>]
+    /// `books(tokenIDs:)` for many tokens, with at most `concurrency` calls in flight.
+    func books(tokenIDs: [String], concurrency: Int) throws(VenueError) -> [String: VenueBook]
     /// Builds and signs an order (live only). No I/O besides reading the wallet (and deriving its
     /// API credentials once).
     func sign(_ request: OrderRequest) throws(VenueError) -> SignedVenueOrder
@@ -210,4 +217,20 @@ public protocol TradingVenue: AnyObject {
     func cancel(orderHash hash: String, wallet: String) throws(VenueError) -> Bool
     /// Collateral (no token) or a conditional token's balance of `wallet`'s funds.
     func balance(wallet: String, tokenID: String?) throws(VenueError) -> Fixed6
+}
+
+extension TradingVenue {
+    /// One call after another: for a venue with no way to overlap them.
+    public func markets(conditionIDs: [String], concurrency: Int) -> [String: Result<VenueMarket?, VenueError>] {
+        var out: [String: Result<VenueMarket?, VenueError>] = [:]
+        for cid in Set(conditionIDs) {
+            out[cid] = Result { () throws(VenueError) in try market(conditionID: cid) }
+            if case .success(let m?) = out[cid], m.acceptingOrders { _ = try? feeSchedule(conditionID: cid) }
+        }
+        return out
+    }
+
+    public func books(tokenIDs: [String], concurrency: Int) throws(VenueError) -> [String: VenueBook] {
+        try books(tokenIDs: tokenIDs)
+    }
 }
