@@ -70,23 +70,32 @@ public final class ClobVenue: TradingVenue {
         }
     }
 
-    /// Each market, then (when it accepts orders and the run has not read it yet) its fee schedule,
-    /// on up to `concurrency` connections at once. The clients beyond the job's own are kept for the
-    /// run, so a follower's passes reuse their keep-alive connections.
+    /// Each market and (unless the run has it) its fee schedule, side by side on up to `concurrency`
+    /// connections at once: the fee read does not wait for the market's answer, so a wave costs one
+    /// round trip here, not two. A closed market's schedule is read for nothing — rare, and cheaper
+    /// than the wait. The clients beyond the job's own are kept for the run, so a follower's passes
+    /// reuse their keep-alive connections.
     public func markets(conditionIDs: [String], concurrency: Int) -> [String: Result<VenueMarket?, VenueError>] {
         let ids = Array(Set(conditionIDs)).sorted()
-        let known = feeSchedules
-        let read = FanOut.map(ids, workers: readers(concurrency, for: ids.count)) {
-            (client: ClobClient, cid: String) -> (Result<VenueMarket?, VenueError>, FeeSchedule?) in
-            let market = Result { () throws(VenueError) in try Self.market(cid, from: client) }
-            guard known[cid] == nil, case .success(let m?) = market, m.acceptingOrders else { return (market, nil) }
+        let reads =
+            ids.map { (cid: $0, fees: false) } + ids.filter { feeSchedules[$0] == nil }.map { (cid: $0, fees: true) }
+        enum Answer {
+            case market(Result<VenueMarket?, VenueError>)
+            case fees(FeeSchedule?)
+        }
+        let answers = FanOut.map(reads, workers: readers(concurrency, for: reads.count)) {
+            (client: ClobClient, read: (cid: String, fees: Bool)) -> Answer in
             // A failed fee read is left to `feeSchedule`, which the decision calls (and defers on).
-            return (market, try? Self.feeSchedule(cid, from: client))
+            if read.fees { return .fees(try? Self.feeSchedule(read.cid, from: client)) }
+            return .market(Result { () throws(VenueError) in try Self.market(read.cid, from: client) })
         }
         var out: [String: Result<VenueMarket?, VenueError>] = [:]
-        for (cid, (market, fees)) in zip(ids, read) {
-            out[cid] = market
-            if let fees { feeSchedules[cid] = fees }
+        for (read, answer) in zip(reads, answers) {
+            switch answer {
+            case .market(let m): out[read.cid] = m
+            case .fees(let f?): feeSchedules[read.cid] = f
+            case .fees(nil): break
+            }
         }
         return out
     }

@@ -47,8 +47,11 @@ struct ExecuteCommand: JobCommand {
             valueName: "duration"))
     var lockWait = DurationArgument(.zero)
 
-    @Option(help: "At most this many orders posted at once, across strategies (one strategy's posts stay sequential).")
-    var maxInFlight: Int = 8
+    @Option(
+        help: ArgumentHelp(
+            "At most this many venue calls at once: orders posted across strategies (one strategy's posts "
+                + "stay sequential) and the reads ahead of a pass's decisions."))
+    var maxInFlight: Int = 16
 
     /// With the trigger installed, a follower still probes this often: rows that reach ft_orders
     /// without firing triggers (logical replication applies them as a replica) are found anyway.

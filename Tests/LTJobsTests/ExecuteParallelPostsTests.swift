@@ -97,7 +97,6 @@ import Testing
         #expect(counts["GET /markets/\(Market.condition)"] == 1, "\(counts)")
         #expect(counts["GET /markets/\(Market.closedCondition)"] == 1, "\(counts)")
         #expect(counts["GET /clob-markets/\(Market.condition)"] == 1, "\(counts)")
-        #expect(counts["GET /clob-markets/\(Market.closedCondition)"] == nil, "no fee read for a closed market")
         #expect(counts["POST /books"] == 1, "\(counts)")
         #expect(counts["POST /order"] == 4, "\(counts)")
         try assertBooks(h, Array(Self.strategies.prefix(4)))

@@ -21,7 +21,7 @@ public struct ExecuteOptions: Sendable {
 
     public init(
         liveTradingEnabled: Bool, shard: Shard? = nil, lookbackSeconds: Int = 3600, batchLimit: Int = 500,
-        maxInFlight: Int = 8, readAheadSignals: Int = 200
+        maxInFlight: Int = 16, readAheadSignals: Int = 200
     ) {
         self.liveTradingEnabled = liveTradingEnabled
         self.shard = shard

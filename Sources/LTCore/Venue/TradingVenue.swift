@@ -190,8 +190,8 @@ public protocol TradingVenue: AnyObject {
     /// Books for many tokens in one call; tokens without a book are absent from the answer.
     func books(tokenIDs: [String]) throws(VenueError) -> [String: VenueBook]
     /// Many markets read ahead of the decisions that need them (`execute` reads a whole pass's at
-    /// once): each market and, for one accepting orders, its fee schedule (cached for the run like
-    /// `feeSchedule`), with at most `concurrency` calls in flight. Each condition gets its own answer
+    /// once): each market and its fee schedule (cached for the run like `feeSchedule`), with at most
+    /// `concurrency` calls in flight. Each condition gets its own answer
     /// or error; a failed fee read is left to `feeSchedule`.
     func markets(conditionIDs: [String], concurrency: Int) -> [String: Result<VenueMarket?, VenueError>]
     /// `books(tokenIDs:)` for many tokens, with at most `concurrency` calls in flight.
