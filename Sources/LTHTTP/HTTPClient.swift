@@ -36,18 +36,28 @@ public struct HTTPClientConfiguration: Sendable {
 /// - Not Sendable: one client per thread/task. `deinit` releases the handle.
 public final class HTTPClient {
     public let configuration: HTTPClientConfiguration
-    private let handle: UnsafeMutableRawPointer
+    /// Created by the first request: a run that makes none (an idle `lt execute`) never pays for
+    /// libcurl's global set-up (OpenSSL's initialisation, its configuration file).
+    private var easyHandle: UnsafeMutableRawPointer?
     /// New connections this client opened (keep-alive reuse keeps it low); for tests and metrics.
     public private(set) var connectionsOpened = 0
 
+    /// Whether libcurl has been set up for this client (its first request); for tests.
+    public var isStarted: Bool { easyHandle != nil }
+
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) {
-        precondition(curlGlobalInit == CURLE_OK, "curl_global_init failed")
-        guard let h = curl_easy_init() else { fatalError("curl_easy_init returned NULL (out of memory)") }
-        self.handle = h
         self.configuration = configuration
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { if let easyHandle { curl_easy_cleanup(easyHandle) } }
+
+    private var handle: UnsafeMutableRawPointer {
+        if let easyHandle { return easyHandle }
+        precondition(curlGlobalInit == CURLE_OK, "curl_global_init failed")
+        guard let h = curl_easy_init() else { fatalError("curl_easy_init returned NULL (out of memory)") }
+        easyHandle = h
+        return h
+    }
 
     /// Performs one exchange, without retrying. Any complete response is returned whatever its
     /// status; only a missing or incomplete response throws (`.transport`).
@@ -61,6 +71,7 @@ public final class HTTPClient {
     }
 
     private func perform(_ request: HTTPRequest, reuseConnection: Bool) throws(HTTPError) -> HTTPResponse {
+        let handle = self.handle
         curl_easy_reset(handle)
         let sink = ResponseSink(limit: configuration.maxResponseBytes)
         let unmanaged = Unmanaged.passRetained(sink)
