@@ -3,10 +3,11 @@
 #   make demo   build, throwaway Postgres, migrate, seed a demo strategy + FT signals, run jobs, status
 #   make smoke  the whole loop against the paper exchange with assertions: silent on success (CI)
 #   make check  warnings-as-errors build + swift format lint
+#   make release the binary to deploy: .build/static/release/lt, Swift runtime linked in
 SWIFT ?= swift
 CLUSTER := scripts/pg-test-cluster.sh
 
-.PHONY: all build check test demo smoke bench deps embed-sql lint
+.PHONY: all build check test demo smoke bench deps embed-sql lint release
 
 all: build
 
@@ -15,6 +16,15 @@ build:
 
 deps:
 	scripts/install-deps.sh
+
+# The deployed binary links the Swift runtime and Foundation statically: every cron tick starts a
+# process, and this halves lt's own start-up CPU; the host needs only the Debian C libraries, no
+# Swift runtime (docs/benchmarks.md "Idle tick", docs/operations.md "Deployment"). Its own scratch
+# path, so it never invalidates the dynamic debug/test build.
+STATIC_SCRATCH := .build/static
+release:
+	$(SWIFT) build -c release --static-swift-stdlib --product lt --scratch-path $(STATIC_SCRATCH)
+	@echo "$(STATIC_SCRATCH)/release/lt"
 
 # The schema lives in sql/; the binary carries a generated copy (a test fails when it is stale).
 embed-sql:
@@ -56,9 +66,10 @@ bench: deps
 	$(SWIFT) build -c release --product lt-bench
 	$(SWIFT) build -c release --product lt
 	$(SWIFT) build -c release --product lt-paper-exchange
+	$(SWIFT) build -c release --static-swift-stdlib --product lt --scratch-path $(STATIC_SCRATCH)
 	"$(BENCH_BIN)/lt-bench" signing
 	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" execute $(BENCH_EXECUTE_ARGS)
 	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" sync $(BENCH_SYNC_ARGS)
 	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" burst $(BENCH_BURST_ARGS)
-	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" idle $(BENCH_IDLE_ARGS)
+	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" idle $(BENCH_IDLE_ARGS) --compare $(STATIC_SCRATCH)/release/lt
 	$(CLUSTER) run "$(BENCH_BIN)/lt-bench" follow $(BENCH_FOLLOW_ARGS)

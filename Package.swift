@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies are chosen, not accumulated (design §1): libpq, libcurl, libsecp256k1 and libcrypto
-// through system-library shims; argument parsing, logging, uint256 arithmetic; Hummingbird only for
-// the paper exchange, never for the `lt` executable; Yams for the tests of the deployment examples.
+// Dependencies are chosen, not accumulated (design §1): libpq, libcurl (opened on first use),
+// libsecp256k1 and libcrypto through system-library shims; argument parsing, logging, uint256
+// arithmetic; Hummingbird only for the paper exchange, never for the `lt` executable; Yams for the
+// tests of the deployment examples.
 // swift-prometheus renders `--metrics-file` in the Prometheus text format (escaping, HELP/TYPE
 // lines, name checks) instead of a hand-written writer; it brings only swift-metrics' CoreMetrics
 // and swift-atomics, small and quick to build.
@@ -29,7 +30,9 @@ let package = Package(
     targets: [
         // C libraries, each wrapped once.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl's headers only: the library is opened with dlopen by the first HTTP request
+        // (Sources/CCurl/shim.h), so a run that makes none does not load its dependency closure.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
             name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),

@@ -2,8 +2,8 @@ import CCurl
 import Foundation
 
 /// libcurl's process-wide setup, run exactly once before any handle exists (swift_once makes a
-/// global `let` thread-safe).
-private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+/// global `let` thread-safe). It also opens libcurl itself (CCurl's shim: dlopen, not linked).
+private let curlGlobalInit: CURLcode = lt_curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
 public struct HTTPClientConfiguration: Sendable {
     /// Time allowed to establish a connection (TCP + TLS).
@@ -36,18 +36,28 @@ public struct HTTPClientConfiguration: Sendable {
 /// - Not Sendable: one client per thread/task. `deinit` releases the handle.
 public final class HTTPClient {
     public let configuration: HTTPClientConfiguration
-    private let handle: UnsafeMutableRawPointer
+    /// Created by the first request: a run that makes none (an idle `lt execute`) never pays for
+    /// libcurl's global set-up (OpenSSL's initialisation, its configuration file).
+    private var easyHandle: UnsafeMutableRawPointer?
     /// New connections this client opened (keep-alive reuse keeps it low); for tests and metrics.
     public private(set) var connectionsOpened = 0
 
+    /// Whether libcurl has been set up for this client (its first request); for tests.
+    public var isStarted: Bool { easyHandle != nil }
+
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) {
-        precondition(curlGlobalInit == CURLE_OK, "curl_global_init failed")
-        guard let h = curl_easy_init() else { fatalError("curl_easy_init returned NULL (out of memory)") }
-        self.handle = h
         self.configuration = configuration
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { if let easyHandle { lt_curl_easy_cleanup(easyHandle) } }
+
+    private var handle: UnsafeMutableRawPointer {
+        if let easyHandle { return easyHandle }
+        precondition(curlGlobalInit == CURLE_OK, "libcurl (\(libcurlName)) cannot be opened or set up")
+        guard let h = lt_curl_easy_init() else { fatalError("curl_easy_init returned NULL (out of memory)") }
+        easyHandle = h
+        return h
+    }
 
     /// Performs one exchange, without retrying. Any complete response is returned whatever its
     /// status; only a missing or incomplete response throws (`.transport`).
@@ -61,18 +71,19 @@ public final class HTTPClient {
     }
 
     private func perform(_ request: HTTPRequest, reuseConnection: Bool) throws(HTTPError) -> HTTPResponse {
-        curl_easy_reset(handle)
+        let handle = self.handle
+        lt_curl_easy_reset(handle)
         let sink = ResponseSink(limit: configuration.maxResponseBytes)
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }
 
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        defer { lt_curl_slist_free_all(headerList) }
         for h in request.headers {
-            headerList = curl_slist_append(headerList, "\(h.name): \(h.value)")
+            headerList = lt_curl_slist_append(headerList, "\(h.name): \(h.value)")
         }
         // libcurl adds "Expect: 100-continue" to larger POSTs, costing a round trip; no venue needs it.
-        headerList = curl_slist_append(headerList, "Expect:")
+        headerList = lt_curl_slist_append(headerList, "Expect:")
 
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let timeout = request.timeout ?? configuration.totalTimeout
@@ -115,15 +126,15 @@ public final class HTTPClient {
                             set(lt_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, ""))
                         }
                         guard c == CURLE_OK else {
-                            curl_easy_reset(handle)
+                            lt_curl_easy_reset(handle)
                             return c
                         }
-                        let rc = curl_easy_perform(handle)
+                        let rc = lt_curl_easy_perform(handle)
                         _ = lt_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
                         _ = lt_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
                         // Drop every pointer into this call's buffers (error buffer, header list,
                         // sink, body) before they go away; reset keeps the connection cache.
-                        curl_easy_reset(handle)
+                        lt_curl_easy_reset(handle)
                         return rc
                     }
                 }
@@ -133,7 +144,7 @@ public final class HTTPClient {
         connectionsOpened += newConnections
         if code != CURLE_OK {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            let message = detail.isEmpty ? String(cString: lt_curl_easy_strerror(code)) : detail
             if sink.overflowed {
                 throw .transport(
                     request: request.summary, kind: .other,
@@ -282,5 +293,8 @@ private func withChunk(
     return ok ? n : 0
 }
 
-/// The libcurl version string this binary links against (for `lt doctor` and diagnostics).
-public func libcurlVersion() -> String { String(cString: curl_version()) }
+/// The shared object the first request opens (CCurl's shim).
+public let libcurlName = LT_CURL_LIBRARY
+
+/// The version text of the libcurl this process opens (for diagnostics), nil when it cannot be opened.
+public func libcurlVersion() -> String? { lt_curl_version().map { String(cString: $0) } }

@@ -69,14 +69,19 @@ public final class LedgerStore: Ledger {
     }
 
     public func strategiesDueForReset(day: UTCDay) throws -> (due: [String], total: Int) {
-        let due = try db.query(
+        // One round trip for the list and the count (every run's housekeeping asks, mostly to hear
+        // "none"): one row per due strategy, or a single row with a NULL id when none is due.
+        let rows = try db.query(
             """
-            SELECT strategy_id FROM lt_strategies
-             WHERE last_reset_date IS NULL OR last_reset_date < \(day) ORDER BY strategy_id
+            SELECT s.strategy_id, t.total
+              FROM (SELECT count(*) AS total FROM lt_strategies) t
+              LEFT JOIN lt_strategies s ON s.last_reset_date IS NULL OR s.last_reset_date < \(day)
+             ORDER BY s.strategy_id
             """
-        ) { row throws(RowDecodingError) in try row.decode("strategy_id", as: String.self) }
-        let total = try db.queryFirst("SELECT count(*) AS n FROM lt_strategies")?.decodeInt("n") ?? 0
-        return (due, total)
+        ) { row throws(RowDecodingError) in
+            (try row.decode("strategy_id", as: String?.self), try row.decode("total", as: Int.self))
+        }
+        return (rows.compactMap(\.0), rows.first?.1 ?? 0)
     }
 
     public func resetDailyCounters(strategyID id: String, day: UTCDay, at: Date) throws -> Bool? {

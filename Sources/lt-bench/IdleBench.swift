@@ -22,6 +22,13 @@ struct IdleBench: ParsableCommand {
     @Option(help: "Directory with the lt and lt-paper-exchange binaries (default: lt-bench's own).")
     var binDir: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Further lt binaries timed beside --bin-dir's, comma-separated, e.g. a --static-swift-stdlib build "
+                + "(make bench: .build/static/release/lt); each row is labelled with its path.",
+            valueName: "paths"))
+    var compare: String?
+
     @Option(help: "Repository root, for scripts/pg-test-cluster.sh.")
     var repo = "."
 
@@ -54,14 +61,28 @@ struct IdleBench: ParsableCommand {
             print(rows.last!.joined(separator: "  "))
             fflush(nil)
         }
+        // The binaries compared, back to back on the same databases (static vs dynamic Swift stdlib).
+        let others = (compare ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
+        for path in others where !FileManager.default.isExecutableFile(atPath: path) {
+            throw BenchError("\(path) not found")
+        }
+        let binaries = [("", rig.runner)] + others.map { (" [\($0)]", LTRunner(binary: $0, scratch: rig.scratch)) }
+        for (_, runner) in binaries {
+            let size = (try? FileManager.default.attributesOfItem(atPath: runner.binary)[.size] as? Int) ?? 0
+            print(String(format: "%@: %.1f MB", runner.binary, Double(size) / 1e6))
+        }
         let plainEnv = ProcessInfo.processInfo.environment
-        try row("lt --version") { try rig.runner.run(["--version"], env: plainEnv).milliseconds }
+        for (label, runner) in binaries {
+            try row("lt --version" + label) { try runner.run(["--version"], env: plainEnv).milliseconds }
+        }
         for n in counts {
             try rig.withCase("idle_\(n)", strategies: n, markets: 1) { env, _, _ in
-                try row("lt execute, \(n) strategies") {
-                    let e = try rig.runner.execute(env: env)
-                    guard e.status == 0 else { throw BenchError("lt execute exited \(e.status)") }
-                    return e.wall
+                for (label, runner) in binaries {
+                    try row("lt execute, \(n) strategies" + label) {
+                        let e = try runner.execute(env: env)
+                        guard e.status == 0 else { throw BenchError("lt execute exited \(e.status)") }
+                        return e.wall
+                    }
                 }
             }
         }

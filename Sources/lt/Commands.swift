@@ -3,6 +3,10 @@ import Foundation
 import LTCore
 import LTPostgres
 
+/// Every command, nested ones included, names itself (`commandName`): without it ArgumentParser
+/// derives the name from the type with `String(describing:)` on every start, for every command of
+/// the tree — a scan of the runtime's protocol conformances per type, ~1–2 ms of each cron tick
+/// (docs/benchmarks.md "Idle tick").
 struct LT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lt",

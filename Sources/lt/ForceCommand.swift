@@ -68,6 +68,7 @@ struct ForceCommand: ParsableCommand {
 
     struct Buy: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "buy",
             abstract: "Buy USD of an outcome through execute's pipeline (sizing caps, risk, venue rules, INTENT).",
             discussion: "Example: lt force buy s1 --condition 0xabc… --outcome Yes --usd 5")
         @OptionGroup var options: CommonOptions
@@ -103,6 +104,7 @@ struct ForceCommand: ParsableCommand {
 
     struct Sell: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sell",
             abstract: "Sell a fraction of a position through check-exits' SELL path (reason MANUAL).",
             discussion: "Example: lt force sell s1 --condition 0xabc… --outcome Yes --fraction 0.5")
         @OptionGroup var options: CommonOptions
@@ -144,6 +146,7 @@ struct ForceCommand: ParsableCommand {
 
     struct Cooldown: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cooldown",
             abstract: "Release matured cooldowns to available cash now, through the ledger.")
         @OptionGroup var options: CommonOptions
         @Option(help: "Only this strategy.") var strategy: String?

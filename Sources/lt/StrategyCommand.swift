@@ -34,13 +34,14 @@ struct StrategyCommand: ParsableCommand {
     }
 
     struct List: JobCommand {
-        static let configuration = CommandConfiguration(abstract: "Every strategy, one line each.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every strategy, one line each.")
         @OptionGroup var options: CommonOptions
         func runJob() -> ExitStatus { StrategyCommand.run("list", options) { _, s in try StrategyAdmin.list(s) } }
     }
 
     struct Show: JobCommand {
-        static let configuration = CommandConfiguration(abstract: "One strategy's settings, cash and state.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "One strategy's settings, cash and state.")
         @OptionGroup var options: CommonOptions
         @Argument(help: "The strategy id.") var id: String
         func runJob() -> ExitStatus {
@@ -50,6 +51,7 @@ struct StrategyCommand: ParsableCommand {
 
     struct Create: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create a strategy (shadow unless --set mode=live), all its capital available.",
             discussion:
                 "Example: lt strategy create s1 --ft-wallet W --wallet main --capital 1000 --preset conservative")
@@ -84,6 +86,7 @@ struct StrategyCommand: ParsableCommand {
 
     struct Set: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Change settings: lt strategy set ID column=value … (cash moves only through the ledger).")
         @OptionGroup var options: CommonOptions
         @Argument(help: "The strategy id.") var id: String
@@ -109,7 +112,8 @@ struct StrategyCommand: ParsableCommand {
     }
 
     struct Pause: JobCommand {
-        static let configuration = CommandConfiguration(abstract: "HALTED: no entries and no exits.")
+        static let configuration = CommandConfiguration(
+            commandName: "pause", abstract: "HALTED: no entries and no exits.")
         @OptionGroup var options: CommonOptions
         @Argument(help: "The strategy id.") var id: String
         @Option(help: "Why (logged).") var reason: String?
@@ -136,6 +140,7 @@ struct StrategyCommand: ParsableCommand {
 
     struct Resume: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resume",
             abstract: "ACTIVE again; also clears a tripped circuit breaker (needs --confirm and --reason).")
         @OptionGroup var options: CommonOptions
         @Argument(help: "The strategy id.") var id: String
@@ -156,6 +161,7 @@ struct StrategyCommand: ParsableCommand {
 
     struct Retire: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retire",
             abstract: "Stop running a strategy (is_active = false); refused while positions are open.")
         @OptionGroup var options: CommonOptions
         @Argument(help: "The strategy id.") var id: String
@@ -199,6 +205,7 @@ struct StrategyCommand: ParsableCommand {
 
     struct Deposit: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deposit",
             abstract: "Top up a strategy: initial capital and available cash grow, realized P&L and drawdown do not.")
         @OptionGroup var options: CommonOptions
         @OptionGroup var capital: CapitalOptions
@@ -207,6 +214,7 @@ struct StrategyCommand: ParsableCommand {
 
     struct Withdraw: JobCommand {
         static let configuration = CommandConfiguration(
+            commandName: "withdraw",
             abstract: "Take capital out of a strategy: at most its available cash; not counted as a loss or drawdown.")
         @OptionGroup var options: CommonOptions
         @OptionGroup var capital: CapitalOptions

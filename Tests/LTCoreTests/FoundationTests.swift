@@ -27,6 +27,8 @@ struct SQLTests {
     func arrays() {
         #expect(["a", "b\"c", "d\\e"].sqlText == #"{"a","b\"c","d\\e"}"#)
         #expect([Int64(1), 2].sqlText == #"{"1","2"}"#)
+        #expect(["é,ü", "{x}", ""].sqlText == #"{"é,ü","{x}",""}"#)
+        #expect([String]().sqlText == "{}")
     }
 
     @Test("rows decode by column name with typed errors")
@@ -54,6 +56,15 @@ struct ClockTests {
         #expect(UTCDay(Date(timeIntervalSince1970: -1)) == UTCDay(year: 1969, month: 12, day: 31))
         #expect(UTCDay(parsing: "2026-02-29") == nil)
         #expect(UTCDay(year: 2026, month: 11, day: 24).start == midnight)
+    }
+
+    @Test("run ids: r + the UTC second without separators + 8 hex digits")
+    func runIDs() throws {
+        let at = try #require(UTCTimestamp.parse("2026-11-23T20:33:23.999Z"))
+        let id = RunID.make(at: at)
+        #expect(id.hasPrefix("r20261123T203323Z-"), "\(id)")
+        let suffix = id.dropFirst("r20261123T203323Z-".count)
+        #expect(suffix.count == 8 && suffix.allSatisfy(\.isHexDigit), "\(id)")
     }
 
     @Test("timestamps: ISO 8601 and Postgres output with offsets parse to the same instant")

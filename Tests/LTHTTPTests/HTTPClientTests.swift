@@ -104,6 +104,21 @@ struct HTTPClientTests {
         #expect(opened == 1)
     }
 
+    /// An idle `lt execute` builds its venue but calls nothing: libcurl is set up by the first
+    /// request only (docs/benchmarks.md "Idle tick").
+    @Test func libcurlIsSetUpByTheFirstRequestOnly() async throws {
+        let started = try await withTestServer(Counter()) { base in
+            try await runBlocking {
+                let client = HTTPClient()
+                let before = client.isStarted
+                _ = try client.send(.get(base + "/ok"))
+                return (before, client.isStarted)
+            }
+        }
+        #expect(!started.0, "no handle before the first request")
+        #expect(started.1)
+    }
+
     @Test func rateLimitIsRetriedAfterRetryAfter() async throws {
         let counter = Counter()
         let sleeps = SleepRecorder()

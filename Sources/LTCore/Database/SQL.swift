@@ -182,12 +182,24 @@ extension UTCDay: SQLEncodable, SQLDecodable {
 /// Arrays go as Postgres array literals (`{"a","b"}`), for `= ANY(\(ids))`.
 extension Array: SQLEncodable where Element: SQLEncodable {
     public var sqlText: String? {
-        let items = map { element -> String in
-            guard let t = element.sqlText else { return "NULL" }
-            let escaped = t.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"\(escaped)\""
+        // One pass, no Foundation: execute binds every active strategy's id this way on every run,
+        // idle ones included (a thousand ids cost milliseconds through replacingOccurrences).
+        var out = "{"
+        for (i, element) in enumerated() {
+            if i > 0 { out.unicodeScalars.append(",") }
+            guard let t = element.sqlText else {
+                out += "NULL"
+                continue
+            }
+            out.unicodeScalars.append("\"")
+            for c in t.unicodeScalars {
+                if c == "\\" || c == "\"" { out.unicodeScalars.append("\\") }
+                out.unicodeScalars.append(c)
+            }
+            out.unicodeScalars.append("\"")
         }
-        return "{" + items.joined(separator: ",") + "}"
+        out.unicodeScalars.append("}")
+        return out
     }
 }
 

@@ -45,6 +45,9 @@ public enum StrategyConfigValidation {
     /// `multiplier_tiers` JSONB text → tiers, or the problems with it. `[]` and an empty text are
     /// no tiers.
     public static func tiers(json: String) -> Result<[MultiplierTier], ConfigProblems> {
+        // No tiers, the common case, without Foundation's trimming or a JSONDecoder: execute decodes
+        // every active strategy on every run, idle ones included (docs/benchmarks.md "Idle tick").
+        if json == "[]" || json.isEmpty { return .success([]) }
         let text = json.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return .success([]) }
         let tiers: [MultiplierTier]
