@@ -9,11 +9,13 @@ import Testing
 struct RoundTripTests {
     struct Boom: Error {}
 
-    /// This session's prepared statements (protocol-level ones have `from_sql = false`).
+    /// This session's protocol-level prepared statements (`from_sql = false`) that read table p
+    /// (this probe is itself prepared on its second run, so it counts only the statements under test).
     func preparedCount(_ db: PostgresConnection) throws -> Int {
         try #require(
-            try db.queryFirst("SELECT count(*) AS n FROM pg_prepared_statements WHERE NOT from_sql")?.decode(
-                "n", as: Int.self))
+            try db.queryFirst(
+                "SELECT count(*) AS n FROM pg_prepared_statements WHERE NOT from_sql AND statement LIKE \("%FROM p WHERE k%")"
+            )?.decode("n", as: Int.self))
     }
 
     /// SAVEPOINT outside a transaction block is refused with 25P01 (inside an aborted one: 25P02).
