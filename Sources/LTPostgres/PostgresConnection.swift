@@ -4,7 +4,8 @@ import Glibc
 import LTCore
 
 /// One libpq connection: the `Database` port over Postgres. Blocking calls, text-format parameters
-/// (`PQexecParams`, `PQexecPrepared`, pipeline mode), used from one thread; `deinit` closes it, which also releases session locks.
+/// (`PQexecParams`, `PQexecPrepared`, pipeline mode), used from one thread; `deinit` closes it,
+/// which also releases session locks.
 public final class PostgresConnection: Database {
     let conn: OpaquePointer
     /// Where this connection goes, for messages: host, port and database, never the password.
@@ -18,7 +19,7 @@ public final class PostgresConnection: Database {
     var deferred: [Statement] = []
     /// This session's server-side prepared statements, by SQL text. A text run a second time is
     /// prepared (in the same round trip as that run) and from then on only bound and executed: no
-    /// parse per call, and the planner may keep a generic plan. A one-off statement costs nothing more.
+    /// parse per call (plans stay custom, see `init`). A one-off statement costs nothing more.
     var prepared: [String: String] = [:]
     /// Texts run once so far, without being prepared.
     var seenOnce: Set<String> = []
