@@ -15,15 +15,37 @@ public final class LedgerStore: Ledger {
             if entry.durable {
                 // The server default may be `off`: an INTENT lost in a crash would let the next run
                 // place the same order again (design §4 "durability before side effects").
-                try db.execute("SET LOCAL synchronous_commit = on")
+                try db.requireDurableCommit()
             }
             try db.lockStrategy(entry.strategyID)
-            let fresh = try freshState(entry.strategyID, position: entry.position)
+            // The strategy's fresh state and the order row the entry changes, read under the lock
+            // in one round trip (the lock request travels with them).
+            let id = entry.strategyID
             switch entry.change {
             case .insert(let row):
-                return try insert(row, entry: entry, fresh: fresh)
-            case .update(let id, let to, let fields, let onlyRun):
-                return try update(id, to: to, fields: fields, onlyRun: onlyRun, entry: entry, fresh: fresh)
+                let read = try db.queryBatch([
+                    Self.freshStateSQL(id, position: entry.position),
+                    """
+                    SELECT status FROM lt_orders WHERE strategy_id = \(row.strategyID) AND signal_key = \(row.signalKey)
+                       FOR UPDATE
+                    """,
+                ])
+                let from = try read[1].first.map { r throws(DatabaseError) in
+                    try r.decodeOrThrow("status", as: OrderStatus.self)
+                }
+                return try insert(row, from: from, entry: entry, fresh: try Self.decodeFresh(read[0].first, id))
+            case .update(let ltOrderID, let to, let fields, let onlyRun):
+                let read = try db.queryBatch([
+                    Self.freshStateSQL(id, position: entry.position),
+                    """
+                    SELECT \(LTOrder.columns) FROM lt_orders WHERE lt_order_id = \(ltOrderID) AND strategy_id = \(id)
+                       FOR UPDATE
+                    """,
+                ])
+                guard let current = read[1].first else { throw LedgerError.orderNotFound(ltOrderID) }
+                return try update(
+                    ltOrderID, current: current, to: to, fields: fields, onlyRun: onlyRun, entry: entry,
+                    fresh: try Self.decodeFresh(read[0].first, id))
             }
         }
     }
@@ -113,13 +135,7 @@ public final class LedgerStore: Ledger {
 
     // MARK: Steps
 
-    func insert(_ row: LTOrder, entry: LedgerEntry, fresh: FreshState) throws -> LedgerOutcome {
-        let existing = try db.queryFirst(
-            """
-            SELECT status FROM lt_orders WHERE strategy_id = \(row.strategyID) AND signal_key = \(row.signalKey)
-               FOR UPDATE
-            """)
-        let from = try existing.map { r throws(DatabaseError) in try r.decodeOrThrow("status", as: OrderStatus.self) }
+    func insert(_ row: LTOrder, from: OrderStatus?, entry: LedgerEntry, fresh: FreshState) throws -> LedgerOutcome {
         if let from, from != .notPlaced { return .alreadyDecided }
         if let gate = entry.gate, let skip = gate(fresh) { return try insertSkip(row, skip, from: from) }
         guard OrderTransitions.allows(from: from, to: row.status) else {
@@ -132,12 +148,30 @@ public final class LedgerStore: Ledger {
         } catch {
             return try insertSkip(row, Skip(.insufficientCash, "capital rules refuse the lock: \(error)"), from: from)
         }
-        guard let inserted = try db.queryFirst(row.insertSQL()) else { return .alreadyDecided }
+        // The row and the strategy's cash in one statement: the UPDATE runs only if the INSERT did
+        // (a conflict with a decided row inserts nothing and moves no cash).
+        let insert = row.insertSQL()
+        let statement: SQL =
+            Self.strategyUpdateSQL(row.strategyID, events: events, at: entry.at).map { update in
+                """
+                WITH ins AS (\(insert)),
+                     upd AS (\(update) AND EXISTS (SELECT 1 FROM ins) RETURNING \(Self.stateColumns))
+                SELECT ins.lt_order_id, upd.* FROM ins LEFT JOIN upd ON true
+                """
+            } ?? insert
+        let last = Self.isLastWrite(entry, takes: takes, events: events)
+        guard let inserted = try (last ? db.queryAndCommit([statement])[0] : db.query(statement)).first else {
+            return .alreadyDecided
+        }
         let id = try inserted.decodeOrThrow("lt_order_id", as: Int64.self)
-        try applyReduction(takes, entry: entry, sellID: id)
-        try applyBaseline(entry)
-        let state = try writeStrategy(row.strategyID, events: events, at: entry.at, fresh: fresh)
-        try queueCooldown(entry, events: events, ltOrderID: id)
+        let state =
+            events.isEmpty
+            ? fresh : try Self.decodeState(inserted, strategyID: row.strategyID, positionUSD: fresh.positionUSD)
+        if !last {
+            try applyReduction(takes, entry: entry, sellID: id)
+            try applyBaseline(entry)
+            try queueCooldown(entry, events: events, ltOrderID: id)
+        }
         return .applied(ltOrderID: id, state: state)
     }
 
@@ -161,15 +195,9 @@ public final class LedgerStore: Ledger {
     }
 
     func update(
-        _ id: Int64, to: OrderStatus, fields f: OrderFields, onlyRun: String?, entry: LedgerEntry, fresh: FreshState
+        _ id: Int64, current: Row, to: OrderStatus, fields f: OrderFields, onlyRun: String?, entry: LedgerEntry,
+        fresh: FreshState
     ) throws -> LedgerOutcome {
-        guard
-            let current = try db.queryFirst(
-                """
-                SELECT \(LTOrder.columns) FROM lt_orders WHERE lt_order_id = \(id) AND strategy_id = \(entry.strategyID)
-                   FOR UPDATE
-                """)
-        else { throw LedgerError.orderNotFound(id) }
         if let basedOn = entry.basedOn, OrderSnapshot(try LTOrder(row: current)) != basedOn {
             throw LedgerError.rowChanged(ltOrderID: id)
         }
@@ -196,8 +224,7 @@ public final class LedgerStore: Ledger {
         } catch {
             throw LedgerError.capital(strategyID: entry.strategyID, error)
         }
-        try db.execute(
-            """
+        let orderUpdate: SQL = """
             UPDATE lt_orders
                SET status = \(to),
                    executed_usd = COALESCE(\(f.executedUSD), executed_usd),
@@ -224,13 +251,31 @@ public final class LedgerStore: Ledger {
                    resolved_at = COALESCE(\(f.resolvedAt), resolved_at),
                    updated_at = \(entry.at)
              WHERE lt_order_id = \(id)
-            """)
-        try applyReduction(takes, entry: entry, sellID: id)
-        try applyBaseline(entry)
-        let state = try writeStrategy(entry.strategyID, events: events, at: entry.at, fresh: fresh)
-        if let riskUpdate = entry.riskUpdate { try updateRisk(entry.strategyID, riskUpdate) }
-        try queueCooldown(entry, events: events, ltOrderID: id)
+            """
+        // The row and the strategy's cash in one round trip (with the COMMIT when nothing follows).
+        let strategyUpdate = Self.strategyUpdateSQL(entry.strategyID, events: events, at: entry.at)
+        let writes = [orderUpdate] + (strategyUpdate.map { [$0 + " RETURNING \(Self.stateColumns)"] } ?? [])
+        let last = Self.isLastWrite(entry, takes: takes, events: events)
+        let written = try last ? db.queryAndCommit(writes) : db.queryBatch(writes)
+        var state = fresh
+        if strategyUpdate != nil {
+            guard let r = written[1].first else { throw LedgerError.strategyNotFound(entry.strategyID) }
+            state = try Self.decodeState(r, strategyID: entry.strategyID, positionUSD: fresh.positionUSD)
+        }
+        if !last {
+            try applyReduction(takes, entry: entry, sellID: id)
+            try applyBaseline(entry)
+            if let riskUpdate = entry.riskUpdate { try updateRisk(entry.strategyID, riskUpdate) }
+            try queueCooldown(entry, events: events, ltOrderID: id)
+        }
         return .applied(ltOrderID: id, state: state)
+    }
+
+    /// Whether the row and strategy writes are all the entry changes (no SELL reduction, baseline,
+    /// risk update or cooldown money): then they commit in the same round trip.
+    static func isLastWrite(_ entry: LedgerEntry, takes: [PositionFIFO.Take], events: [CapitalEvent]) -> Bool {
+        takes.isEmpty && (entry.baseline?.ltOrderIDs.isEmpty ?? true) && entry.riskUpdate == nil
+            && !events.contains { ($0.cooldownAmount ?? .zero).isPositive }
     }
 
     // MARK: SELL fills (check-exits, issue 12)
@@ -313,6 +358,20 @@ public final class LedgerStore: Ledger {
     func writeStrategy(_ id: String, events: [CapitalEvent], at: Date, fresh: FreshState? = nil) throws
         -> FreshState
     {
+        guard let update = Self.strategyUpdateSQL(id, events: events, at: at) else {
+            if let fresh { return fresh }
+            return try freshState(id, position: nil)
+        }
+        guard let r = try db.queryFirst(update + " RETURNING \(Self.stateColumns)") else {
+            throw LedgerError.strategyNotFound(id)
+        }
+        return try Self.decodeState(r, strategyID: id, positionUSD: fresh?.positionUSD ?? .zero)
+    }
+
+    /// The UPDATE of the strategy's cash columns by the events' deltas (no RETURNING, so that it
+    /// composes), or nil when the events move nothing.
+    static func strategyUpdateSQL(_ id: String, events: [CapitalEvent], at: Date) -> SQL? {
+        if events.isEmpty { return nil }
         var d = CashDelta()
         var spent = Fixed6.zero
         for e in events {
@@ -323,22 +382,16 @@ public final class LedgerStore: Ledger {
             d.realizedPnl += x.realizedPnl
             spent += e.dailySpentDelta
         }
-        if events.isEmpty, let fresh { return fresh }
-        guard
-            let r = try db.queryFirst(
-                """
-                UPDATE lt_strategies
-                   SET available_cash = available_cash + \(d.available),
-                       locked_capital = locked_capital + \(d.locked),
-                       cooldown_capital = cooldown_capital + \(d.cooldown),
-                       realized_pnl = realized_pnl + \(d.realizedPnl),
-                       daily_spent_usd = GREATEST(0, daily_spent_usd + \(spent)),
-                       updated_at = \(at)
-                 WHERE strategy_id = \(id)
-                RETURNING \(Self.stateColumns)
-                """)
-        else { throw LedgerError.strategyNotFound(id) }
-        return try Self.decodeState(r, strategyID: id, positionUSD: fresh?.positionUSD ?? .zero)
+        return """
+            UPDATE lt_strategies
+               SET available_cash = available_cash + \(d.available),
+                   locked_capital = locked_capital + \(d.locked),
+                   cooldown_capital = cooldown_capital + \(d.cooldown),
+                   realized_pnl = realized_pnl + \(d.realizedPnl),
+                   daily_spent_usd = GREATEST(0, daily_spent_usd + \(spent)),
+                   updated_at = \(at)
+             WHERE strategy_id = \(id)
+            """
     }
 
     /// Reads the risk state after the entry's cash moved (same transaction, same lock), lets the
@@ -403,13 +456,18 @@ public final class LedgerStore: Ledger {
         """
 
     func freshState(_ id: String, position: PositionKey?) throws -> FreshState {
-        // One round trip: the position an entry gates on comes as a column of the strategy's row
-        // (read under the same lock, in the same statement).
+        try Self.decodeFresh(try db.queryFirst(Self.freshStateSQL(id, position: position)), id)
+    }
+
+    /// The strategy's state, with the position an entry gates on as a column of the same row (read
+    /// under the same lock, in the same statement).
+    static func freshStateSQL(_ id: String, position: PositionKey?) -> SQL {
         let held: SQL = position.map { "(\(Self.positionUSDSQL(strategyID: id, position: $0)))" } ?? "NULL"
-        guard
-            let r = try db.queryFirst(
-                "SELECT \(Self.stateColumns), \(held) AS position_usd FROM lt_strategies WHERE strategy_id = \(id)")
-        else { throw LedgerError.strategyNotFound(id) }
+        return "SELECT \(Self.stateColumns), \(held) AS position_usd FROM lt_strategies WHERE strategy_id = \(id)"
+    }
+
+    static func decodeFresh(_ row: Row?, _ id: String) throws -> FreshState {
+        guard let r = row else { throw LedgerError.strategyNotFound(id) }
         let positionUSD = try Fixed6(parsing: try r.text("position_usd") ?? "0")
         return try Self.decodeState(r, strategyID: id, positionUSD: positionUSD)
     }

@@ -4,7 +4,8 @@ import Glibc
 import LTCore
 
 /// One libpq connection: the `Database` port over Postgres. Blocking calls, text-format parameters
-/// (`PQexecParams`), used from one thread; `deinit` closes it, which also releases session locks.
+/// (`PQexecParams`, `PQexecPrepared`, pipeline mode), used from one thread; `deinit` closes it,
+/// which also releases session locks.
 public final class PostgresConnection: Database {
     let conn: OpaquePointer
     /// Where this connection goes, for messages: host, port and database, never the password.
@@ -12,6 +13,29 @@ public final class PostgresConnection: Database {
     var savepointDepth = 0
     /// The run whose liveness lock this session holds.
     var heldRunID: String?
+    /// Statements held back to go out with the next one, in the same round trip (libpq pipeline
+    /// mode): a transaction's BEGIN or SAVEPOINT, its SET LOCAL and strategy lock, whose only answer
+    /// is "done". Their errors surface at that next statement, which then does not run.
+    var deferred: [Statement] = []
+    /// This session's server-side prepared statements, by SQL text. A text run a second time is
+    /// prepared (in the same round trip as that run) and from then on only bound and executed: no
+    /// parse per call (plans stay custom, see `init`). A one-off statement costs nothing more.
+    var prepared: [String: String] = [:]
+    /// Texts run once so far, without being prepared.
+    var seenOnce: Set<String> = []
+    /// Names are never reused within a session, even for a prepare the server refused.
+    var preparedNames = 0
+    /// The outermost transaction committed early (`queryAndCommit`): its body must send nothing more.
+    var committedEarly = false
+    /// Bounds on both (statement texts are the program's own, so these are never reached in practice).
+    static let maxPrepared = 512
+    static let maxSeen = 4096
+
+    /// One statement's text (`$n` placeholders) and its parameters.
+    struct Statement {
+        var text: String
+        var parameters: [String?] = []
+    }
 
     /// Connects with `DATABASE_URL`, a libpq URI (`postgresql://user@host:5432/db?sslmode=require`)
     /// or conninfo string (`host=/tmp/pg dbname=lt`). A malformed string is `.configuration` (exit
@@ -46,7 +70,12 @@ public final class PostgresConnection: Database {
         }
         conn = c
         target = resolved
-        try runScript("SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'iso_8601'")
+        // Prepared statements keep their parse, never a generic plan: a generic plan is costed on
+        // the statistics of the moment (a young table looks empty) and stayed a sequential scan of
+        // lt_orders for a whole run in the bench; a custom plan sees each call's values.
+        try runScript(
+            "SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'iso_8601'; "
+                + "SET plan_cache_mode = force_custom_plan")
     }
 
     deinit { PQfinish(conn) }
@@ -57,42 +86,77 @@ public final class PostgresConnection: Database {
     // MARK: Database
 
     public func query(_ sql: SQL) throws(DatabaseError) -> [Row] {
-        let (text, parameters) = sql.rendered
-        let result: OpaquePointer? = withOptionalCStringArray(parameters) { params in
-            PQexecParams(conn, text, Int32(parameters.count), nil, params, nil, nil, 0)
-        }
+        let result = try run([Statement(sql)])[0]
         defer { PQclear(result) }
-        try check(result, statement: text)
-        return Self.rows(result!)
+        return Self.rows(result)
+    }
+
+    /// Several statements in one round trip (pipeline mode), answered in order. The first error
+    /// stops the rest (they do not run) and is thrown.
+    public func queryBatch(_ statements: [SQL]) throws(DatabaseError) -> [[Row]] {
+        let results = try run(statements.map(Statement.init))
+        defer { results.forEach { PQclear($0) } }
+        return results.map(Self.rows)
+    }
+
+    /// In the outermost transaction, the COMMIT goes out in the same round trip as `statements`.
+    public func queryAndCommit(_ statements: [SQL]) throws(DatabaseError) -> [[Row]] {
+        guard savepointDepth == 1 else { return try queryBatch(statements) }
+        let results = try run(statements.map(Statement.init) + [Statement(text: "COMMIT")])
+        committedEarly = true
+        defer { results.forEach { PQclear($0) } }
+        return results.dropLast().map(Self.rows)
     }
 
     @discardableResult
     public func execute(_ sql: SQL) throws(DatabaseError) -> Int {
-        let (text, parameters) = sql.rendered
-        let result: OpaquePointer? = withOptionalCStringArray(parameters) { params in
-            PQexecParams(conn, text, Int32(parameters.count), nil, params, nil, nil, 0)
-        }
+        let result = try run([Statement(sql)])[0]
         defer { PQclear(result) }
-        try check(result, statement: text)
         return Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 
     @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         let depth = savepointDepth
-        try runScript(depth == 0 ? "BEGIN" : "SAVEPOINT lt_sp_\(depth)")
+        let begin = Statement(text: depth == 0 ? "BEGIN" : "SAVEPOINT lt_sp_\(depth)")
+        // Sent with the transaction's first statement: no round trip of its own.
+        deferred.append(begin)
         savepointDepth += 1
-        defer { savepointDepth = depth }
+        defer {
+            savepointDepth = depth
+            if depth == 0 { committedEarly = false }
+        }
         let value: T
         do {
             value = try body()
         } catch {
-            // The original error matters more than a failed rollback (which a dead connection causes).
-            _ = try? runScript(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT lt_sp_\(depth)")
+            if let i = deferred.lastIndex(where: { $0.text == begin.text }) {
+                // Nothing of this (sub)transaction reached the server: nothing to roll back.
+                deferred.removeSubrange(i...)
+            } else {
+                // The original error matters more than a failed rollback (which a dead connection causes).
+                _ = try? run([Statement(text: depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT lt_sp_\(depth)")])
+                    .forEach { PQclear($0) }
+            }
             throw error
         }
-        try runScript(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT lt_sp_\(depth)")
+        if committedEarly {
+            return value  // committed with its last statements
+        } else if deferred.last?.text == begin.text {
+            deferred.removeLast()  // an empty (sub)transaction: nothing to send
+        } else {
+            try run([Statement(text: depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT lt_sp_\(depth)")]).forEach {
+                PQclear($0)
+            }
+        }
         return value
+    }
+
+    /// In a transaction, sent with its next statement (the COMMIT at the latest): the transaction
+    /// then commits with `synchronous_commit = on`.
+    public func requireDurableCommit() throws(DatabaseError) {
+        let set = Statement(text: "SET LOCAL synchronous_commit = on")
+        if savepointDepth > 0 { deferred.append(set) } else { try run([set]).forEach { PQclear($0) } }
     }
 
     public func tryJobLock(_ job: String) throws(DatabaseError) -> JobLockResult {
@@ -122,8 +186,11 @@ public final class PostgresConnection: Database {
         try execute("SELECT pg_advisory_unlock(\(AdvisoryLockKey.job(job)))")
     }
 
+    /// In a transaction the lock request goes out with the transaction's next statement (one round
+    /// trip for both), which runs once the lock is held; outside one it is taken at once.
     public func lockStrategy(_ strategyID: String) throws(DatabaseError) {
-        try execute("SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.strategy(strategyID)))")
+        let lock = Statement(SQL("SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.strategy(strategyID)))"))
+        if savepointDepth > 0 { deferred.append(lock) } else { try run([lock]).forEach { PQclear($0) } }
     }
 
     public func holdRunLock(_ runID: String) throws(DatabaseError) {
@@ -214,9 +281,138 @@ public final class PostgresConnection: Database {
     /// Runs SQL text with no parameters, possibly several statements (`PQexec`): migrations and
     /// session settings only. Nothing from outside the program may reach `script`.
     public func runScript(_ script: String) throws(DatabaseError) {
+        // The simple query protocol has no pipeline: what waits to be sent goes first.
+        if !deferred.isEmpty { try run([]).forEach { PQclear($0) } }
         let result = PQexec(conn, script)
         defer { PQclear(result) }
         try check(result, statement: String(script.prefix(80)))
+    }
+
+    // MARK: Statements
+
+    /// Runs the deferred statements, then `statements`, and returns the results of `statements`
+    /// (each checked; the caller clears them). One statement alone is one `PQexecParams` or
+    /// `PQexecPrepared`; anything more goes out in one pipeline (one round trip, one sync).
+    func run(_ statements: [Statement]) throws(DatabaseError) -> [OpaquePointer] {
+        if committedEarly && savepointDepth > 0 {
+            // Would run outside the transaction it was written for: a programming error.
+            throw DatabaseError(.query, "statement after its transaction committed (queryAndCommit)")
+        }
+        var steps: [Step] = []
+        for s in deferred + statements { plan(s, into: &steps) }
+        deferred = []
+        if steps.isEmpty { return [] }
+        if steps.count == 1, statements.count == 1, case .execute(let s, let name) = steps[0] {
+            let result: OpaquePointer? = withOptionalCStringArray(s.parameters) { params in
+                if let name {
+                    return PQexecPrepared(conn, name, Int32(s.parameters.count), params, nil, nil, 0)
+                }
+                return PQexecParams(conn, s.text, Int32(s.parameters.count), nil, params, nil, nil, 0)
+            }
+            do throws(DatabaseError) {
+                try check(result, statement: s.text)
+            } catch {
+                PQclear(result)
+                throw error
+            }
+            return [result!]
+        }
+        let results = try pipeline(steps)
+        return Array(results.suffix(statements.count))
+    }
+
+    /// One step of a round trip: prepare a text under a name, or execute a statement (by its
+    /// prepared name, or as an unnamed one).
+    enum Step {
+        case prepare(Statement, name: String)
+        case execute(Statement, name: String?)
+    }
+
+    /// The steps that run `s`: by name once prepared; prepared with its second run.
+    func plan(_ s: Statement, into steps: inout [Step]) {
+        if let name = prepared[s.text] {
+            steps.append(.execute(s, name: name))
+        } else if seenOnce.contains(s.text) && prepared.count < Self.maxPrepared {
+            // Named now; `pipeline` keeps the name only once the server accepted it.
+            preparedNames += 1
+            let name = "lt_\(preparedNames)"
+            prepared[s.text] = name
+            steps.append(.prepare(s, name: name))
+            steps.append(.execute(s, name: name))
+        } else {
+            if seenOnce.count < Self.maxSeen { seenOnce.insert(s.text) }
+            steps.append(.execute(s, name: nil))
+        }
+    }
+
+    /// Sends every step, one sync, then reads every answer. Returns the execute steps' results in
+    /// order, or throws the first error (the steps after it were not run).
+    func pipeline(_ steps: [Step]) throws(DatabaseError) -> [OpaquePointer] {
+        guard PQenterPipelineMode(conn) == 1 else { throw lostConnection() }
+        var sent = 0
+        for step in steps {
+            let ok: Int32
+            switch step {
+            case .prepare(let s, let name):
+                ok = PQsendPrepare(conn, name, s.text, Int32(s.parameters.count), nil)
+            case .execute(let s, let name):
+                ok = withOptionalCStringArray(s.parameters) { params in
+                    if let name {
+                        return PQsendQueryPrepared(conn, name, Int32(s.parameters.count), params, nil, nil, 0)
+                    }
+                    return PQsendQueryParams(conn, s.text, Int32(s.parameters.count), nil, params, nil, nil, 0)
+                }
+            }
+            if ok != 1 { break }
+            sent += 1
+        }
+        guard sent == steps.count, PQpipelineSync(conn) == 1 else {
+            forgetPrepared(steps)
+            throw lostConnection()
+        }
+        var results: [OpaquePointer?] = []
+        for _ in steps {
+            results.append(PQgetResult(conn))
+            // Each step's answer ends with a NULL.
+            while let extra = PQgetResult(conn) { PQclear(extra) }
+        }
+        let sync = PQgetResult(conn)
+        let synced = sync.map { PQresultStatus($0) == PGRES_PIPELINE_SYNC } ?? false
+        PQclear(sync)
+        if !synced || PQexitPipelineMode(conn) != 1 {
+            results.forEach { PQclear($0) }
+            forgetPrepared(steps)
+            throw lostConnection()
+        }
+        var failure: DatabaseError? = nil
+        for (step, result) in zip(steps, results) {
+            let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
+            let failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY
+            if case .prepare(let s, _) = step, failed { prepared[s.text] = nil }
+            guard failed, failure == nil, status != PGRES_PIPELINE_ABORTED else { continue }
+            switch step {
+            case .prepare(let s, _), .execute(let s, _):
+                do throws(DatabaseError) {
+                    try check(result, statement: s.text)
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure {
+            results.forEach { PQclear($0) }
+            throw failure
+        }
+        var out: [OpaquePointer] = []
+        for (step, result) in zip(steps, results) {
+            if case .execute = step { out.append(result!) } else { PQclear(result) }
+        }
+        return out
+    }
+
+    /// A round trip that broke off: names it was about to create may not exist.
+    func forgetPrepared(_ steps: [Step]) {
+        for case .prepare(let s, _) in steps { prepared[s.text] = nil }
     }
 
     // MARK: Internals
@@ -287,6 +483,13 @@ public final class PostgresConnection: Database {
             rows.append(Row(columns: columns, values: values, index: index))
         }
         return rows
+    }
+}
+
+extension PostgresConnection.Statement {
+    init(_ sql: SQL) {
+        let (text, parameters) = sql.rendered
+        self.init(text: text, parameters: parameters)
     }
 }
 

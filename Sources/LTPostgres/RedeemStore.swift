@@ -67,7 +67,7 @@ public final class RedeemStore: LTCore.RedeemStore {
 
     func record(ltOrderIDs: [Int64], submission s: RedemptionSubmission, at: Date) throws -> Bool {
         try db.transaction { () throws -> Bool in
-            _ = try db.execute("SET LOCAL synchronous_commit = on")
+            try db.requireDurableCommit()
             let n = try db.execute(
                 """
                 UPDATE lt_orders
@@ -95,7 +95,7 @@ public final class RedeemStore: LTCore.RedeemStore {
     public func recordBump(ltOrderIDs: [Int64], submission s: RedemptionSubmission, at: Date) throws -> Bool {
         do {
             return try db.transaction { () throws -> Bool in
-                _ = try db.execute("SET LOCAL synchronous_commit = on")
+                try db.requireDurableCommit()
                 let n = try db.execute(
                     """
                     UPDATE lt_orders
@@ -208,7 +208,7 @@ public final class RedeemStore: LTCore.RedeemStore {
     /// 'SUBMITTED'` condition make a second approval in flight for the pair impossible.
     public func recordApproval(_ need: ApprovalNeed, submission s: RedemptionSubmission, at: Date) throws -> Bool {
         try db.transaction { () throws -> Bool in
-            _ = try db.execute("SET LOCAL synchronous_commit = on")
+            try db.requireDurableCommit()
             let n = try db.execute(
                 """
                 INSERT INTO lt_chain_approvals AS a (holder, operator, operator_name, wallet, status, sender, nonce, raw_tx, tx_hashes,
@@ -232,7 +232,7 @@ public final class RedeemStore: LTCore.RedeemStore {
 
     public func recordApprovalBump(_ need: ApprovalNeed, submission s: RedemptionSubmission, at: Date) throws -> Bool {
         try db.transaction { () throws -> Bool in
-            _ = try db.execute("SET LOCAL synchronous_commit = on")
+            try db.requireDurableCommit()
             let n = try db.execute(
                 """
                 UPDATE lt_chain_approvals

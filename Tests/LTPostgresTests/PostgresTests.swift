@@ -213,6 +213,8 @@ struct PostgresTests {
         let b = try t.connect()
         try a.transaction {
             try a.lockStrategy("s1")
+            // The lock request travels with the transaction's next statement.
+            try a.execute("SELECT 1")
             // b cannot take s1 (probe without blocking) but can take s2.
             let s1 = AdvisoryLockKey.strategy("s1")
             let s2 = AdvisoryLockKey.strategy("s2")

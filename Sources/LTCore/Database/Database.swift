@@ -25,9 +25,24 @@ public protocol Database: AnyObject {
     /// Releases a job lock taken by `tryJobLock` (closing the connection releases it too).
     func releaseJobLock(_ job: String) throws(DatabaseError)
 
-    /// Blocks until this transaction holds the per-strategy lock (`pg_advisory_xact_lock`); it is
-    /// released at COMMIT/ROLLBACK. Call it inside `transaction` before changing a strategy's cash.
+    /// Takes the per-strategy lock for this transaction (`pg_advisory_xact_lock`); it is released
+    /// at COMMIT/ROLLBACK. Call it inside `transaction` before changing a strategy's cash. The
+    /// request may travel with the transaction's next statement (one round trip for both): that
+    /// statement, and everything after it, runs once the lock is held.
     func lockStrategy(_ strategyID: String) throws(DatabaseError)
+
+    /// Makes this transaction's COMMIT durable whatever the server default (`synchronous_commit =
+    /// on` for it): design §4 "durability before side effects". Call it inside `transaction`.
+    func requireDurableCommit() throws(DatabaseError)
+
+    /// Runs independent statements in order and returns each one's rows; an implementation may
+    /// send them in one round trip. The first error stops the rest and is thrown.
+    func queryBatch(_ statements: [SQL]) throws(DatabaseError) -> [[Row]]
+
+    /// Like `queryBatch`, as the last statements of the current transaction: the outermost
+    /// transaction commits with them (an implementation may send the COMMIT in the same round trip)
+    /// and nothing else may run in it afterwards. Nested in another transaction, they just run.
+    func queryAndCommit(_ statements: [SQL]) throws(DatabaseError) -> [[Row]]
 
     /// Run liveness (design §4): takes the session lock named by `runID` and holds it until the
     /// connection closes, so that other runs can tell this run is alive.
@@ -44,6 +59,18 @@ extension Database {
     public func waitJobLock(_ job: String, upTo wait: Duration) throws(DatabaseError) -> JobLockResult {
         try tryJobLock(job)
     }
+
+    public func requireDurableCommit() throws(DatabaseError) { try execute("SET LOCAL synchronous_commit = on") }
+
+    /// One statement after the other.
+    public func queryBatch(_ statements: [SQL]) throws(DatabaseError) -> [[Row]] {
+        var out: [[Row]] = []
+        for s in statements { out.append(try query(s)) }
+        return out
+    }
+
+    /// A batch; the enclosing `transaction` commits when its body returns.
+    public func queryAndCommit(_ statements: [SQL]) throws(DatabaseError) -> [[Row]] { try queryBatch(statements) }
 
     /// The first row, or nil.
     public func queryFirst(_ sql: SQL) throws(DatabaseError) -> Row? { try query(sql).first }
