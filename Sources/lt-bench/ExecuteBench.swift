@@ -27,6 +27,12 @@ struct ExecuteBench: ParsableCommand {
     @Option(help: "Historical rows, comma-separated: each size seeds that many ft_orders AND lt_orders rows.")
     var history = "0,1000000"
 
+    @Option(
+        help: ArgumentHelp(
+            "Passed to the measured `lt execute` (default: lt's own). 1 posts serially, so the paper "
+                + "exchange's work on this machine's cores never overlaps lt's database calls."))
+    var maxInFlight: Int?
+
     @Option(help: "Empty runs per empty-run figure (the median is printed).")
     var emptyRuns = 7
 
@@ -152,7 +158,8 @@ struct ExecuteBench: ParsableCommand {
         result.signalSeedMs = Self.ms(since: t)
 
         try db.runScript("SELECT pg_stat_reset()")
-        let run = try runner.execute(env: env, keepLog: "execute-\(dbName).log")
+        let run = try runner.execute(
+            env: env, keepLog: "execute-\(dbName).log", extra: maxInFlight.map { ["--max-in-flight", "\($0)"] } ?? [])
         result.tableReads = try TableReads.since(reset: db)
         result.wallMs = run.wall
         result.summary = run.summary
@@ -231,8 +238,8 @@ struct LTRunner {
     }
 
     /// `lt execute --format json`, as cron runs it (logs at the default level, to a file).
-    func execute(env: [String: String], keepLog: String? = nil) throws -> Execution {
-        let r = try run(["execute", "--format", "json"], env: env, log: keepLog)
+    func execute(env: [String: String], keepLog: String? = nil, extra: [String] = []) throws -> Execution {
+        let r = try run(["execute", "--format", "json"] + extra, env: env, log: keepLog)
         let line = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
         let json = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
         if r.status != 0 && r.status != 1 {
