@@ -53,6 +53,13 @@ struct ExecuteCommand: JobCommand {
                 + "stay sequential) and the reads ahead of a pass's decisions."))
     var maxInFlight: Int = 16
 
+    @Option(
+        help: ArgumentHelp(
+            "A pass reads markets, fee schedules and books for a wave of strategies at once, closed at this "
+                + "many candidate signals: fewer round trips when larger, fresher books when smaller.",
+            valueName: "signals"))
+    var readAhead: Int = 200
+
     /// With the trigger installed, a follower still probes this often: rows that reach ft_orders
     /// without firing triggers (logical replication applies them as a replica) are found anyway.
     static let notifySafetyProbe = Duration.seconds(5)
@@ -63,6 +70,7 @@ struct ExecuteCommand: JobCommand {
         }
         if let follow, follow.duration <= .zero { throw ValidationError("--follow must be positive") }
         guard (1...64).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1…64") }
+        guard (1...10_000).contains(readAhead) else { throw ValidationError("--read-ahead must be 1…10000") }
         guard pollInterval.duration >= .milliseconds(10) else {
             throw ValidationError("--poll-interval must be at least 10ms")
         }
@@ -104,7 +112,7 @@ struct ExecuteCommand: JobCommand {
                 venue: TimedVenue(venue, timings: timings),
                 options: ExecuteOptions(
                     liveTradingEnabled: config.liveTrading, shard: shard, lookbackSeconds: lookbackMinutes * 60,
-                    batchLimit: batchLimit, maxInFlight: maxInFlight),
+                    batchLimit: batchLimit, maxInFlight: maxInFlight, readAheadSignals: readAhead),
                 runID: ctx.runID, now: { ctx.now() }, logger: ctx.logger,
                 crashPoint: Wiring.crashPoint(config))
             _ = try run.run()

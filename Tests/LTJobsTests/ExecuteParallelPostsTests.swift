@@ -102,9 +102,29 @@ import Testing
         try assertBooks(h, Array(Self.strategies.prefix(4)))
     }
 
+    /// `--read-ahead` closes a wave at that many candidates: at 1 every strategy is its own wave
+    /// and reads the market again; by default one wave reads it once.
+    @Test func readAheadBoundsAWave() throws {
+        for (readAhead, marketReads) in [("1", 3), ("200", 1)] {
+            let h = try ExecuteHarness()
+            for (i, s) in Self.strategies.prefix(3).enumerated() {
+                try h.addStrategy(s, wallet: "ftw\(i)")
+                try h.addSignal("ft-\(s)", wallet: "ftw\(i)")
+            }
+            let r = try h.execute(["--read-ahead", readAhead, "--format", "json"])
+            #expect(r.status == 0, "\(r.output)")
+            #expect((try jsonObject(r.stdout)["result"] as? [String: Any])?["filled"] as? Int == 3, "\(r.stdout)")
+            let counts = try h.requestCounts()
+            #expect(counts["GET /markets/\(Market.condition)"] == marketReads, "--read-ahead \(readAhead): \(counts)")
+            #expect(counts["POST /books"] == marketReads, "--read-ahead \(readAhead): \(counts)")
+            #expect(counts["GET /clob-markets/\(Market.condition)"] == 1, "fee schedule cached for the run")
+        }
+    }
+
     @Test func maxInFlightIsValidated() throws {
         let h = try ExecuteHarness()
         #expect(try h.execute(["--max-in-flight", "0"]).status == 64)
         #expect(try h.execute(["--max-in-flight", "65"]).status == 64)
+        #expect(try h.execute(["--read-ahead", "0"]).status == 64)
     }
 }
