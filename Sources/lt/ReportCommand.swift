@@ -16,24 +16,14 @@ struct ReportCommand: JobCommand {
             (lt force) are left out of the figures and counted. Read-only; takes no job lock.
             """)
 
-    /// Its own `--format`, `--log-level` and `--now` instead of `CommonOptions`: only the report
-    /// has CSV, and a `csv` case in the shared format would be accepted by every other command.
+    /// Its own `--format` instead of `CommonOptions`'s: only the report has CSV, and a `csv` case in
+    /// the shared format would be accepted by every other command.
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
     @Option(help: "Output on stdout: text (a table), json or csv.")
     var format: Format = .text
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
-
-    @Option(
-        help: ArgumentHelp(
-            "Write the run's Prometheus metrics to this file (atomically), for node_exporter's textfile collector.",
-            valueName: "path"))
-    var metricsFile: String?
-
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var run: RunOptions
 
     @Option(help: "Start of the window (ISO 8601 UTC, inclusive).")
     var since: String?
@@ -48,7 +38,6 @@ struct ReportCommand: JobCommand {
     var strategy: String?
 
     func validate() throws {
-        if let metricsFile, metricsFile.isEmpty { throw ValidationError("--metrics-file needs a path") }
         _ = try resolvedWindow()
     }
 
@@ -67,7 +56,7 @@ struct ReportCommand: JobCommand {
             }
             seconds = s
         }
-        let now = try instant(self.now, "--now") ?? Date()
+        let now = try instant(run.now, "--now") ?? Date()
         switch ReportWindow.resolve(
             since: try instant(since, "--since"), until: try instant(until, "--until"), windowSeconds: seconds, now: now
         )
@@ -81,10 +70,8 @@ struct ReportCommand: JobCommand {
         var common = CommonOptions()
         // CSV is rendered by the summary's text lines; JSON is Runner's envelope like every command.
         common.format = format == .json ? .json : .text
-        common.logLevel = logLevel
-        common.now = now
         // Every field of a hand-built CommonOptions must be assigned: an unset @Option traps when read.
-        common.metricsFile = metricsFile
+        common.run = run
         let window: ReportWindow
         do {
             window = try resolvedWindow()

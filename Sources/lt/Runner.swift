@@ -22,6 +22,15 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Summary format on stdout: text or json.")
     var format: OutputFormat = .text
 
+    @OptionGroup var run: RunOptions
+
+    var logLevel: String { run.logLevel }
+    var metricsFile: String? { run.metricsFile }
+    var now: String? { run.now }
+}
+
+/// The options of a run apart from its output format (`lt report` has its own, with CSV).
+struct RunOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
