@@ -45,8 +45,10 @@ import Testing
 
     /// The exchange takes each order and holds its answer: all four reaching it while none was
     /// answered proves the posts were in flight together. SIGKILL then: the rows are INTENT, the
-    /// next run makes them UNKNOWN (never re-posted) and sync finds the fills.
-    @Test func aKillWithSeveralPostsInFlightIsReconciledAndNothingIsPlacedTwice() async throws {
+    /// next run makes them UNKNOWN (never re-posted) and sync finds the fills. Synchronous: an
+    /// awaiting test can wait for a cooperative thread under the full suite for longer than the
+    /// exchange holds the answers, and lt would book them before the kill.
+    @Test func aKillWithSeveralPostsInFlightIsReconciledAndNothingIsPlacedTwice() throws {
         let h = try ExecuteHarness()
         let strategies = Array(Self.strategies.prefix(4))
         try setUp(h, strategies)
@@ -54,9 +56,9 @@ import Testing
             #"{"method": "POST", "path": "/order", "kind": "timeout", "process": true, "latency_ms": 10000, "count": 4}"#
         )
         let run = try RunningLT(h, ["execute", "--max-in-flight", "8"])
-        #expect(await eventually { (try? h.orderLog().count) == 4 }, "four posts in flight at once")
+        #expect(h.waitUntil(seconds: 30) { (try? h.orderLog().count) == 4 }, "four posts in flight at once")
         kill(run.process.processIdentifier, SIGKILL)
-        _ = await run.finish()
+        run.process.waitUntilExit()
         #expect(try h.orders().values.allSatisfy { $0.status == "INTENT" })
         let next = try h.execute(["--format", "json"])
         #expect(next.status == 0, "\(next.output)")

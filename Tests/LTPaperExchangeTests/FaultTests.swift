@@ -16,7 +16,9 @@ func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
 /// One plain HTTP exchange with a fresh client.
 func fetch(_ request: LTHTTP.HTTPRequest) async -> Result<LTHTTP.HTTPResponse, HTTPError> {
     await onThread {
-        let client = HTTPClient(configuration: HTTPClientConfiguration(totalTimeout: .seconds(10)))
+        // Generous: under the full suite the in-process server's handlers wait for cooperative
+        // threads; a fault's own short timeout is set on its request.
+        let client = HTTPClient(configuration: HTTPClientConfiguration(totalTimeout: .seconds(60)))
         do throws(HTTPError) { return .success(try client.send(request)) } catch { return .failure(error) }
     }
 }
