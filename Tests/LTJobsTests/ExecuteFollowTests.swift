@@ -231,19 +231,20 @@ extension ExecuteHarness {
     }
 
     /// SIGKILL from outside while the follower's POST is in flight (the exchange took the order and
-    /// holds the answer): the row is UNKNOWN for the next run and sync finds the fill.
-    @Test func aFollowerKilledWithAPostInFlightIsReconciledBySync() async throws {
+    /// holds the answer): the row is UNKNOWN for the next run and sync finds the fill. Synchronous,
+    /// like the parallel-posts kill test: an awaiting test can be starved past the exchange's hold.
+    @Test func aFollowerKilledWithAPostInFlightIsReconciledBySync() throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1")
         try h.fault(
             #"{"method": "POST", "path": "/order", "kind": "timeout", "process": true, "latency_ms": 10000, "count": 1}"#
         )
-        let f = try RunningLT(h, Self.follow + ["--follow", "30s"])
-        #expect(await eventually { f.isFollowing }, "\(f.stderr)")
+        let f = try RunningLT(h, Self.follow + ["--follow", "180s"])
+        #expect(h.waitUntil(seconds: 120) { f.isFollowing }, "\(f.stderr)")
         try h.addSignal("ft-1")
-        #expect(await eventually { (try? h.orderLog().count) == 1 }, "the POST reached the exchange")
+        #expect(h.waitUntil(seconds: 120) { (try? h.orderLog().count) == 1 }, "the POST reached the exchange")
         kill(f.process.processIdentifier, SIGKILL)
-        _ = await f.finish()
+        f.process.waitUntilExit()
         #expect(try h.orders()["ft-1"]?.status == "INTENT")
         let next = try h.execute()
         #expect(next.status == 0, "\(next.output)")
