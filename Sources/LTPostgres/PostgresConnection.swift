@@ -193,9 +193,14 @@ public final class PostgresConnection: Database {
         if savepointDepth > 0 { deferred.append(lock) } else { try run([lock]).forEach { PQclear($0) } }
     }
 
+    /// The request goes out with this session's next statement, in the same round trip and before
+    /// it (an idle cron tick saves a round trip: it travels with the job lock). Nothing this run
+    /// writes can reach the server before it, and a session-level advisory lock, unlike the
+    /// transaction it may arrive in, survives a ROLLBACK.
     public func holdRunLock(_ runID: String) throws(DatabaseError) {
-        // Run ids are unique, so nobody else ever asks for this key while the run lives.
-        try execute("SELECT pg_advisory_lock(\(AdvisoryLockKey.run(runID)))")
+        // Run ids are unique, so nobody else ever asks for this key while the run lives: the
+        // blocking form never waits.
+        deferred.append(Statement(SQL("SELECT pg_advisory_lock(\(AdvisoryLockKey.run(runID)))")))
         heldRunID = runID
     }
 

@@ -78,6 +78,42 @@ struct RoundTripTests {
         try expectNoTransaction(db)
     }
 
+    @Test("the run lock goes out with the session's next statement, is held before it runs and survives its ROLLBACK")
+    func runLockTravelsWithTheNextStatement() throws {
+        let t = try TestDatabase(migrated: false, devTables: false)
+        let a = try t.connect()
+        let b = try t.connect()
+        try a.runScript("CREATE TABLE r (v int)")
+        try a.holdRunLock("run-a")
+        #expect(try a.isRunAlive("run-a"))  // its own run, whatever the server has seen so far
+        // The statement that carries the lock already sees it held by its own session.
+        #expect(try a.lockHolder(key: AdvisoryLockKey.run("run-a"))?.pid == a.backendPID)
+        #expect(try b.isRunAlive("run-a"))
+        // A transaction that rolls back does not take the session lock with it.
+        #expect(throws: Boom.self) {
+            try a.transaction {
+                try a.execute("INSERT INTO r VALUES (1)")
+                throw Boom()
+            }
+        }
+        #expect(try b.isRunAlive("run-a"))
+        // Deferred to a transaction's first statement, it is held even when that transaction fails.
+        let c = try t.connect()
+        try c.holdRunLock("run-c")
+        #expect(throws: DatabaseError.self) {
+            try c.transaction { try c.execute("INSERT INTO r VALUES ('x')") }
+        }
+        #expect(try b.isRunAlive("run-c"))
+        // A transaction that throws before sending anything drops its own deferred statements, not
+        // the lock queued before it: the next statement still takes it.
+        let d = try t.connect()
+        try d.holdRunLock("run-d")
+        #expect(throws: Boom.self) { try d.transaction { throw Boom() } }
+        _ = try d.query("SELECT 1 AS one")
+        #expect(try d.lockHolder(key: AdvisoryLockKey.run("run-d"))?.pid == d.backendPID)
+        #expect(try b.isRunAlive("run-gone") == false)
+    }
+
     @Test("deferred BEGIN, SET LOCAL and lock go out with the next statement and take effect in its transaction")
     func deferred() throws {
         let t = try TestDatabase(migrated: false, devTables: false)

@@ -45,7 +45,9 @@ public protocol Database: AnyObject {
     func queryAndCommit(_ statements: [SQL]) throws(DatabaseError) -> [[Row]]
 
     /// Run liveness (design §4): takes the session lock named by `runID` and holds it until the
-    /// connection closes, so that other runs can tell this run is alive.
+    /// connection closes, so that other runs can tell this run is alive. The request may travel with
+    /// the session's next statement (one round trip for both); it is held before that statement runs,
+    /// so before anything this run writes.
     func holdRunLock(_ runID: String) throws(DatabaseError)
 
     /// Whether the run `runID` is alive: its lock is held by some session. A run whose lock can be
