@@ -172,9 +172,13 @@ public final class ExecuteStore: ExecuteStoring {
         try db.query(
             Self.newSignalsSQL(walletID: strategy.ftWalletID, strategyID: strategy.id, since: since, limit: limit)
         ) { r throws(RowDecodingError) in
-            FTSignalRow(
+            // FT owns the column: a timestamp lt cannot represent (`infinity`, year 10000+) is the
+            // signal's problem (a SKIPPED row), never a decoding error that stops the strategy.
+            let time = try r.text("order_time")
+            let instant = time.flatMap { try? Date(sqlText: $0) }
+            return FTSignalRow(
                 orderID: try r.decode("order_id"), walletID: try r.text("wallet_id"),
-                orderTime: try r.decode("order_time", as: Date?.self), side: try r.text("side"),
+                orderTime: instant, unusableOrderTime: instant == nil ? time : nil, side: try r.text("side"),
                 conditionID: try r.text("condition_id"), tokenLabel: try r.text("token_label"),
                 tokenID: try r.text("token_id"), entryPrice: try r.text("entry_price"), size: try r.text("size"),
                 traderWallet: try r.text("trader_wallet"), marketTitle: try r.text("market_title"),

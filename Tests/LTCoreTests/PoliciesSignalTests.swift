@@ -13,10 +13,11 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
     static func row(
         side: String? = "BUY", condition: String? = PoliciesSignalValidationTests.condition,
         label: String? = "Yes", price: String? = "0.55", size: String? = "15",
-        time: Date? = PoliciesSignalValidationTests.t0, tokenID: String? = nil
+        time: Date? = PoliciesSignalValidationTests.t0, unusableTime: String? = nil, tokenID: String? = nil
     ) -> FTSignalRow {
         FTSignalRow(
-            orderID: "ft-1", walletID: "w1", orderTime: time, side: side, conditionID: condition,
+            orderID: "ft-1", walletID: "w1", orderTime: time, unusableOrderTime: unusableTime, side: side,
+            conditionID: condition,
             tokenLabel: label, tokenID: tokenID, entryPrice: price, size: size, traderWallet: "0xabc")
     }
 
@@ -51,6 +52,8 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
         (row(size: "-5"), .invalidSize),
         (row(size: "ten"), .invalidSize),
         (row(time: nil), .missingSignalTime),
+        (row(time: nil, unusableTime: "infinity"), .futureSignal),
+        (row(time: nil, unusableTime: "20000-01-01 00:00:00+00"), .futureSignal),
         // Several defects: the fixed check order decides (side before price before size).
         (row(side: "SELL", price: "0", size: "-1"), .notAnEntry),
         (row(price: "0", size: "-1"), .invalidPrice),

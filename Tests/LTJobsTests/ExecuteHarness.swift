@@ -171,13 +171,13 @@ final class ExecuteHarness {
     func addSignal(
         _ orderID: String, wallet: String = "ftw1", ageSeconds: Int = 5, side: String = "'BUY'",
         condition: String = "'\(Market.condition)'", label: String = "'Yes'", tokenID: String = "NULL",
-        price: String = "0.50", size: String = "15"
+        price: String = "0.50", size: String = "15", orderTime: String? = nil
     ) throws {
         try db.runScript(
             """
             INSERT INTO ft_orders (order_id, wallet_id, order_time, side, condition_id, token_label, token_id,
                                    entry_price, size, trader_wallet, market_title)
-            VALUES ('\(orderID)', '\(wallet)', now() - interval '\(ageSeconds) seconds', \(side), \(condition),
+            VALUES ('\(orderID)', '\(wallet)', \(orderTime ?? "now() - interval '\(ageSeconds) seconds'"), \(side), \(condition),
                     \(label), \(tokenID), \(price), \(size), '0x1111111111111111111111111111111111111111', 'Test')
             """)
     }

@@ -102,7 +102,9 @@ struct HostileInputProcessTests {
         #expect(try h.orders()["poison"] == nil)
     }
 
-    @Test("over-long text, a future date, a huge size and a malformed condition are SKIPPED rows; the run goes on")
+    @Test(
+        "over-long text, future and infinite dates, NaN and infinite numbers, a huge size and a malformed condition are SKIPPED rows; the run goes on"
+    )
     func hostileSignalsBecomeSkippedRows() throws {
         let h = try ExecuteHarness()
         try h.addStrategy("s1", extra: ["size_multiplier": "2"])
@@ -113,6 +115,13 @@ struct HostileInputProcessTests {
         try h.addSignal("future", ageSeconds: -365 * 24 * 3600)
         try h.addSignal("huge", size: "9000000000000")
         try h.addSignal("short-condition", condition: "'0xabc'")
+        // Values a numeric or timestamptz column holds that no price, size or instant can be.
+        try h.addSignal("infinite-time", orderTime: "'infinity'")
+        try h.addSignal("year-20000", orderTime: "'20000-01-01 00:00:00+00'")
+        try h.addSignal("nan-price", price: "'NaN'")
+        try h.addSignal("infinite-price", price: "'Infinity'")
+        try h.addSignal("nan-size", size: "'NaN'")
+        try h.addSignal("minus-infinite-size", size: "'-Infinity'")
         try h.addSignal("ok", size: "15")
         try h.addSignal("other-strategy", wallet: "ftw2", size: "15")
         let r = try h.execute()
@@ -125,6 +134,13 @@ struct HostileInputProcessTests {
         #expect(rows["huge"]?.skipReason == "SIZE_OUT_OF_RANGE")
         #expect(rows["huge"]?.error?.contains("too large") == true)
         #expect(rows["short-condition"]?.skipReason == "INVALID_CONDITION")
+        #expect(rows["infinite-time"]?.skipReason == "FUTURE_SIGNAL")
+        #expect(rows["infinite-time"]?.error?.contains("'infinity' is not a usable time") == true)
+        #expect(rows["year-20000"]?.skipReason == "FUTURE_SIGNAL")
+        #expect(rows["nan-price"]?.skipReason == "INVALID_PRICE")
+        #expect(rows["infinite-price"]?.skipReason == "INVALID_PRICE")
+        #expect(rows["nan-size"]?.skipReason == "INVALID_SIZE")
+        #expect(rows["minus-infinite-size"]?.skipReason == "INVALID_SIZE")
         #expect(rows["ok"]?.status == "FILLED")
         #expect(try h.orders(strategy: "s2")["other-strategy"]?.status == "FILLED")
         // Every later run is a no-op: the hostile rows are decided, not retried.

@@ -9,6 +9,9 @@ public struct FTSignalRow: Sendable, Hashable {
     public var orderID: String
     public var walletID: String?
     public var orderTime: Date?
+    /// The database's text of an `order_time` that is not a usable instant (`infinity`, a year past
+    /// 9999); `orderTime` is then nil. Nil when the time is NULL or usable.
+    public var unusableOrderTime: String?
     public var side: String?
     public var conditionID: String?
     public var tokenLabel: String?
@@ -20,7 +23,8 @@ public struct FTSignalRow: Sendable, Hashable {
     public var marketSlug: String?
 
     public init(
-        orderID: String, walletID: String? = nil, orderTime: Date? = nil, side: String? = nil,
+        orderID: String, walletID: String? = nil, orderTime: Date? = nil, unusableOrderTime: String? = nil,
+        side: String? = nil,
         conditionID: String? = nil, tokenLabel: String? = nil, tokenID: String? = nil,
         entryPrice: String? = nil, size: String? = nil, traderWallet: String? = nil,
         marketTitle: String? = nil, marketSlug: String? = nil
@@ -28,6 +32,7 @@ public struct FTSignalRow: Sendable, Hashable {
         self.orderID = orderID
         self.walletID = walletID
         self.orderTime = orderTime
+        self.unusableOrderTime = orderTime == nil ? unusableOrderTime : nil
         self.side = side
         self.conditionID = conditionID
         self.tokenLabel = tokenLabel
@@ -199,6 +204,10 @@ public enum SignalValidation {
             return .failure(Skip(.invalidSize, "size \(size) is not positive"))
         }
         guard let time = row.orderTime else {
+            if let raw = row.unusableOrderTime {
+                // Read only because it is at or after the window's start: later than any clock.
+                return .failure(Skip(.futureSignal, "order_time \(describe(raw)) is not a usable time"))
+            }
             return .failure(Skip(.missingSignalTime, "order_time is NULL"))
         }
         var tokenID: String? = nil

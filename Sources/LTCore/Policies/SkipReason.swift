@@ -31,7 +31,8 @@ public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
     case missingSignalTime = "MISSING_SIGNAL_TIME"
     /// Older than the strategy's `max_signal_age_seconds`.
     case staleSignal = "STALE_SIGNAL"
-    /// Dated further in the future than the clock-skew allowance (`Staleness.maxClockSkewSeconds`).
+    /// Dated further in the future than the clock-skew allowance (`Staleness.maxClockSkewSeconds`),
+    /// or at a time no clock reaches (`infinity`, a year past 9999).
     case futureSignal = "FUTURE_SIGNAL"
 
     // Sizing.
