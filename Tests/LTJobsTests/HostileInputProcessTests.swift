@@ -102,6 +102,22 @@ struct HostileInputProcessTests {
         #expect(try h.orders()["poison"] == nil)
     }
 
+    @Test("FT's order_time without a time zone is read as UTC: its signals trade, none is skipped as future")
+    func orderTimeWithoutTimeZone() throws {
+        let h = try ExecuteHarness()
+        try h.addStrategy("s1")
+        // FT owns the table; the contract names the column, not its type.
+        try h.db.runScript(
+            "ALTER TABLE ft_orders ALTER COLUMN order_time TYPE timestamp USING order_time AT TIME ZONE 'UTC'")
+        try h.addSignal("naive-time", size: "15")
+        try h.addSignal("naive-stale", ageSeconds: 900, size: "15")
+        let r = try h.execute()
+        #expect(r.status == 0, "\(r.output)")
+        let rows = try h.orders()
+        #expect(rows["naive-time"]?.status == "FILLED", "\(String(describing: rows["naive-time"]))")
+        #expect(rows["naive-stale"]?.skipReason == "STALE_SIGNAL")
+    }
+
     @Test(
         "over-long text, future and infinite dates, NaN and infinite numbers, a huge size and a malformed condition are SKIPPED rows; the run goes on"
     )
