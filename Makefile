@@ -7,7 +7,7 @@
 SWIFT ?= swift
 CLUSTER := scripts/pg-test-cluster.sh
 
-.PHONY: all build check test demo smoke bench deps embed-sql lint release
+.PHONY: all build check test demo smoke bench deps embed-sql lint release torture
 
 all: build
 
@@ -49,6 +49,12 @@ demo: deps
 # What a CI job runs against a new build: exit 0 and no output, or the failing step and why.
 smoke: deps
 	scripts/smoke.sh
+
+# Crash and concurrency torture of execute (8 concurrent runs, followers among them, random SIGKILLs,
+# venue latency), then the exactly-once and books checks; exit 1 on a failed check. Not in `make
+# test` (about a minute per 10 rounds): ROUNDS=30 STRATEGIES=20 make torture for a longer one.
+torture: deps
+	scripts/torture.sh
 
 # Benchmarks print figures, never assert timings (docs/benchmarks.md). The execute bench runs the
 # release `lt` against lt-paper-exchange and a throwaway Postgres; BENCH_EXECUTE_ARGS picks sizes
