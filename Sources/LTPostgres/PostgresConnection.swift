@@ -78,7 +78,28 @@ public final class PostgresConnection: Database {
                 + "SET plan_cache_mode = force_custom_plan")
     }
 
-    deinit { PQfinish(conn) }
+    deinit {
+        PQfinish(conn)
+        resultCount?.deallocate()
+    }
+
+    /// Answers (`PGresult`s) this session received and has not freed yet, counted from the first
+    /// `countResults()` on (libpq's result events); nil before. Every answer lt does not hand to a
+    /// caller must be freed as soon as it is read, or each transaction leaks it: tests hold that.
+    public var liveResults: Int? { resultCount?.pointee }
+    var resultCount: UnsafeMutablePointer<Int>?
+
+    /// Starts counting `liveResults` (a test's probe: it adds a callback to every answer).
+    public func countResults() {
+        guard resultCount == nil else { return }
+        let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        counter.initialize(to: 0)
+        guard PQregisterEventProc(conn, countResultEvents, "lt result count", counter) == 1 else {
+            counter.deallocate()
+            return
+        }
+        resultCount = counter
+    }
 
     /// The backend process id (appears in `pg_locks` and in lock-holder messages).
     public var backendPID: Int { Int(PQbackendPID(conn)) }
@@ -323,6 +344,9 @@ public final class PostgresConnection: Database {
             return [result!]
         }
         let results = try pipeline(steps)
+        // The deferred statements' answers ("done": BEGIN, SET LOCAL, a lock) are nobody's to
+        // read; they are freed here, or every transaction would leak them.
+        results.dropLast(statements.count).forEach { PQclear($0) }
         return Array(results.suffix(statements.count))
     }
 
@@ -521,4 +545,18 @@ func withOptionalCStringArray<R>(_ strings: [String?], _ body: (UnsafePointer<Un
     var pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
     pointers.append(nil)
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// libpq's event callback behind `PostgresConnection.countResults()`: +1 for each answer libpq
+/// creates for the session, −1 for each one freed.
+private func countResultEvents(
+    _ event: PGEventId, _ info: UnsafeMutableRawPointer?, _ counter: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let count = counter?.assumingMemoryBound(to: Int.self) else { return 1 }
+    switch event {
+    case PGEVT_RESULTCREATE, PGEVT_RESULTCOPY: count.pointee += 1
+    case PGEVT_RESULTDESTROY: count.pointee -= 1
+    default: break
+    }
+    return 1
 }

@@ -78,6 +78,27 @@ struct RoundTripTests {
         try expectNoTransaction(db)
     }
 
+    @Test("every answer is freed: deferred statements', batches', a failed batch's and a script's leave none behind")
+    func answersAreFreed() throws {
+        let t = try TestDatabase(migrated: false, devTables: false)
+        let db = try t.connect()
+        db.countResults()
+        try db.runScript("CREATE TABLE f (v int PRIMARY KEY)")
+        for i in 0..<50 {
+            // BEGIN, SET LOCAL and the lock travel deferred with the SELECT: answers nobody reads.
+            try db.transaction {
+                try db.requireDurableCommit()
+                try db.lockStrategy("s\(i % 7)")
+                _ = try db.queryFirst("SELECT \(i) AS i")
+                _ = try db.queryBatch(["SELECT 1 AS one", "INSERT INTO f VALUES (\(i))"])
+            }
+        }
+        _ = try? db.transaction { _ = try db.queryBatch(["INSERT INTO f VALUES (1000)", "INSERT INTO f VALUES (1)"]) }
+        try db.holdRunLock("run-f")
+        try db.execute("INSERT INTO f VALUES (2000)")
+        #expect(db.liveResults == 0)
+    }
+
     @Test("the run lock goes out with the session's next statement, is held before it runs and survives its ROLLBACK")
     func runLockTravelsWithTheNextStatement() throws {
         let t = try TestDatabase(migrated: false, devTables: false)
