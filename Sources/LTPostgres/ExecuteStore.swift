@@ -178,7 +178,7 @@ public final class ExecuteStore: ExecuteStoring {
             let instant = time.flatMap { try? Date(sqlText: $0) }
             return FTSignalRow(
                 orderID: try r.decode("order_id"), walletID: try r.text("wallet_id"),
-                orderTime: instant, unusableOrderTime: instant == nil ? time : nil, side: try r.text("side"),
+                orderTime: instant, unusableOrderTime: time, side: try r.text("side"),
                 conditionID: try r.text("condition_id"), tokenLabel: try r.text("token_label"),
                 tokenID: try r.text("token_id"), entryPrice: try r.text("entry_price"), size: try r.text("size"),
                 traderWallet: try r.text("trader_wallet"), marketTitle: try r.text("market_title"),

@@ -127,7 +127,8 @@ func fx(_ text: String) -> Fixed6 { try! Fixed6(parsing: text) }
     @Test func validRowBecomesANormalizedBuySignal() throws {
         let r = Self.row(
             side: " buy ", condition: Self.condition.uppercased(), label: " Yes ", price: "0.5500000",
-            size: "15.129999", tokenID: "123456789")
+            size: "15.129999", unusableTime: "ignored: the time is usable", tokenID: "123456789")
+        #expect(r.unusableOrderTime == nil)
         let s = try SignalValidation.validate(r).get()
         #expect(s.conditionID == Self.condition)
         #expect(s.tokenLabel == "Yes")

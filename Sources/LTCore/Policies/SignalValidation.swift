@@ -10,7 +10,8 @@ public struct FTSignalRow: Sendable, Hashable {
     public var walletID: String?
     public var orderTime: Date?
     /// The database's text of an `order_time` that is not a usable instant (`infinity`, a year past
-    /// 9999); `orderTime` is then nil. Nil when the time is NULL or usable.
+    /// 9999); `orderTime` is then nil. Nil when the time is NULL or usable (the initializer drops
+    /// the text when `orderTime` is given, so a reader may pass both).
     public var unusableOrderTime: String?
     public var side: String?
     public var conditionID: String?
