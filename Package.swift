@@ -5,9 +5,9 @@ import PackageDescription
 // libsecp256k1 and libcrypto through system-library shims; argument parsing, logging, uint256
 // arithmetic; Hummingbird only for the paper exchange, never for the `lt` executable; Yams for the
 // tests of the deployment examples.
-// swift-prometheus renders `--metrics-file` in the Prometheus text format (escaping, HELP/TYPE
-// lines, name checks) instead of a hand-written writer; it brings only swift-metrics' CoreMetrics
-// and swift-atomics, small and quick to build.
+// `--metrics-file` is rendered by LTCore's MetricsExposition, not swift-prometheus (used before):
+// its registry copies a family's label sets for every gauge added, O(n²) in the strategies, 0.65 s
+// of CPU per cron tick at 1,000 strategies (docs/benchmarks.md "Idle tick").
 let package = Package(
     name: "lt",
     platforms: [.macOS(.v15)],
@@ -25,7 +25,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Tests only: parses the Kubernetes examples (examples/k8s) the way kubectl would.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each wrapped once.
@@ -63,7 +62,6 @@ let package = Package(
                 "LTCore", "LTPostgres", "LTHTTP", "LTChain", "LTPolymarket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "lt-paper-exchange",

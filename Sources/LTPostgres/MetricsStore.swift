@@ -11,13 +11,23 @@ public final class MetricsStore {
     public init(database: any Database) { db = database }
 
     public func snapshot(today: UTCDay) throws -> BooksSnapshot {
-        let strategies = try db.query(
-            """
+        // Four independent reads in one round trip.
+        let strategiesSQL: SQL = """
             SELECT strategy_id, available_cash, locked_capital, cooldown_capital, realized_pnl,
                    circuit_breaker_active, trading_state
               FROM lt_strategies WHERE is_active ORDER BY strategy_id
             """
-        ) { r throws(RowDecodingError) in
+        let openSQL: SQL = """
+            SELECT strategy_id, status, count(*) AS n, min(created_at) AS oldest FROM lt_orders
+             WHERE status IN ('INTENT', 'SUBMITTED', 'PARTIAL', 'UNKNOWN') GROUP BY strategy_id, status
+            """
+        let backlogSQL: SQL = """
+            SELECT strategy_id, redemption_status, count(*) AS n FROM lt_orders
+             WHERE redemption_status IN ('PENDING', 'SUBMITTED', 'FAILED') GROUP BY strategy_id, redemption_status
+            """
+        let todaySQL = StatusStore.ordersByStatusSQL(createdOn: today)
+        let read = try db.queryBatch([strategiesSQL, openSQL, backlogSQL, todaySQL])
+        let strategies = try read[0].decoded(of: strategiesSQL) { r throws(RowDecodingError) in
             BooksSnapshot.StrategyBooks(
                 strategyID: try r.decode("strategy_id"), available: try r.decode("available_cash"),
                 locked: try r.decode("locked_capital"), cooldown: try r.decode("cooldown_capital"),
@@ -26,12 +36,7 @@ public final class MetricsStore {
         }
         var notFinal: [String: [String: Int]] = [:]
         var oldestUnknown: Date?
-        let open = try db.query(
-            """
-            SELECT strategy_id, status, count(*) AS n, min(created_at) AS oldest FROM lt_orders
-             WHERE status IN ('INTENT', 'SUBMITTED', 'PARTIAL', 'UNKNOWN') GROUP BY strategy_id, status
-            """
-        ) { r throws(RowDecodingError) in
+        let open = try read[1].decoded(of: openSQL) { r throws(RowDecodingError) in
             (
                 try r.decode("strategy_id", as: String.self), try r.decode("status", as: String.self),
                 try r.decode("n", as: Int.self), try r.decode("oldest", as: Date.self)
@@ -42,12 +47,7 @@ public final class MetricsStore {
             if status == OrderStatus.unknown.rawValue { oldestUnknown = min(oldestUnknown ?? oldest, oldest) }
         }
         var redemptions: [String: [String: Int]] = [:]
-        let backlog = try db.query(
-            """
-            SELECT strategy_id, redemption_status, count(*) AS n FROM lt_orders
-             WHERE redemption_status IN ('PENDING', 'SUBMITTED', 'FAILED') GROUP BY strategy_id, redemption_status
-            """
-        ) { r throws(RowDecodingError) in
+        let backlog = try read[2].decoded(of: backlogSQL) { r throws(RowDecodingError) in
             (
                 try r.decode("strategy_id", as: String.self), try r.decode("redemption_status", as: String.self),
                 try r.decode("n", as: Int.self)
@@ -56,7 +56,7 @@ public final class MetricsStore {
         for (id, status, n) in backlog { redemptions[id, default: [:]][status] = n }
         return BooksSnapshot(
             strategies: strategies, notFinal: notFinal,
-            createdToday: try StatusStore(database: db).ordersByStatus(createdOn: today),
+            createdToday: try StatusStore.ordersByStatus(read[3], of: todaySQL),
             oldestUnknownAt: oldestUnknown,
             redemptions: redemptions)
     }

@@ -53,13 +53,21 @@ public final class StatusStore: StatusStoring {
     }
 
     public func ordersByStatus(createdOn day: UTCDay) throws -> [String: [String: Int]] {
-        let counts = try db.query(
-            """
-            SELECT strategy_id, status, count(*) AS n FROM lt_orders
-            WHERE created_at >= \(day.start) AND created_at < \(day.adding(days: 1).start)
-            GROUP BY strategy_id, status
-            """
-        ) { row throws(RowDecodingError) in
+        let sql = Self.ordersByStatusSQL(createdOn: day)
+        return try Self.ordersByStatus(try db.query(sql), of: sql)
+    }
+
+    /// The day's orders per strategy and status (also read in the metrics' one round trip).
+    static func ordersByStatusSQL(createdOn day: UTCDay) -> SQL {
+        """
+        SELECT strategy_id, status, count(*) AS n FROM lt_orders
+        WHERE created_at >= \(day.start) AND created_at < \(day.adding(days: 1).start)
+        GROUP BY strategy_id, status
+        """
+    }
+
+    static func ordersByStatus(_ rows: [Row], of sql: SQL) throws(DatabaseError) -> [String: [String: Int]] {
+        let counts = try rows.decoded(of: sql) { row throws(RowDecodingError) in
             (
                 try row.decode("strategy_id", as: String.self), try row.decode("status", as: String.self),
                 try row.decode("n", as: Int.self)

@@ -10,7 +10,8 @@ struct IdleBench: ParsableCommand {
         abstract: "Idle tick: `lt execute` with no new signals (median/p95), and `lt --version`.",
         discussion: """
             Per strategy count: a fresh database with N live strategies and no signals, one warm-up run, \
-            then --runs timed `lt execute --format json` runs (spawn to reap).
+            then --runs timed `lt execute --format json` runs (spawn to reap); then the last binary again \
+            with --metrics-file, as crontab.example runs it.
             """)
 
     @Option(help: "Strategy counts, comma-separated: one case each.")
@@ -83,6 +84,15 @@ struct IdleBench: ParsableCommand {
                         guard e.status == 0 else { throw BenchError("lt execute exited \(e.status)") }
                         return e.wall
                     }
+                }
+                // As crontab.example runs it: the metrics file too (samples per strategy, written and
+                // synced every tick), with the last binary (the static one under `make bench`): what
+                // it adds is lt's work, not start-up.
+                let metrics = rig.scratch + "/idle_\(n).prom"
+                try row("lt execute --metrics-file, \(n) strategies" + binaries[binaries.count - 1].0) {
+                    let e = try binaries[binaries.count - 1].1.execute(env: env, extra: ["--metrics-file", metrics])
+                    guard e.status == 0 else { throw BenchError("lt execute exited \(e.status)") }
+                    return e.wall
                 }
             }
         }

@@ -1,22 +1,11 @@
 import Foundation
 import LTCore
-import Prometheus
 
 /// `--metrics-file PATH`: the run's samples in the Prometheus text format, for node_exporter's
-/// textfile collector. swift-prometheus renders them (HELP/TYPE lines, label escaping, name
-/// checks); this file only decides where the bytes go, and that a reader never sees half a file.
+/// textfile collector. `MetricsExposition` (LTCore) renders them; this file only decides where the
+/// bytes go, and that a reader never sees half a file.
 enum MetricsFile {
-    /// The exposition text of `samples`; the families' help comes from `MetricFamily`.
-    static func render(_ samples: [MetricSample]) -> String {
-        let registry = PrometheusCollectorRegistry()
-        for s in samples {
-            let help = MetricFamily(rawValue: s.name)?.help ?? ""
-            // The full name is the metric name: lt's names already end in their unit.
-            let descriptor = MetricNameDescriptor(metricName: s.name, unitName: "", helpText: help)
-            registry.makeGauge(descriptor: descriptor, labels: s.labels.map { ($0.name, $0.value) }).set(s.value)
-        }
-        return registry.emitToString()
-    }
+    static func render(_ samples: [MetricSample]) -> String { MetricsExposition.render(samples) }
 
     /// The previous file's last-success time for `job` (nil: no file, or no success recorded yet).
     static func previousLastSuccess(path: String, job: String) -> Double? {

@@ -48,6 +48,11 @@ import Testing
             ("# HELP x\nlt_job_last_run_timestamp_seconds{lt_job=\"execute\"} 9.0\n", "execute", nil),
             ("lt_job_last_success_timestamp_seconds{lt_job=\"execute\"} garbage\n", "execute", nil),
             ("", "execute", nil),
+            // Anywhere in the file, after other jobs' and families' lines; no final line feed.
+            (
+                "# TYPE lt_job_last_success_timestamp_seconds gauge\nlt_job_last_success_timestamp_seconds{lt_job=\"sync-order-status\"} 7.0\n"
+                    + "lt_x 1.0\n\nlt_job_last_success_timestamp_seconds{lt_job=\"execute\"} 8.0", "execute", 8.0
+            ),
         ] as [(String, String, Double?)])
     func previousLastSuccessIsReadBackForTheSameJobOnly(text: String, job: String, expected: Double?) {
         #expect(JobMetrics.previousLastSuccess(in: text, job: job) == expected)

@@ -79,10 +79,16 @@ extension Database {
 
     /// Decodes every row with `decode` (typed errors surface as `DatabaseError.decoding`).
     public func query<T>(_ sql: SQL, _ decode: (Row) throws(RowDecodingError) -> T) throws(DatabaseError) -> [T] {
-        let rows = try query(sql)
+        try query(sql).decoded(of: sql, decode)
+    }
+}
+
+extension [Row] {
+    /// `query`'s decoding, also for the rows of one statement of a `queryBatch`.
+    public func decoded<T>(of sql: SQL, _ decode: (Row) throws(RowDecodingError) -> T) throws(DatabaseError) -> [T] {
         var out: [T] = []
-        out.reserveCapacity(rows.count)
-        for row in rows {
+        out.reserveCapacity(count)
+        for row in self {
             do {
                 out.append(try decode(row))
             } catch {
