@@ -16,7 +16,8 @@ struct CheckExitsCommand: JobCommand {
             positions are sold by walking the real book. Needs DATABASE_URL and LT_CLOB_URL; \
             LT_DATA_API_URL (default https://data-api.polymarket.com) for leader positions; \
             LT_WALLETS_FILE for live strategies.
-            """)
+            """
+    ).cronJob()
 
     @OptionGroup var options: CommonOptions
 

@@ -15,7 +15,8 @@ struct ExecuteCommand: JobCommand {
             Live orders need the strategy's mode = 'live' AND LT_LIVE_TRADING=1; otherwise strategies run \
             as shadow (real book, simulated fill, nothing signed or posted). Needs DATABASE_URL and \
             LT_CLOB_URL; LT_WALLETS_FILE for live strategies.
-            """)
+            """
+    ).cronJob()
 
     @OptionGroup var options: CommonOptions
 

@@ -18,7 +18,8 @@ struct RedeemCommand: JobCommand {
             LT_REDEEM_COLLATERAL is auto (default: per market, from the collateral its token ids derive \
             from) or forces pusd (V2 collateral adapters) or usdce (v1: the CTF, or the NegRiskAdapter for \
             neg-risk markets, which also needs LT_CLOB_URL). An EOA's missing adapter approval is sent first.
-            """)
+            """
+    ).cronJob()
 
     @OptionGroup var options: CommonOptions
 

@@ -16,7 +16,8 @@ struct ResolveCommand: JobCommand {
             A market is resolved when the chain says so (payoutDenominator > 0; LT_POLYGON_RPC_URL); \
             without an RPC, the CLOB's closed + tokens[].winner, logged as unproven. Needs DATABASE_URL and \
             LT_CLOB_URL.
-            """)
+            """
+    ).cronJob()
 
     @OptionGroup var options: CommonOptions
 

@@ -15,7 +15,8 @@ struct SyncCommand: JobCommand {
             Visits SUBMITTED, UNKNOWN, PARTIAL and dead runs' INTENT orders, and fills whose settlement is \
             not final; books the venue's truth through the ledger. Exit 1 while an UNKNOWN order older \
             than the grace period stays unproven. Needs DATABASE_URL, LT_CLOB_URL and LT_WALLETS_FILE.
-            """)
+            """
+    ).cronJob()
 
     @OptionGroup var options: CommonOptions
 

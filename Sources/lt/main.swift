@@ -3,6 +3,9 @@
 import ArgumentParser
 import Foundation
 
+if let job = LT.parseCronJob(Array(CommandLine.arguments.dropFirst())) {
+    exit(job.runJob().rawValue)
+}
 do {
     var command = try LT.parseAsRoot()
     if let job = command as? any JobCommand {

@@ -57,6 +57,31 @@ struct CLITests {
         #expect(r.stdout.contains("daily-reset") && r.stdout.contains("status") && r.stdout.contains("migrate"))
     }
 
+    /// A cron job's line is parsed by the job's command alone (`LT.parseCronJob`, the idle tick's
+    /// fast path); whatever that parse does not take as a plain run goes to the whole-tree parse,
+    /// so help, usage errors and the completion script read exactly as lt's own.
+    @Test(
+        "a cron job's help, usage errors and completion script are lt's own",
+        arguments: ["execute", "sync-order-status", "resolve", "check-exits", "redeem", "daily-reset"])
+    func cronJobLines(job: String) throws {
+        let help = try LTProcess.run([job, "--help"], environment: [:])
+        let viaTree = try LTProcess.run(["help", job], environment: [:])
+        #expect(help.status == 0 && viaTree.status == 0)
+        #expect(help.stdout == viaTree.stdout && help.stdout.contains("USAGE: lt \(job)"))
+        let unknown = try LTProcess.run([job, "--no-such-option"], environment: [:])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("Unknown option '--no-such-option'") && unknown.stderr.contains("lt \(job)"))
+        let badValue = try LTProcess.run([job, "--format", "xml"], environment: [:])
+        #expect(badValue.status == 64 && badValue.stderr.contains("--format"))
+        let completion = try LTProcess.run([job, "--generate-completion-script", "bash"], environment: [:])
+        #expect(
+            completion.status == 0 && completion.stdout.hasPrefix("#!/bin/bash") && completion.stdout.contains("__lt"))
+        // A plain run parses (here it stops at the missing DATABASE_URL, after parsing).
+        let run = try LTProcess.run([job, "--format", "json"], environment: [:])
+        #expect(run.status == 78 && run.stdout.contains("DATABASE_URL"))
+        #expect(run.stderr.contains("\"job\":\"\(job)\""))
+    }
+
     @Test("every log line is JSON with ts, level, msg, run_id and job")
     func logLines() throws {
         let t = try TestDatabase(migrated: false, devTables: false)
