@@ -28,6 +28,24 @@ import Testing
                 """)
     }
 
+    /// The renderer writes names as they are (swift-prometheus checked them): every family and label
+    /// name lt declares must be valid in the format.
+    @Test func everyDeclaredNameIsValidInTheFormat() {
+        func valid(_ name: String, colons: Bool) -> Bool {
+            guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+            return name.unicodeScalars.allSatisfy { c in
+                c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || (colons && c == ":"))
+            }
+        }
+        for family in MetricFamily.allCases {
+            #expect(valid(family.rawValue, colons: true), "\(family.rawValue)")
+            for label in ["lt_job"] + family.labelNames {
+                #expect(valid(label, colons: false) && !label.hasPrefix("__"), "\(family.rawValue): \(label)")
+            }
+        }
+        #expect(!valid("9lives", colons: true) && !valid("a-b", colons: true) && !valid("a:b", colons: false))
+    }
+
     @Test func aRepeatedSeriesKeepsItsPlaceAndTakesTheLaterValue() {
         let name = MetricFamily.items.rawValue
         let samples = [
