@@ -89,8 +89,9 @@ struct IdleBench: ParsableCommand {
                 // synced every tick), with the last binary (the static one under `make bench`): what
                 // it adds is lt's work, not start-up.
                 let metrics = rig.scratch + "/idle_\(n).prom"
-                try row("lt execute --metrics-file, \(n) strategies" + binaries[binaries.count - 1].0) {
-                    let e = try binaries[binaries.count - 1].1.execute(env: env, extra: ["--metrics-file", metrics])
+                let (label, runner) = binaries[binaries.count - 1]
+                try row("lt execute --metrics-file, \(n) strategies" + label) {
+                    let e = try runner.execute(env: env, extra: ["--metrics-file", metrics])
                     guard e.status == 0 else { throw BenchError("lt execute exited \(e.status)") }
                     return e.wall
                 }

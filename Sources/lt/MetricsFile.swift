@@ -5,8 +5,6 @@ import LTCore
 /// textfile collector. `MetricsExposition` (LTCore) renders them; this file only decides where the
 /// bytes go, and that a reader never sees half a file.
 enum MetricsFile {
-    static func render(_ samples: [MetricSample]) -> String { MetricsExposition.render(samples) }
-
     /// The previous file's last-success time for `job` (nil: no file, or no success recorded yet).
     static func previousLastSuccess(path: String, job: String) -> Double? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }

@@ -115,7 +115,7 @@ enum Runner {
             summary: record.summary, books: books,
             previousLastSuccess: MetricsFile.previousLastSuccess(path: path, job: job))
         do {
-            try MetricsFile.writeAtomically(MetricsFile.render(samples), to: path)
+            try MetricsFile.writeAtomically(MetricsExposition.render(samples), to: path)
         } catch {
             record.logger?.error("metrics file not written", metadata: ["error": "\(error)"])
         }
